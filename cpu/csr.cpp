@@ -1,0 +1,225 @@
+// cpu/csr.cpp: CSR access rules and WARL behaviour (priv spec chapters 2,
+// 3, 4; Sstc; unpriv "Zicsr", "Zicntr", F's fcsr). Any CSR number not
+// handled here raises illegal instruction with the instruction bits in tval.
+#include "cpu/hart.h"
+
+namespace rvh {
+namespace {
+using namespace csr;
+
+constexpr uint64_t kMisaValue = (2ull << 62) | (1 << ('A' - 'A')) | (1 << ('C' - 'A')) | (1 << ('D' - 'A')) |
+                           (1 << ('F' - 'A')) | (1 << ('I' - 'A')) | (1 << ('M' - 'A')) |
+                           (1 << ('S' - 'A')) | (1 << ('U' - 'A'));
+
+bool is_counter(unsigned num) { return num >= kCycle && num <= kHpmcounter31; }
+bool is_pmpcfg(unsigned num) { return num >= kPmpcfg0 && num <= kPmpcfg15; }
+bool is_pmpaddr(unsigned num) { return num >= kPmpaddr0 && num <= kPmpaddr63; }
+// Registers that exist in this implementation (reads of anything else are illegal).
+bool exists(unsigned num) {
+  switch (num) {
+    case kFflags: case kFrm: case kFcsr:
+    case kSstatus: case kSie: case kStvec: case kScounteren: case kSenvcfg: case kSscratch:
+    case kSepc: case kScause: case kStval: case kSip: case kStimecmp: case kSatp:
+    case kMvendorid: case kMarchid: case kMimpid: case kMhartid: case kMconfigptr:
+    case kMstatus: case kMisa: case kMedeleg: case kMideleg: case kMie: case kMtvec:
+    case kMcounteren: case kMenvcfg: case kMcountinhibit: case kMscratch: case kMepc:
+    case kMcause: case kMtval: case kMip: case kMcycle: case kMinstret:
+      return true;
+    default:
+      break;
+  }
+  if (is_counter(num)) return true;
+  if (num >= kMhpmcounter3 && num <= kMhpmcounter31) return true;
+  if (num >= kMhpmevent3 && num <= kMhpmevent31) return true;
+  if (is_pmpcfg(num)) return (num & 1) == 0;  // RV64: odd pmpcfg registers do not exist
+  return is_pmpaddr(num);
+}
+
+uint64_t legal_tvec(uint64_t v, uint64_t old) {
+  // MODE 0 (direct) and 1 (vectored) are legal; reserved modes keep the old mode.
+  const uint64_t mode = (v & 3) < 2 ? (v & 3) : (old & 3);
+  return (v & ~3ull) | mode;
+}
+}  // namespace
+
+uint64_t Hart::effective_mip() const {
+  uint64_t mip = csr.mip | mip_lines_;
+  if (csr.menvcfg & kMenvcfgSTCE) mip = (mip & ~kMipSTIP) | stimecmp_stip_;
+  return mip;
+}
+
+void Hart::csr_check_access(unsigned num, bool write, uint32_t insn_bits) {
+  const unsigned min_priv = (num >> 8) & 3;
+  if (!exists(num) || priv < min_priv) illegal(insn_bits);
+  if (write && (num >> 10) == 3) illegal(insn_bits);  // read-only CSR space
+  if (num == kSatp && priv == kPrivS && (csr.mstatus & kMstatusTVM)) illegal(insn_bits);
+  if ((num == kFflags || num == kFrm || num == kFcsr) && ((csr.mstatus >> kMstatusFsShift) & 3) == 0)
+    illegal(insn_bits);
+  if (is_counter(num)) {
+    // Zicntr/priv 3.1.11: mcounteren gates S and U, scounteren gates U.
+    const unsigned bit = num - kCycle;
+    if (priv < kPrivM && !((csr.mcounteren >> bit) & 1)) illegal(insn_bits);
+    if (priv < kPrivS && !((csr.scounteren >> bit) & 1)) illegal(insn_bits);
+  }
+  if (num == kStimecmp && priv < kPrivM) {
+    // Sstc: S-mode access needs menvcfg.STCE and mcounteren.TM.
+    if (!(csr.menvcfg & kMenvcfgSTCE) || !(csr.mcounteren & 2)) illegal(insn_bits);
+  }
+}
+
+uint64_t Hart::csr_read(unsigned num, uint32_t insn_bits, bool for_rmw) {
+  switch (num) {
+    case kFflags: return csr.fflags;
+    case kFrm: return csr.frm;
+    case kFcsr: return static_cast<uint64_t>(csr.frm) << 5 | csr.fflags;
+    case kCycle: case kMcycle: return cycles;
+    case kInstret: case kMinstret: return instret;
+    case kTime: return mtime_now();
+    case kSstatus: return csr.mstatus & kSstatusMask;
+    case kMstatus: return csr.mstatus;
+    case kSie: return csr.mie & csr.mideleg;
+    case kMie: return csr.mie;
+    case kSip: return (for_rmw ? csr.mip : effective_mip()) & csr.mideleg;
+    case kMip: return for_rmw ? csr.mip : effective_mip();
+    case kStvec: return csr.stvec;
+    case kMtvec: return csr.mtvec;
+    case kScounteren: return csr.scounteren;
+    case kMcounteren: return csr.mcounteren;
+    case kSenvcfg: return csr.senvcfg;
+    case kMenvcfg: return csr.menvcfg;
+    case kSscratch: return csr.sscratch;
+    case kMscratch: return csr.mscratch;
+    case kSepc: return csr.sepc;
+    case kMepc: return csr.mepc;
+    case kScause: return csr.scause;
+    case kMcause: return csr.mcause;
+    case kStval: return csr.stval;
+    case kMtval: return csr.mtval;
+    case kStimecmp: return csr.stimecmp;
+    case kSatp: return csr.satp;
+    case kMvendorid: case kMarchid: case kMimpid: case kMconfigptr: return 0;
+    case kMhartid: return csr.mhartid;
+    case kMisa: return kMisaValue;
+    case kMedeleg: return csr.medeleg;
+    case kMideleg: return csr.mideleg;
+    case kMcountinhibit: return csr.mcountinhibit;
+    default: break;
+  }
+  if (is_pmpcfg(num)) {
+    const unsigned first = (num - kPmpcfg0) * 4;  // 8 entries per even register
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; ++i)
+      if (first + i < kNumPmpEntries) v |= static_cast<uint64_t>(csr.pmpcfg[first + i]) << (8 * i);
+    return v;
+  }
+  if (is_pmpaddr(num)) {
+    const unsigned i = num - kPmpaddr0;
+    return i < kNumPmpEntries ? csr.pmpaddr[i] : 0;
+  }
+  if (exists(num)) return 0;  // hpm counters and events: read-only zero here
+  illegal(insn_bits);
+}
+
+void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
+  switch (num) {
+    case kFflags: csr.fflags = v & 0x1f; set_fs_dirty(); return;
+    case kFrm: csr.frm = v & 7; set_fs_dirty(); return;
+    case kFcsr: csr.fflags = v & 0x1f; csr.frm = (v >> 5) & 7; set_fs_dirty(); return;
+    case kMcycle: cycles = v; return;
+    case kMinstret: instret = v; return;
+    case kSstatus: {
+      const uint64_t mask = kSstatusMask & kMstatusWritable;
+      csr_write(kMstatus, (csr.mstatus & ~mask) | (v & mask), insn_bits);
+      return;
+    }
+    case kMstatus: {
+      uint64_t next = (csr.mstatus & ~kMstatusWritable) | (v & kMstatusWritable);
+      if (((next & kMstatusMPP) >> kMstatusMppShift) == 2) next = (next & ~kMstatusMPP) | (csr.mstatus & kMstatusMPP);
+      next |= kMstatusUXL & (2ull << 32);
+      next |= kMstatusSXL & (2ull << 34);
+      next = (next & ~kMstatusSD) | (((next & kMstatusFs) == kMstatusFs) ? kMstatusSD : 0);
+      const uint64_t changed = next ^ csr.mstatus;
+      csr.mstatus = next;
+      if (changed & (kMstatusMPRV | kMstatusMPP | kMstatusSUM | kMstatusMXR)) on_translation_change();
+      on_mstatus_change();
+      return;
+    }
+    case kSie: csr.mie = (csr.mie & ~csr.mideleg) | (v & csr.mideleg & kSupervisorInterrupts); update_irq(); return;
+    case kMie: csr.mie = v & kAllInterrupts; update_irq(); return;
+    case kSip: {
+      // Only SSIP is writable through sip (when delegated).
+      const uint64_t mask = kMipSSIP & csr.mideleg;
+      csr.mip = (csr.mip & ~mask) | (v & mask);
+      update_irq();
+      return;
+    }
+    case kMip: {
+      uint64_t mask = kMipSSIP | kMipSTIP | kMipSEIP;
+      if (csr.menvcfg & kMenvcfgSTCE) mask &= ~kMipSTIP;  // STIP follows stimecmp (Sstc)
+      csr.mip = (csr.mip & ~mask) | (v & mask);
+      update_irq();
+      return;
+    }
+    case kStvec: csr.stvec = legal_tvec(v, csr.stvec); return;
+    case kMtvec: csr.mtvec = legal_tvec(v, csr.mtvec); return;
+    case kScounteren: csr.scounteren = static_cast<uint32_t>(v); return;
+    case kMcounteren: csr.mcounteren = static_cast<uint32_t>(v); return;
+    case kSenvcfg: csr.senvcfg = v & kEnvcfgFIOM; return;
+    case kMenvcfg:
+      csr.menvcfg = v & (kEnvcfgFIOM | kMenvcfgSTCE);
+      update_stimecmp();
+      return;
+    case kSscratch: csr.sscratch = v; return;
+    case kMscratch: csr.mscratch = v; return;
+    case kSepc: csr.sepc = v & ~1ull; return;
+    case kMepc: csr.mepc = v & ~1ull; return;
+    case kScause: csr.scause = v; return;
+    case kMcause: csr.mcause = v; return;
+    case kStval: csr.stval = v; return;
+    case kMtval: csr.mtval = v; return;
+    case kStimecmp: csr.stimecmp = v; update_stimecmp(); return;
+    case kSatp: {
+      const uint64_t mode = v >> kSatpModeShift;
+      // An unsupported MODE makes the whole write have no effect (priv 4.1.11).
+      if (mode != kSatpModeBare && mode != kSatpModeSv39 && mode != kSatpModeSv48) return;
+      const uint64_t next = (mode << kSatpModeShift) | (v & (kSatpAsidMask << kSatpAsidShift)) | (v & kSatpPpnMask);
+      if (next != csr.satp) {
+        csr.satp = next;
+        on_translation_change();
+      }
+      return;
+    }
+    case kMedeleg: csr.medeleg = v & kDelegableExceptions; return;
+    case kMideleg: csr.mideleg = v & kSupervisorInterrupts; update_irq(); return;
+    case kMcountinhibit: csr.mcountinhibit = static_cast<uint32_t>(v & 0xfffffffd); return;
+    default: break;
+  }
+  if (is_pmpcfg(num)) {
+    const unsigned first = (num - kPmpcfg0) * 4;
+    for (unsigned i = 0; i < 8 && first + i < kNumPmpEntries; ++i) {
+      const unsigned e = first + i;
+      if (csr.pmpcfg[e] & kPmpL) continue;  // locked entries ignore writes
+      uint8_t cfg = static_cast<uint8_t>(v >> (8 * i)) & 0x9f;
+      if ((cfg & (kPmpR | kPmpW)) == kPmpW) cfg &= ~kPmpW;  // R=0,W=1 is reserved: keep W clear
+      csr.pmpcfg[e] = cfg;
+    }
+    on_translation_change();
+    return;
+  }
+  if (is_pmpaddr(num)) {
+    const unsigned i = num - kPmpaddr0;
+    if (i >= kNumPmpEntries) return;
+    // Locked entries, and the address of an entry below a locked TOR entry, are not writable.
+    if (csr.pmpcfg[i] & kPmpL) return;
+    if (i + 1 < kNumPmpEntries && (csr.pmpcfg[i + 1] & kPmpL) &&
+        ((csr.pmpcfg[i + 1] >> kPmpAShift) & 3) == kPmpTor)
+      return;
+    csr.pmpaddr[i] = v & ((1ull << 54) - 1);
+    on_translation_change();
+    return;
+  }
+  if (exists(num)) return;  // read-only-zero hpm counters/events ignore writes
+  illegal(insn_bits);
+}
+
+}  // namespace rvh

@@ -1,0 +1,237 @@
+// cpu/fpu.cpp: F/D arithmetic (add, sub, mul, div, sqrt, fused multiply-add)
+// on top of the integer soft-float core in cpu/fpu_soft.h. Comparisons live
+// in fpu_compare.cpp, conversions in fpu_convert.cpp.
+//
+// NaN rule (unpriv spec, "NaN Generation and Propagation"): any NaN result is
+// the canonical NaN; NV is raised for signaling NaN inputs and for invalid
+// operations (inf-inf, 0*inf, 0/0, inf/inf, sqrt(<0)).
+#include "cpu/fpu.h"
+
+#include <utility>
+
+#include "cpu/fpu_soft.h"
+
+namespace rvh::fpu {
+namespace {
+
+using namespace detail;
+
+// Canonical NaN for an operation with at least one NaN input.
+template <class F>
+typename F::Bits propagate_nan(bool any_snan, uint8_t& flags) {
+  if (any_snan) flags |= kNV;
+  return F::kCanonicalNaN;
+}
+
+template <class F>
+typename F::Bits invalid(uint8_t& flags) {
+  flags |= kNV;
+  return F::kCanonicalNaN;
+}
+
+// Sign of an exact zero sum of operands with different signs, or of
+// x + (-x): +0 except under round-down (IEEE 754-2008 6.3).
+inline bool exact_zero_sign(uint8_t rm) { return rm == kRDN; }
+
+// Adds two finite non-zero values given as 128-bit significands whose leading
+// bit is at 125 (two bits of headroom) and exponents of that leading bit.
+// The smaller one is shifted right with jamming; as the larger has many low
+// zero bits, the jam bit keeps the exact sum's rounding (see fpu_soft.h).
+template <class F>
+typename F::Bits add_wide(bool sa, int32_t ea, u128 xa, bool sb, int32_t eb, u128 xb, uint8_t rm,
+                          uint8_t& flags) {
+  if (ea < eb || (ea == eb && xa < xb)) {  // make `a` the larger magnitude
+    std::swap(sa, sb);
+    std::swap(ea, eb);
+    std::swap(xa, xb);
+  }
+  xb = shift_right_jam128(xb, ea - eb);
+  u128 sum;
+  if (sa == sb) {
+    sum = xa + xb;
+  } else {
+    sum = xa - xb;
+    if (sum == 0) return signed_zero<F>(exact_zero_sign(rm));
+  }
+  // value = sum * 2^(ea - 125) = sum * 2^((ea + 2) - 127)
+  return round_pack128<F>(sa, ea + 2, sum, rm, flags);
+}
+
+template <class F>
+typename F::Bits add_impl(typename F::Bits a, typename F::Bits b, bool negate_b, uint8_t rm,
+                     uint8_t& flags) {
+  Unpacked x = unpack<F>(a), y = unpack<F>(b);
+  y.sign ^= negate_b;
+  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN) return propagate_nan<F>(x.snan || y.snan, flags);
+  if (x.kind == Kind::kInf) {
+    if (y.kind == Kind::kInf && x.sign != y.sign) return invalid<F>(flags);  // inf - inf
+    return signed_inf<F>(x.sign);
+  }
+  if (y.kind == Kind::kInf) return signed_inf<F>(y.sign);
+  if (y.kind == Kind::kZero) {
+    if (x.kind == Kind::kZero) {
+      return signed_zero<F>(x.sign == y.sign ? x.sign : exact_zero_sign(rm));
+    }
+    return a;  // x + 0 == x exactly
+  }
+  if (x.kind == Kind::kZero) return b ^ (negate_b ? F::kSignBit : 0);
+  return add_wide<F>(x.sign, x.exp, u128(x.sig) << 62, y.sign, y.exp, u128(y.sig) << 62, rm,
+                     flags);
+}
+
+template <class F>
+typename F::Bits mul_impl(typename F::Bits a, typename F::Bits b, uint8_t rm, uint8_t& flags) {
+  const Unpacked x = unpack<F>(a), y = unpack<F>(b);
+  const bool sign = x.sign != y.sign;
+  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN) return propagate_nan<F>(x.snan || y.snan, flags);
+  if (x.kind == Kind::kInf || y.kind == Kind::kInf) {
+    if (x.kind == Kind::kZero || y.kind == Kind::kZero) return invalid<F>(flags);  // 0 * inf
+    return signed_inf<F>(sign);
+  }
+  if (x.kind == Kind::kZero || y.kind == Kind::kZero) return signed_zero<F>(sign);
+  // (x.sig * 2^(x.exp-63)) * (y.sig * 2^(y.exp-63)) = product * 2^((x.exp+y.exp+1) - 127)
+  const u128 product = u128(x.sig) * y.sig;
+  return round_pack128<F>(sign, x.exp + y.exp + 1, product, rm, flags);
+}
+
+template <class F>
+typename F::Bits div_impl(typename F::Bits a, typename F::Bits b, uint8_t rm, uint8_t& flags) {
+  const Unpacked x = unpack<F>(a), y = unpack<F>(b);
+  const bool sign = x.sign != y.sign;
+  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN) return propagate_nan<F>(x.snan || y.snan, flags);
+  if (x.kind == Kind::kInf) {
+    if (y.kind == Kind::kInf) return invalid<F>(flags);  // inf / inf
+    return signed_inf<F>(sign);
+  }
+  if (y.kind == Kind::kInf) return signed_zero<F>(sign);
+  if (y.kind == Kind::kZero) {
+    if (x.kind == Kind::kZero) return invalid<F>(flags);  // 0 / 0
+    flags |= kDZ;                                         // finite non-zero / 0
+    return signed_inf<F>(sign);
+  }
+  if (x.kind == Kind::kZero) return signed_zero<F>(sign);
+  // (x.sig << 64) / y.sig lies in (2^63, 2^65): at least 64 significant
+  // quotient bits; a non-zero remainder becomes the sticky bit.
+  const u128 dividend = u128(x.sig) << 64;
+  u128 quotient = dividend / y.sig;
+  quotient |= (dividend % y.sig) != 0;
+  // value = quotient * 2^(x.exp - y.exp - 64)
+  return round_pack128<F>(sign, x.exp - y.exp + 63, quotient, rm, flags);
+}
+
+// floor(sqrt(n)) for a 128-bit n, by the classic two-bits-per-step digit
+// recurrence; `exact` tells whether n was a perfect square.
+inline uint64_t isqrt128(u128 n, bool& exact) {
+  u128 rem = 0, root = 0;
+  for (int i = 0; i < 64; ++i) {
+    rem = (rem << 2) | (n >> 126);
+    n <<= 2;
+    root <<= 1;
+    const u128 trial = (root << 1) | 1;
+    if (rem >= trial) {
+      rem -= trial;
+      root |= 1;
+    }
+  }
+  exact = rem == 0;
+  return uint64_t(root);
+}
+
+template <class F>
+typename F::Bits sqrt_impl(typename F::Bits a, uint8_t rm, uint8_t& flags) {
+  const Unpacked x = unpack<F>(a);
+  if (x.kind == Kind::kNaN) return propagate_nan<F>(x.snan, flags);
+  if (x.kind == Kind::kZero) return a;             // sqrt(-0) = -0
+  if (x.sign) return invalid<F>(flags);            // negative, including -inf
+  if (x.kind == Kind::kInf) return a;
+  // value = n * 2^(2h) with n = x.sig << 64 or << 63, picked so 2h is even.
+  const bool odd = (x.exp & 1) != 0;
+  const u128 n = u128(x.sig) << (odd ? 64 : 63);
+  const int32_t two_h = x.exp - (odd ? 127 : 126);
+  bool exact;
+  const uint64_t root = isqrt128(n, exact);        // root in [2^63, 2^64)
+  // sqrt(value) = root.xxx * 2^h; the 64-bit root has ample guard bits.
+  const uint64_t sig = root | (exact ? 0 : 1);
+  return round_pack<F>(false, two_h / 2 + 63, sig, rm, flags);
+}
+
+// a*b + c with a single rounding (FMADD family). Per the RISC-V spec
+// ("Single-Precision Floating-Point Computational Instructions"), inf*0 + qNaN
+// must raise NV, which IEEE 754 only permits.
+template <class F>
+typename F::Bits fma_impl(typename F::Bits a, typename F::Bits b, typename F::Bits c, bool negate_product,
+                     bool negate_addend, uint8_t rm, uint8_t& flags) {
+  const Unpacked x = unpack<F>(a), y = unpack<F>(b);
+  Unpacked z = unpack<F>(c);
+  const bool sp = (x.sign != y.sign) != negate_product;  // sign of the product
+  z.sign ^= negate_addend;
+  const bool any_snan = x.snan || y.snan || z.snan;
+  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN) return propagate_nan<F>(any_snan, flags);
+  const bool p_inf = x.kind == Kind::kInf || y.kind == Kind::kInf;
+  const bool p_zero = x.kind == Kind::kZero || y.kind == Kind::kZero;
+  if (p_inf && p_zero) return invalid<F>(flags);  // inf * 0 (+ anything, even qNaN)
+  if (z.kind == Kind::kNaN) return propagate_nan<F>(any_snan, flags);
+  if (p_inf) {
+    if (z.kind == Kind::kInf && z.sign != sp) return invalid<F>(flags);  // inf - inf
+    return signed_inf<F>(sp);
+  }
+  if (z.kind == Kind::kInf) return signed_inf<F>(z.sign);
+  if (p_zero) {
+    if (z.kind == Kind::kZero) return signed_zero<F>(sp == z.sign ? sp : exact_zero_sign(rm));
+    return c ^ (negate_addend ? F::kSignBit : 0);  // 0 + c == c exactly
+  }
+  // The exact product has at most 2*(kFrac+1) <= 106 significant bits, i.e.
+  // at least 22 trailing zero bits, so moving its leading bit to 125 is exact.
+  u128 product = u128(x.sig) * y.sig;
+  int32_t ep = x.exp + y.exp;  // exponent of the product's leading bit
+  if (product >> 127) {
+    product >>= 2;
+    ep += 1;
+  } else {
+    product >>= 1;
+  }
+  if (z.kind == Kind::kZero) return round_pack128<F>(sp, ep + 2, product, rm, flags);
+  return add_wide<F>(sp, ep, product, z.sign, z.exp, u128(z.sig) << 62, rm, flags);
+}
+
+}  // namespace
+
+// ---- binary32 ----
+uint32_t f32_add(uint32_t a, uint32_t b, uint8_t rm, uint8_t& flags) {
+  return add_impl<F32>(a, b, false, rm, flags);
+}
+uint32_t f32_sub(uint32_t a, uint32_t b, uint8_t rm, uint8_t& flags) {
+  return add_impl<F32>(a, b, true, rm, flags);
+}
+uint32_t f32_mul(uint32_t a, uint32_t b, uint8_t rm, uint8_t& flags) {
+  return mul_impl<F32>(a, b, rm, flags);
+}
+uint32_t f32_div(uint32_t a, uint32_t b, uint8_t rm, uint8_t& flags) {
+  return div_impl<F32>(a, b, rm, flags);
+}
+uint32_t f32_sqrt(uint32_t a, uint8_t rm, uint8_t& flags) { return sqrt_impl<F32>(a, rm, flags); }
+uint32_t f32_fma(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool negate_addend,
+                 uint8_t rm, uint8_t& flags) {
+  return fma_impl<F32>(a, b, c, negate_product, negate_addend, rm, flags);
+}
+
+// ---- binary64 ----
+uint64_t f64_add(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  return add_impl<F64>(a, b, false, rm, flags);
+}
+uint64_t f64_sub(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  return add_impl<F64>(a, b, true, rm, flags);
+}
+uint64_t f64_mul(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  return mul_impl<F64>(a, b, rm, flags);
+}
+uint64_t f64_div(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  return div_impl<F64>(a, b, rm, flags);
+}
+uint64_t f64_sqrt(uint64_t a, uint8_t rm, uint8_t& flags) { return sqrt_impl<F64>(a, rm, flags); }
+uint64_t f64_fma(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
+                 uint8_t rm, uint8_t& flags) {
+  return fma_impl<F64>(a, b, c, negate_product, negate_addend, rm, flags);
+}
+
+}  // namespace rvh::fpu

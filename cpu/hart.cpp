@@ -1,0 +1,174 @@
+// cpu/hart.cpp: the hart's SystemC process: fetch/decode-cache/execute loop,
+// temporal decoupling (sync with SystemC once per quantum, on WFI and after
+// device accesses), interrupt sampling and the instruction trace.
+#include "cpu/hart.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace rvh {
+
+const char* CpiTable::name(InsnClass c) {
+  static const char* const names[] = {"alu", "mul", "div", "load", "store", "branch", "jump", "csr", "system",
+                                      "atomic", "fpu_add", "fpu_mul", "fpu_fma", "fpu_div", "fpu_sqrt",
+                                      "fpu_misc", "fence"};
+  return names[static_cast<size_t>(c)];
+}
+
+Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
+    : sc_core::sc_module(name), bus("bus"), cfg_(cfg), dcache_(kDecodeCacheSize) {
+  bus.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
+  period_ps_ = 1'000'000'000'000ull / cfg.clock_hz;
+  if (period_ps_ == 0) period_ps_ = 1;
+  quantum_cycles_ = static_cast<uint64_t>(cfg.quantum.to_seconds() * 1e12) / period_ps_;
+  if (quantum_cycles_ == 0) quantum_cycles_ = 1;
+  if (cfg.max_insns) insn_limit_ = cfg.max_insns;
+  pc = cfg.reset_pc;
+  csr.mhartid = cfg.hart_id;
+  csr.mstatus = (2ull << 32) | (2ull << 34);  // UXL = SXL = 64
+  set_priv(kPrivM);
+  SC_THREAD(run_thread);
+}
+
+sc_core::sc_time Hart::local_time() const {
+  return sc_core::sc_time_stamp() +
+         sc_core::sc_time(static_cast<double>((cycles - sync_cycles_) * period_ps_), sc_core::SC_PS);
+}
+
+uint64_t Hart::mtime_now() {
+  const sc_core::sc_time t = local_time();
+  if (read_mtime) return read_mtime(t);
+  return static_cast<uint64_t>(t.to_seconds() * static_cast<double>(cfg_.timebase_hz));
+}
+
+void Hart::update_stimecmp() {
+  const uint64_t stip = (csr.menvcfg & csr::kMenvcfgSTCE) && mtime_now() >= csr.stimecmp ? csr::kMipSTIP : 0;
+  if (stip != stimecmp_stip_) {
+    stimecmp_stip_ = stip;
+  }
+  update_irq();
+}
+
+void Hart::sample_irq_lines() {
+  uint64_t lines = 0;
+  if (irq_msip.get_interface() && irq_msip.read()) lines |= csr::kMipMSIP;
+  if (irq_mtip.get_interface() && irq_mtip.read()) lines |= csr::kMipMTIP;
+  if (irq_meip.get_interface() && irq_meip.read()) lines |= csr::kMipMEIP;
+  if (irq_seip.get_interface() && irq_seip.read()) lines |= csr::kMipSEIP;
+  mip_lines_ = lines;
+}
+
+void Hart::sync_with_systemc() {
+  const uint64_t ahead = cycles - sync_cycles_;
+  sc_core::wait(sc_core::sc_time(static_cast<double>(ahead * period_ps_), sc_core::SC_PS));
+  sync_cycles_ = cycles;
+  // Another hart may have run and stored to our reserved address.
+  reservation = ~0ull;
+  sample_irq_lines();
+  update_stimecmp();
+}
+
+const DecodedInsn& Hart::lookup_decoded(uint32_t bits) {
+  // Keyed by the instruction bits themselves: decoding is a pure function of
+  // them, so the cache can never hold stale code (FENCE.I needs no flush).
+  const uint32_t h = (bits ^ (bits >> 15) ^ (bits >> 7)) & (kDecodeCacheSize - 1);
+  DecodeCacheEntry& e = dcache_[h];
+  if (__builtin_expect(!e.valid || e.bits != bits, 0)) {
+    e.insn = decode_instruction(bits);
+    e.insn.cycles = cfg_.cpi.of(e.insn.cls);
+    e.bits = bits;
+    e.valid = true;
+  }
+  return e.insn;
+}
+
+void Hart::execute_one(uint32_t raw) {
+  const uint32_t bits = (raw & 3) == 3 ? raw : (raw & 0xffff);
+  const DecodedInsn& d = lookup_decoded(bits);
+  if (__builtin_expect(trace, 0)) {
+    std::string sym = symbolize ? symbolize(pc) : std::string();
+    std::fprintf(stderr, "hart%u %c %016" PRIx64 " %08x %s\n", cfg_.hart_id, "USHM"[priv], pc, d.raw, sym.c_str());
+  }
+  npc = pc + d.len;
+  const Priv p = priv;
+  d.exec(*this, d);
+  pc = npc;
+  cycles += d.cycles;
+  ++instret;
+  ++stats.instret_by_priv[p];
+}
+
+void Hart::check_insn_limit() {
+  if (instret >= insn_limit_ && !halted_) {
+    halted_ = true;
+    if (on_insn_limit) on_insn_limit(*this);
+  }
+}
+
+void Hart::run_until_sync() {
+  const uint64_t limit = sync_cycles_ + quantum_cycles_;
+  while (cycles < limit && instret < insn_limit_) {
+    try {
+      while (cycles < limit && instret < insn_limit_) {
+        if (__builtin_expect(irq_ready_, 0)) take_interrupt_if_any();
+        execute_one(fetch_bits());
+        if (__builtin_expect(wfi_pending_, 0)) return;
+      }
+    } catch (const Trap& t) {
+      take_trap(t.cause, t.tval, false);
+    }
+  }
+}
+
+void Hart::wait_for_interrupt() {
+  wfi_pending_ = false;
+  ++stats.wfi_sleeps;
+  sync_with_systemc();
+  const sc_core::sc_time start = sc_core::sc_time_stamp();
+  sc_core::sc_event_or_list wake;
+  if (irq_msip.get_interface()) wake |= irq_msip.value_changed_event();
+  if (irq_mtip.get_interface()) wake |= irq_mtip.value_changed_event();
+  if (irq_meip.get_interface()) wake |= irq_meip.value_changed_event();
+  if (irq_seip.get_interface()) wake |= irq_seip.value_changed_event();
+  while ((effective_mip() & csr.mie) == 0) {
+    // Sleep until a line changes, or until stimecmp is reached (Sstc), or
+    // at most 1 ms of simulated time (mip may be written by nothing else).
+    sc_core::sc_time timeout(1, sc_core::SC_MS);
+    if ((csr.menvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipSTIP)) {
+      const uint64_t now = mtime_now();
+      if (csr.stimecmp > now) {
+        const double ticks = static_cast<double>(csr.stimecmp - now);
+        const sc_core::sc_time until(ticks / static_cast<double>(cfg_.timebase_hz), sc_core::SC_SEC);
+        if (until < timeout) timeout = until;
+      }
+    }
+    if (wake.size())
+      sc_core::wait(timeout, wake);
+    else
+      sc_core::wait(timeout);
+    sample_irq_lines();
+    update_stimecmp();
+    if (halted_) return;
+  }
+  // The cycle counter keeps counting while the hart sleeps.
+  cycles += ps_to_cycles(sc_core::sc_time_stamp() - start);
+  sync_cycles_ = cycles;
+}
+
+void Hart::run_thread() {
+  sample_irq_lines();
+  update_irq();
+  for (;;) {
+    if (halted_) {
+      sc_core::wait(park_event_);  // park forever
+    }
+    run_until_sync();
+    check_insn_limit();
+    if (wfi_pending_)
+      wait_for_interrupt();
+    else
+      sync_with_systemc();
+  }
+}
+
+}  // namespace rvh

@@ -1,0 +1,248 @@
+// cpu/hart.h: one RV64GC hart as a SystemC module with a TLM-2.0 initiator
+// socket. Owns the architectural state, the CSRs (csr.cpp), the MMU and TLBs
+// (mmu.cpp, pmp.cpp), traps and interrupts (trap.cpp) and the run loop with
+// temporal decoupling (hart.cpp). Instruction semantics live in insn_*.cpp.
+//
+// May include: SystemC/TLM and cpu/ only.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "cpu/cpi.h"
+#include "cpu/csr_defs.h"
+#include "cpu/decoded_insn.h"
+
+namespace rvh {
+
+enum Priv : uint8_t { kPrivU = 0, kPrivS = 1, kPrivM = 3 };
+
+// A synchronous exception, thrown from deep inside an instruction and caught
+// by the run loop, which turns it into a trap (trap.cpp).
+struct Trap {
+  uint64_t cause;
+  uint64_t tval;
+};
+
+enum class AccessType : uint8_t { kFetch = 0, kLoad = 1, kStore = 2 };
+
+struct HartConfig {
+  unsigned hart_id = 0;
+  uint64_t reset_pc = 0x1000;
+  uint64_t clock_hz = 1'000'000'000;
+  uint64_t timebase_hz = 10'000'000;  // default mtime rate when read_mtime is unset
+  CpiTable cpi;
+  sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+  uint64_t max_insns = 0;  // 0 = unlimited (counted per hart)
+};
+
+// Per-mode retired instruction counts (for the run summary).
+struct HartStats {
+  uint64_t instret_by_priv[4] = {0, 0, 0, 0};
+  uint64_t traps = 0;
+  uint64_t interrupts = 0;
+  uint64_t mmio_accesses = 0;
+  uint64_t wfi_sleeps = 0;
+};
+
+class Hart : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Hart);
+  Hart(sc_core::sc_module_name name, const HartConfig& cfg);
+
+  tlm_utils::simple_initiator_socket<Hart> bus;
+  // Interrupt lines from the platform (CLINT, PLIC). Level sensitive.
+  sc_core::sc_in<bool> irq_msip{"irq_msip"};
+  sc_core::sc_in<bool> irq_mtip{"irq_mtip"};
+  sc_core::sc_in<bool> irq_meip{"irq_meip"};
+  sc_core::sc_in<bool> irq_seip{"irq_seip"};
+
+  // The platform provides mtime (the `time` CSR and Sstc compare) for a
+  // simulated time; without one, time counts at 10 MHz from SystemC time.
+  std::function<uint64_t(const sc_core::sc_time&)> read_mtime;
+  // Called once when the hart stops on --max-insns.
+  std::function<void(Hart&)> on_insn_limit;
+
+  // --- architectural state (public: instruction handlers use it directly) ---
+  uint64_t x[33] = {};  // x[32] is the sink for writes to x0
+  uint64_t f[32] = {};
+  uint64_t pc = 0, npc = 0;
+  Priv priv = kPrivM;
+  CsrFile csr;
+
+  // --- counters and time ---
+  uint64_t cycles = 0;   // hart cycles since reset (mcycle, minus inhibit)
+  uint64_t instret = 0;  // retired instructions (minstret)
+  HartStats stats;
+
+  // LR/SC reservation (physical address), cleared on traps, xRET and yields.
+  uint64_t reservation = ~0ull;
+
+  // --- memory interface used by instructions ---
+  template <typename T> T load(uint64_t vaddr);
+  template <typename T> void store(uint64_t vaddr, T value);
+  // Atomic access helpers: translate for store, check natural alignment.
+  uint8_t* amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_out);
+  uint64_t amo_paddr(uint64_t vaddr, unsigned size);
+
+  // --- CSRs (csr.cpp) ---
+  uint64_t csr_read(unsigned num, uint32_t insn_bits, bool for_rmw);
+  void csr_write(unsigned num, uint64_t value, uint32_t insn_bits);
+  void csr_check_access(unsigned num, bool write, uint32_t insn_bits);
+
+  // --- traps (trap.cpp) ---
+  [[noreturn]] void raise(uint64_t cause, uint64_t tval) { throw Trap{cause, tval}; }
+  [[noreturn]] void illegal(uint32_t insn_bits) { throw Trap{csr::kCauseIllegalInsn, insn_bits}; }
+  void take_trap(uint64_t cause, uint64_t tval, bool interrupt);
+  void do_mret();
+  void do_sret();
+  void do_wfi(const DecodedInsn& d);
+  void update_irq();          // recompute irq_ready_ after any mip/mie/mstatus/priv change
+  uint64_t effective_mip() const;
+
+  // --- FP helpers ---
+  void require_fp(uint32_t insn_bits) const {
+    if (((csr.mstatus >> csr::kMstatusFsShift) & 3) == 0) throw Trap{csr::kCauseIllegalInsn, insn_bits};
+  }
+  void set_fs_dirty() { csr.mstatus |= csr::kMstatusFs; }
+  uint8_t resolve_rm(const DecodedInsn& d) const;  // throws illegal for reserved modes
+
+  // --- MMU (mmu.cpp / pmp.cpp) ---
+  void flush_tlb();
+  void set_priv(Priv p);
+  uint64_t mtime_now();  // mtime at this hart's local time
+  sc_core::sc_time local_time() const;
+
+  // Instruction-level trace to stderr (--trace).
+  bool trace = false;
+  std::function<std::string(uint64_t)> symbolize;  // optional, for traces
+
+  const HartConfig& config() const { return cfg_; }
+  bool halted() const { return halted_; }
+  uint64_t sim_cycles_total() const { return cycles; }
+
+  // TLM backward path.
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  // One decoded-instruction cache entry (exposed for benchmarks/tests).
+  struct DecodeCacheEntry {
+    uint32_t bits = 0;
+    bool valid = false;
+    DecodedInsn insn;
+  };
+
+ private:
+  friend struct HartTestAccess;
+  struct TlbEntry {
+    uint64_t tag = ~0ull;  // virtual page number, ~0 = invalid
+    uintptr_t addend = 0;  // host address = addend + vaddr
+    uint64_t paddr_page = 0;
+    uint64_t latency_cycles = 0;  // DMI latency of the memory behind the page
+  };
+  static constexpr unsigned kTlbSize = 256;
+  // [access type][effective privilege U/S/M][set]
+  std::array<std::array<std::array<TlbEntry, kTlbSize>, 4>, 3> tlb_{};
+
+  struct DmiRegion {
+    uint64_t start = 0, end = 0;  // inclusive end
+    uint8_t* host = nullptr;
+    uint64_t read_cycles = 0, write_cycles = 0;
+    bool readable = false, writable = false;
+  };
+  std::vector<DmiRegion> dmi_;
+
+  HartConfig cfg_;
+  uint64_t period_ps_ = 1000;
+  uint64_t quantum_cycles_ = 1000;
+  uint64_t sync_cycles_ = 0;  // cycles value at the last sync with SystemC
+  bool irq_ready_ = false;    // an interrupt is pending, enabled and takeable
+  bool halted_ = false;
+  Priv ld_priv_ = kPrivM;     // effective privilege for loads/stores (MPRV)
+  uint64_t mip_lines_ = 0;    // MSIP/MTIP/MEIP/SEIP as last sampled from the ports
+  uint64_t stimecmp_stip_ = 0;
+  bool wfi_pending_ = false;
+  uint64_t insn_limit_ = ~0ull;
+
+  // Fetch fast path: host pointer of the current code page.
+  uint64_t fetch_vpage_ = ~0ull;
+  uintptr_t fetch_addend_ = 0;
+
+  static constexpr unsigned kDecodeCacheSize = 1u << 14;
+  std::vector<DecodeCacheEntry> dcache_;
+
+  tlm::tlm_generic_payload payload_;
+  sc_core::sc_event park_event_;  // never notified: a halted hart waits on it
+
+  void run_thread();
+  void run_until_sync();
+  void execute_one(uint32_t bits);
+  const DecodedInsn& lookup_decoded(uint32_t bits);
+  void sync_with_systemc();
+  void sample_irq_lines();
+  void update_stimecmp();
+  void wait_for_interrupt();
+  void check_insn_limit();
+
+  // Memory internals.
+  uint32_t fetch_bits();
+  template <typename T> T load_slow(uint64_t vaddr);
+  template <typename T> void store_slow(uint64_t vaddr, T value);
+  // Translate one access; returns the physical address. May fill the TLB.
+  uint64_t translate(uint64_t vaddr, AccessType type, Priv eff_priv, unsigned size);
+  uint64_t page_walk(uint64_t vaddr, AccessType type, Priv eff_priv);
+  bool pmp_check(uint64_t paddr, unsigned size, AccessType type, Priv eff_priv) const;
+  int pmp_page_uniform(uint64_t page, AccessType type, Priv eff_priv) const;  // 1 allow, 0 deny, -1 mixed
+  DmiRegion* find_dmi(uint64_t paddr, unsigned size);
+  void try_acquire_dmi(uint64_t paddr);
+  uint64_t ps_to_cycles(const sc_core::sc_time& t) const;
+  void phys_access(uint64_t paddr, uint8_t* data, unsigned size, bool write, AccessType type,
+                   uint64_t vaddr_for_fault);
+  bool phys_read_pte(uint64_t paddr, uint64_t& pte);
+  bool phys_write_pte(uint64_t paddr, uint64_t pte);
+  void fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, Priv eff_priv, const DmiRegion& r);
+  [[noreturn]] void access_fault(AccessType type, uint64_t vaddr) const;
+  void read_bus_or_fault(uint64_t paddr, uint8_t* data, unsigned size, AccessType type, uint64_t vaddr);
+  int take_interrupt_if_any();
+  [[noreturn]] void page_fault(AccessType type, uint64_t vaddr) const;
+  Priv eff_priv_for(AccessType type) const { return type == AccessType::kFetch ? priv : ld_priv_; }
+  unsigned tlb_priv_index(Priv p) const { return p; }
+
+ public:
+  // Called by csr.cpp when mstatus/satp/pmp change in a way that affects translation.
+  void on_translation_change();
+  void on_mstatus_change();
+};
+
+// ---- inline fast paths ----
+
+template <typename T>
+inline T Hart::load(uint64_t vaddr) {
+  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kLoad)][ld_priv_][(vaddr >> 12) % kTlbSize];
+  if (__builtin_expect(e.tag == (vaddr >> 12) && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
+    T v;
+    std::memcpy(&v, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
+    cycles += e.latency_cycles;
+    return v;
+  }
+  return load_slow<T>(vaddr);
+}
+
+template <typename T>
+inline void Hart::store(uint64_t vaddr, T value) {
+  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kStore)][ld_priv_][(vaddr >> 12) % kTlbSize];
+  if (__builtin_expect(e.tag == (vaddr >> 12) && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
+    std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
+    cycles += e.latency_cycles;
+    return;
+  }
+  store_slow<T>(vaddr, value);
+}
+
+}  // namespace rvh

@@ -1,0 +1,335 @@
+// cpu/mmu.cpp: address translation (Sv39/Sv48, priv spec 4.3-4.5) with
+// hardware A/D updates, the TLBs that hold host pointers for RAM pages (DMI),
+// and the slow paths: page-crossing and MMIO accesses through b_transport.
+#include "cpu/hart.h"
+
+namespace rvh {
+namespace {
+constexpr uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8, kPteU = 16, kPteA = 64, kPteD = 128;
+constexpr uint64_t kPteReserved = 0xffc0000000000000ull;  // N, PBMT, reserved: no Svnapot/Svpbmt here
+constexpr uint64_t kPhysAddrMask = (1ull << 56) - 1;
+}  // namespace
+
+void Hart::flush_tlb() {
+  for (auto& by_type : tlb_)
+    for (auto& by_priv : by_type)
+      for (auto& e : by_priv) e.tag = ~0ull;
+  fetch_vpage_ = ~0ull;
+}
+
+void Hart::on_translation_change() {
+  flush_tlb();
+  on_mstatus_change();
+}
+
+void Hart::on_mstatus_change() {
+  const Priv mpp = static_cast<Priv>((csr.mstatus & csr::kMstatusMPP) >> csr::kMstatusMppShift);
+  ld_priv_ = (priv == kPrivM && (csr.mstatus & csr::kMstatusMPRV)) ? mpp : priv;
+  update_irq();
+}
+
+void Hart::set_priv(Priv p) {
+  priv = p;
+  fetch_vpage_ = ~0ull;
+  on_mstatus_change();
+}
+
+[[noreturn]] void Hart::page_fault(AccessType type, uint64_t vaddr) const {
+  static constexpr uint64_t cause[3] = {csr::kCauseFetchPageFault, csr::kCauseLoadPageFault,
+                                        csr::kCauseStorePageFault};
+  throw Trap{cause[static_cast<int>(type)], vaddr};
+}
+
+[[noreturn]] void Hart::access_fault(AccessType type, uint64_t vaddr) const {
+  static constexpr uint64_t cause[3] = {csr::kCauseFetchAccess, csr::kCauseLoadAccess,
+                                        csr::kCauseStoreAccess};
+  throw Trap{cause[static_cast<int>(type)], vaddr};
+}
+
+uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, Priv eff) {
+  const uint64_t mode = csr.satp >> csr::kSatpModeShift;
+  const int levels = mode == csr::kSatpModeSv39 ? 3 : 4;
+  const int va_bits = 12 + 9 * levels;
+  // Virtual addresses must be sign-extended from bit va_bits-1.
+  const int64_t top = static_cast<int64_t>(vaddr) >> (va_bits - 1);
+  if (top != 0 && top != -1) page_fault(type, vaddr);
+
+  uint64_t table = (csr.satp & csr::kSatpPpnMask) << 12;
+  for (int level = levels - 1; level >= 0; --level) {
+    const uint64_t pte_addr = table + (((vaddr >> (12 + 9 * level)) & 0x1ff) << 3);
+    // Implicit page-table reads are checked by PMP as S-mode loads (priv 3.7.1).
+    uint64_t pte = 0;
+    if (!pmp_check(pte_addr, 8, AccessType::kLoad, kPrivS) || !phys_read_pte(pte_addr, pte))
+      access_fault(type, vaddr);
+    if (!(pte & kPteV) || ((pte & (kPteR | kPteW)) == kPteW) || (pte & kPteReserved))
+      page_fault(type, vaddr);
+    if (!(pte & (kPteR | kPteX))) {  // pointer to the next level
+      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) page_fault(type, vaddr);
+      table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
+      continue;
+    }
+    // Leaf: permission checks (priv 4.3.2 step 5).
+    if (pte & kPteU) {
+      if (eff == kPrivS && (type == AccessType::kFetch || !(csr.mstatus & csr::kMstatusSUM)))
+        page_fault(type, vaddr);
+    } else if (eff == kPrivU) {
+      page_fault(type, vaddr);
+    }
+    const bool mxr = csr.mstatus & csr::kMstatusMXR;
+    const bool ok = type == AccessType::kFetch ? (pte & kPteX)
+                    : type == AccessType::kLoad ? ((pte & kPteR) || (mxr && (pte & kPteX)))
+                                                : (pte & kPteW);
+    if (!ok) page_fault(type, vaddr);
+    const uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+    const uint64_t low_mask = (1ull << (9 * level)) - 1;  // PPN bits a superpage must have clear
+    if (ppn & low_mask) page_fault(type, vaddr);
+    // Hardware A/D update (Svadu behaviour), written back atomically.
+    const uint64_t need = kPteA | (type == AccessType::kStore ? kPteD : 0);
+    if ((pte & need) != need) {
+      pte |= need;
+      if (!pmp_check(pte_addr, 8, AccessType::kStore, kPrivS) || !phys_write_pte(pte_addr, pte))
+        access_fault(type, vaddr);
+    }
+    const uint64_t page_offset_mask = (1ull << (12 + 9 * level)) - 1;
+    return ((ppn << 12) & ~page_offset_mask) | (vaddr & page_offset_mask);
+  }
+  page_fault(type, vaddr);
+}
+
+uint64_t Hart::translate(uint64_t vaddr, AccessType type, Priv eff, unsigned size) {
+  uint64_t paddr = vaddr;
+  if (eff != kPrivM && (csr.satp >> csr::kSatpModeShift) != csr::kSatpModeBare) {
+    paddr = page_walk(vaddr, type, eff);
+  } else if (vaddr & ~kPhysAddrMask) {
+    access_fault(type, vaddr);
+  }
+  if (!pmp_check(paddr, size, type, eff)) access_fault(type, vaddr);
+  return paddr;
+}
+
+Hart::DmiRegion* Hart::find_dmi(uint64_t paddr, unsigned size) {
+  for (auto& r : dmi_)
+    if (paddr >= r.start && paddr + size - 1 <= r.end) return &r;
+  return nullptr;
+}
+
+uint64_t Hart::ps_to_cycles(const sc_core::sc_time& t) const {
+  return static_cast<uint64_t>(t.value() / (sc_core::sc_time(1, sc_core::SC_PS).value() * period_ps_));
+}
+
+void Hart::try_acquire_dmi(uint64_t paddr) {
+  tlm::tlm_generic_payload p;
+  tlm::tlm_dmi dmi;
+  p.set_address(paddr);
+  p.set_command(tlm::TLM_READ_COMMAND);
+  if (!bus->get_direct_mem_ptr(p, dmi)) return;
+  DmiRegion r;
+  r.start = dmi.get_start_address();
+  r.end = dmi.get_end_address();
+  r.host = dmi.get_dmi_ptr();
+  r.readable = dmi.is_read_allowed();
+  r.writable = dmi.is_write_allowed();
+  r.read_cycles = ps_to_cycles(dmi.get_read_latency());
+  r.write_cycles = ps_to_cycles(dmi.get_write_latency());
+  dmi_.push_back(r);
+}
+
+void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  std::vector<DmiRegion> kept;
+  for (const auto& r : dmi_)
+    if (r.end < start || r.start > end) kept.push_back(r);
+  dmi_.swap(kept);
+  flush_tlb();
+}
+
+void Hart::fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, Priv eff, const DmiRegion& r) {
+  const uint64_t page = paddr & ~0xfffull;
+  if (page < r.start || page + 0xfff > r.end) return;
+  if (type == AccessType::kStore ? !r.writable : !r.readable) return;
+  if (pmp_page_uniform(page, type, eff) != 1) return;
+  TlbEntry& e = tlb_[static_cast<int>(type)][eff][(vaddr >> 12) % kTlbSize];
+  e.tag = vaddr >> 12;
+  e.addend = reinterpret_cast<uintptr_t>(r.host + (page - r.start)) - (vaddr & ~0xfffull);
+  e.paddr_page = page;
+  e.latency_cycles = type == AccessType::kStore ? r.write_cycles : r.read_cycles;
+}
+
+void Hart::phys_access(uint64_t paddr, uint8_t* data, unsigned size, bool write, AccessType type,
+                       uint64_t vaddr) {
+  sc_core::sc_time delay = sc_core::sc_time(static_cast<double>((cycles - sync_cycles_) * period_ps_), sc_core::SC_PS);
+  const sc_core::sc_time before = delay;
+  payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  payload_.set_address(paddr);
+  payload_.set_data_ptr(data);
+  payload_.set_data_length(size);
+  payload_.set_streaming_width(size);
+  payload_.set_byte_enable_ptr(nullptr);
+  payload_.set_dmi_allowed(false);
+  payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  bus->b_transport(payload_, delay);
+  if (delay > before) cycles += ps_to_cycles(delay - before);
+  if (payload_.is_response_error()) access_fault(type, vaddr);
+  if (payload_.is_dmi_allowed()) {
+    try_acquire_dmi(paddr);
+  } else {
+    ++stats.mmio_accesses;
+    // A device access may change interrupt lines (CLINT, PLIC claim, UART):
+    // let SystemC settle them before the next instruction.
+    sync_with_systemc();
+  }
+}
+
+void Hart::read_bus_or_fault(uint64_t paddr, uint8_t* data, unsigned size, AccessType type, uint64_t vaddr) {
+  if (DmiRegion* r = find_dmi(paddr, size); r && r->readable) {
+    std::memcpy(data, r->host + (paddr - r->start), size);
+    cycles += r->read_cycles;
+    return;
+  }
+  phys_access(paddr, data, size, false, type, vaddr);
+}
+
+bool Hart::phys_read_pte(uint64_t paddr, uint64_t& pte) {
+  if (DmiRegion* r = find_dmi(paddr, 8); r && r->readable) {
+    std::memcpy(&pte, r->host + (paddr - r->start), 8);
+    cycles += r->read_cycles;
+    return true;
+  }
+  uint8_t buf[8];
+  try {
+    phys_access(paddr, buf, 8, false, AccessType::kLoad, paddr);
+  } catch (const Trap&) {
+    return false;
+  }
+  std::memcpy(&pte, buf, 8);
+  return true;
+}
+
+bool Hart::phys_write_pte(uint64_t paddr, uint64_t pte) {
+  if (DmiRegion* r = find_dmi(paddr, 8); r && r->writable) {
+    std::memcpy(r->host + (paddr - r->start), &pte, 8);
+    cycles += r->write_cycles;
+    return true;
+  }
+  uint8_t buf[8];
+  std::memcpy(buf, &pte, 8);
+  try {
+    phys_access(paddr, buf, 8, true, AccessType::kStore, paddr);
+  } catch (const Trap&) {
+    return false;
+  }
+  return true;
+}
+
+template <typename T>
+T Hart::load_slow(uint64_t vaddr) {
+  if ((vaddr & 0xfff) + sizeof(T) > 0x1000) {  // crosses a page: byte by byte
+    uint64_t v = 0;
+    for (unsigned i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(load<uint8_t>(vaddr + i)) << (8 * i);
+    return static_cast<T>(v);
+  }
+  const uint64_t paddr = translate(vaddr, AccessType::kLoad, ld_priv_, sizeof(T));
+  DmiRegion* r = find_dmi(paddr, sizeof(T));
+  if (r && r->readable) {
+    fill_tlb(vaddr, paddr, AccessType::kLoad, ld_priv_, *r);
+    T v;
+    std::memcpy(&v, r->host + (paddr - r->start), sizeof(T));
+    cycles += r->read_cycles;
+    return v;
+  }
+  uint8_t buf[sizeof(T)];
+  phys_access(paddr, buf, sizeof(T), false, AccessType::kLoad, vaddr);
+  T v;
+  std::memcpy(&v, buf, sizeof(T));
+  return v;
+}
+
+template <typename T>
+void Hart::store_slow(uint64_t vaddr, T value) {
+  if ((vaddr & 0xfff) + sizeof(T) > 0x1000) {
+    // Check both pages before writing anything, so a fault leaves memory unchanged.
+    translate(vaddr, AccessType::kStore, ld_priv_, 1);
+    translate((vaddr + sizeof(T) - 1), AccessType::kStore, ld_priv_, 1);
+    for (unsigned i = 0; i < sizeof(T); ++i) store<uint8_t>(vaddr + i, static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * i)));
+    return;
+  }
+  const uint64_t paddr = translate(vaddr, AccessType::kStore, ld_priv_, sizeof(T));
+  DmiRegion* r = find_dmi(paddr, sizeof(T));
+  if (r && r->writable) {
+    fill_tlb(vaddr, paddr, AccessType::kStore, ld_priv_, *r);
+    std::memcpy(r->host + (paddr - r->start), &value, sizeof(T));
+    cycles += r->write_cycles;
+    return;
+  }
+  uint8_t buf[sizeof(T)];
+  std::memcpy(buf, &value, sizeof(T));
+  phys_access(paddr, buf, sizeof(T), true, AccessType::kStore, vaddr);
+}
+
+#define RVH_INSTANTIATE(T) \
+  template T Hart::load_slow<T>(uint64_t); \
+  template void Hart::store_slow<T>(uint64_t, T);
+RVH_INSTANTIATE(uint8_t)
+RVH_INSTANTIATE(int8_t)
+RVH_INSTANTIATE(uint16_t)
+RVH_INSTANTIATE(int16_t)
+RVH_INSTANTIATE(uint32_t)
+RVH_INSTANTIATE(int32_t)
+RVH_INSTANTIATE(uint64_t)
+#undef RVH_INSTANTIATE
+
+uint64_t Hart::amo_paddr(uint64_t vaddr, unsigned size) {
+  if (vaddr & (size - 1)) raise(csr::kCauseMisalignedStore, vaddr);
+  return translate(vaddr, AccessType::kStore, ld_priv_, size);
+}
+
+uint8_t* Hart::amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_out) {
+  const uint64_t paddr = amo_paddr(vaddr, size);
+  *paddr_out = paddr;
+  DmiRegion* r = find_dmi(paddr, size);
+  if (!r) {
+    try_acquire_dmi(paddr);
+    r = find_dmi(paddr, size);
+  }
+  if (r && r->readable && r->writable) {
+    cycles += r->read_cycles + r->write_cycles;
+    return r->host + (paddr - r->start);
+  }
+  return nullptr;
+}
+
+// Instruction fetch: 16 bits at a time where a 32-bit instruction may cross
+// a page; fetch faults report the address of the part that faulted.
+uint32_t Hart::fetch_bits() {
+  if (__builtin_expect((pc >> 12) == fetch_vpage_ && (pc & 0xfff) <= 0xffc, 1)) {
+    uint32_t w;
+    std::memcpy(&w, reinterpret_cast<const void*>(fetch_addend_ + pc), 4);
+    return w;
+  }
+  auto fetch16 = [this](uint64_t va) -> uint16_t {
+    const uint64_t paddr = translate(va, AccessType::kFetch, priv, 2);
+    DmiRegion* r = find_dmi(paddr, 2);
+    if (!r) {
+      try_acquire_dmi(paddr);
+      r = find_dmi(paddr, 2);
+    }
+    if (r && r->readable) {
+      const uint64_t page = paddr & ~0xfffull;
+      if (page >= r->start && page + 0xfff <= r->end && pmp_page_uniform(page, AccessType::kFetch, priv) == 1) {
+        fetch_vpage_ = va >> 12;
+        fetch_addend_ = reinterpret_cast<uintptr_t>(r->host + (page - r->start)) - (va & ~0xfffull);
+      }
+      uint16_t v;
+      std::memcpy(&v, r->host + (paddr - r->start), 2);
+      return v;
+    }
+    uint8_t buf[2];
+    phys_access(paddr, buf, 2, false, AccessType::kFetch, va);
+    return static_cast<uint16_t>(buf[0] | buf[1] << 8);
+  };
+  const uint16_t lo = fetch16(pc);
+  if ((lo & 3) != 3) return lo;
+  const uint16_t hi = fetch16(pc + 2);
+  return static_cast<uint32_t>(lo) | static_cast<uint32_t>(hi) << 16;
+}
+
+}  // namespace rvh

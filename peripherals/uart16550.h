@@ -1,0 +1,156 @@
+// uart16550.h -- NS16550A UART as on QEMU virt (base 0x10000000, PLIC source 10).
+//
+// reg-shift 0, reg-io-width 1: eight 1-byte registers; wider accesses get
+// TLM_BURST_ERROR_RESPONSE, offsets 0x8..0xFF TLM_ADDRESS_ERROR_RESPONSE.
+//
+//   off  DLAB  access  name  meaning
+//   0    0     R       RBR   receive buffer: pops the RX FIFO (last byte if empty)
+//   0    0     W       THR   transmit: byte goes to the output sink at once
+//                            (to the RX FIFO in loopback mode)
+//   0    1     RW      DLL   divisor latch low (stored only; timing is not modelled)
+//   1    0     RW      IER   bit0 ERBFI rx data, bit1 ETBEI THR empty, bit2 ELSI line
+//                            status, bit3 EDSSI modem status; bits 7:4 read 0
+//   1    1     RW      DLM   divisor latch high
+//   2    -     R       IIR   bits 7:6 = 11 when FIFOs are enabled; bits 3:0 id:
+//                            0x6 line status (OE) > 0x4 rx data at/above trigger level
+//                            = 0xC rx data below trigger level (char timeout, reported
+//                            at once) > 0x2 THR empty > 0x0 modem status; 0x1 none.
+//                            Reading IIR while it reports 0x2 clears the THRE interrupt.
+//   2    -     W       FCR   bit0 FIFO enable (changing it clears both FIFOs), bit1
+//                            clear RX FIFO, bit2 clear TX FIFO, bits 7:6 RX trigger
+//                            level 1/4/8/14. FIFOs are 16 bytes (1 byte when disabled).
+//   3    -     RW      LCR   line control; bit7 DLAB. Other bits stored only.
+//   4    -     RW      MCR   bit0 DTR, bit1 RTS, bit2 OUT1, bit3 OUT2, bit4 LOOP;
+//                            bits 7:5 read 0
+//   5    -     R       LSR   bit0 DR, bit1 OE (cleared on read), bit5 THRE = 1,
+//                            bit6 TEMT = 1 (transmission is instantaneous); writes ignored
+//   6    -     R       MSR   bits 7:4 DCD RI DSR CTS (loopback: OUT2 OUT1 DTR RTS;
+//                            otherwise DCD|DSR|CTS = 0xB0), bits 3:0 deltas, cleared on
+//                            read; writes ignored
+//   7    -     RW      SCR   scratch
+//
+// irq = (IIR id != 0x1), driven only by this module's own process, one delta
+// after the access that changes it.
+//
+// Output: every transmitted byte goes to the output sink (default: write(2)
+// on fd 1, unbuffered). Replace it with set_output().
+//
+// Input: with Uart16550Options::read_input, a host thread reads input_fd
+// (default 0, stdin) with poll() + a stop flag and queues bytes under a mutex;
+// a terminal is put in raw mode (no echo, no line buffering; signals such as
+// Ctrl-C still work) and restored at exit, on fatal signals and in the
+// destructor. The SystemC side moves queued bytes into the RX FIFO while it
+// has room, on register accesses and from a method that polls every
+// poll_interval of simulated time while input can still arrive (it stops at
+// EOF, so a finished stdin never keeps the simulation alive). In loopback mode
+// the receiver is disconnected from the host input. push_input() injects bytes
+// (from the SystemC thread: sc_main, a process, or between sc_start calls).
+#ifndef RVH_PERIPHERALS_UART16550_H
+#define RVH_PERIPHERALS_UART16550_H
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "peripherals/register_bank.h"
+
+namespace rvh {
+
+struct Uart16550Options {
+    bool read_input = true;   // start the host reader thread on input_fd
+    int input_fd = 0;         // host fd to read input from
+    bool raw_terminal = true; // if input_fd is a terminal, put it in raw mode
+    sc_core::sc_time poll_interval = sc_core::sc_time(1, sc_core::SC_MS);
+    sc_core::sc_time access_latency = sc_core::sc_time(10, sc_core::SC_NS);
+};
+
+class Uart16550 : public sc_core::sc_module {
+public:
+    using OutputSink = std::function<void(uint8_t)>;
+
+    static constexpr unsigned kFifoSize = 16;
+    static constexpr uint64_t kSize = 0x100;
+    // Register offsets.
+    enum : uint64_t { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2,
+                      LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+
+    tlm_utils::simple_target_socket<Uart16550> socket;
+    sc_core::sc_out<bool> irq;
+
+    explicit Uart16550(sc_core::sc_module_name name,
+                       const Uart16550Options& options = Uart16550Options());
+    ~Uart16550() override;
+
+    void set_output(OutputSink sink) { m_sink = std::move(sink); }
+    // Queues bytes as if they had arrived on the input; SystemC thread only.
+    void push_input(const std::string& bytes);
+    // Stops the host reader thread (if any) and restores the terminal.
+    void stop_input();
+
+    uint64_t tx_count() const { return m_tx_count; }
+    uint64_t rx_count() const { return m_rx_count; }
+    uint16_t divisor() const { return static_cast<uint16_t>(m_dll | (m_dlm << 8)); }
+    unsigned rx_fifo_level() const { return m_rx_count_fifo; }
+    bool irq_level() const { return m_irq_level; }
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    void start_of_simulation() override;
+    void poll();        // SC_METHOD: pulls host input periodically
+    void drive_irq();   // SC_METHOD: the only writer of `irq`
+    void reader_main(); // host thread
+
+    bool dlab() const { return m_lcr & 0x80; }
+    bool loopback() const { return m_mcr & 0x10; }
+    bool fifo_enabled() const { return m_fcr & 0x01; }
+    unsigned rx_capacity() const { return fifo_enabled() ? kFifoSize : 1; }
+    unsigned rx_trigger() const;
+    uint8_t iir_id() const;
+    uint8_t msr_status() const;
+    void set_mcr(uint8_t v);
+    void write_fcr(uint8_t v);
+    void transmit(uint8_t b);
+    void rx_push(uint8_t b);  // sets OE if full
+    uint8_t rx_pop();
+    void rx_clear() { m_rx_head = 0; m_rx_count_fifo = 0; }
+    void pull_input();
+    void update_irq();
+
+    Uart16550Options m_opts;
+    OutputSink m_sink;
+    RegisterBank m_bank;
+
+    // Registers.
+    uint8_t m_ier = 0, m_lcr = 0, m_mcr = 0, m_fcr = 0, m_scr = 0, m_dll = 0, m_dlm = 0;
+    uint8_t m_lsr_err = 0;    // OE
+    uint8_t m_msr_delta = 0;  // bits 3:0
+    uint8_t m_last_rx = 0;
+    bool m_thr_ipending = false;
+    std::array<uint8_t, kFifoSize> m_rx{};
+    unsigned m_rx_head = 0, m_rx_count_fifo = 0;
+
+    bool m_irq_level = false;
+    uint64_t m_tx_count = 0, m_rx_count = 0;
+    sc_core::sc_event m_irq_event, m_kick;
+
+    // Host input.
+    std::mutex m_mutex;
+    std::deque<uint8_t> m_input;      // guarded by m_mutex
+    std::atomic<bool> m_has_input{false};
+    std::atomic<bool> m_reader_active{false};  // reader running and not at EOF
+    std::atomic<bool> m_stop{false};
+    std::thread m_reader;
+};
+
+}  // namespace rvh
+
+#endif  // RVH_PERIPHERALS_UART16550_H

@@ -1,0 +1,48 @@
+// platform/device_tree.h: the flattened device tree (DTB) handed to firmware in
+// a1, generated from a PlatformConfig with libfdt. The layout follows QEMU's
+// `virt` machine closely enough that Debian's OpenSBI (generic platform),
+// U-Boot (qemu-riscv64_smode) and Linux boot on it unmodified; see
+// docs/memory-map.md for the nodes and their compatibles.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "platform/config.h"
+
+namespace rvh {
+
+// Thrown for a configuration the tree cannot describe, for a libfdt failure,
+// and by read_dtb_file() for unreadable or malformed files. what() is one line.
+class DeviceTreeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Phandles the generated tree uses, so tests and the SoC builder can name
+// them without parsing. cpu N's phandle is kFirstCpuPhandle + 2N, its
+// interrupt controller's is kFirstCpuPhandle + 2N + 1; the PLIC and the test
+// device come after the last hart.
+struct DeviceTreePhandles {
+  static uint32_t cpu(unsigned hart) { return 1 + 2 * hart; }
+  static uint32_t cpu_intc(unsigned hart) { return 2 + 2 * hart; }
+  static uint32_t plic(unsigned num_harts) { return 1 + 2 * num_harts; }
+  static uint32_t test(unsigned num_harts) { return 2 + 2 * num_harts; }
+};
+
+// Builds the device tree for `config` and returns the packed blob (header
+// totalsize == vector size). Throws DeviceTreeError if config.num_harts is 0,
+// config.ram_size is 0 or RAM would not fit below 2^64, or libfdt fails.
+std::vector<uint8_t> build_device_tree(const PlatformConfig& config);
+
+// Writes `data` to `path` (used by --dump-dtb). Throws std::runtime_error
+// naming the path and the reason if the file cannot be written.
+void write_file(const std::string& path, const std::vector<uint8_t>& data);
+
+// Reads a DTB from `path` (--dtb) and checks it with fdt_check_header and
+// that the header's totalsize matches the file. Throws DeviceTreeError, e.g.
+// "board.dtb: not a device tree blob (FDT_ERR_BADMAGIC)".
+std::vector<uint8_t> read_dtb_file(const std::string& path);
+
+}  // namespace rvh

@@ -1,0 +1,77 @@
+// platform/memory.cpp: see memory.h.
+#include "platform/memory.h"
+
+#include <cstring>
+
+namespace rvh {
+
+Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, sc_core::sc_time read_latency,
+               sc_core::sc_time write_latency)
+    : sc_core::sc_module(name), socket("socket"), data_(size, 0), read_only_(read_only),
+      read_latency_(read_latency), write_latency_(write_latency) {
+  socket.register_b_transport(this, &Memory::b_transport);
+  socket.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
+  socket.register_transport_dbg(this, &Memory::transport_dbg);
+}
+
+bool Memory::write(uint64_t offset, const uint8_t* src, uint64_t len) {
+  if (offset > data_.size() || len > data_.size() - offset) return false;
+  std::memcpy(data_.data() + offset, src, len);
+  return true;
+}
+
+bool Memory::read(uint64_t offset, uint8_t* dst, uint64_t len) const {
+  if (offset > data_.size() || len > data_.size() - offset) return false;
+  std::memcpy(dst, data_.data() + offset, len);
+  return true;
+}
+
+void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  const uint64_t addr = trans.get_address();
+  const unsigned len = trans.get_data_length();
+  if (addr > data_.size() || len > data_.size() - addr) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (trans.get_byte_enable_ptr() || trans.get_streaming_width() < len) {
+    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (trans.is_read()) {
+    std::memcpy(trans.get_data_ptr(), data_.data() + addr, len);
+    delay += read_latency_;
+  } else if (trans.is_write()) {
+    if (read_only_) {
+      trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+      return;
+    }
+    std::memcpy(data_.data() + addr, trans.get_data_ptr(), len);
+    delay += write_latency_;
+  }
+  trans.set_dmi_allowed(true);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  dmi.set_dmi_ptr(data_.data());
+  dmi.set_start_address(0);
+  dmi.set_end_address(data_.size() - 1);
+  dmi.set_granted_access(read_only_ ? tlm::tlm_dmi::DMI_ACCESS_READ : tlm::tlm_dmi::DMI_ACCESS_READ_WRITE);
+  dmi.set_read_latency(read_latency_);
+  dmi.set_write_latency(write_latency_);
+  return true;
+}
+
+unsigned Memory::transport_dbg(tlm::tlm_generic_payload& trans) {
+  const uint64_t addr = trans.get_address();
+  uint64_t len = trans.get_data_length();
+  if (addr >= data_.size()) return 0;
+  if (len > data_.size() - addr) len = data_.size() - addr;
+  if (trans.is_read())
+    std::memcpy(trans.get_data_ptr(), data_.data() + addr, len);
+  else if (trans.is_write() && !read_only_)
+    std::memcpy(data_.data() + addr, trans.get_data_ptr(), len);
+  return static_cast<unsigned>(len);
+}
+
+}  // namespace rvh

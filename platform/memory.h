@@ -1,0 +1,39 @@
+// platform/memory.h: RAM and ROM as TLM-2.0 targets with DMI. The host-side
+// backdoor (write/read/host_pointer) is for the loaders and HTIF, not for
+// simulated software.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+namespace rvh {
+
+class Memory : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Memory> socket;
+
+  // read_only: a ROM (writes from the bus get TLM_COMMAND_ERROR_RESPONSE).
+  Memory(sc_core::sc_module_name name, uint64_t size, bool read_only = false,
+         sc_core::sc_time read_latency = sc_core::SC_ZERO_TIME,
+         sc_core::sc_time write_latency = sc_core::SC_ZERO_TIME);
+
+  uint64_t size() const { return data_.size(); }
+  // Backdoor access by offset; false if out of range.
+  bool write(uint64_t offset, const uint8_t* src, uint64_t len);
+  bool read(uint64_t offset, uint8_t* dst, uint64_t len) const;
+  uint8_t* host_pointer(uint64_t offset) { return data_.data() + offset; }
+
+ private:
+  std::vector<uint8_t> data_;
+  bool read_only_;
+  sc_core::sc_time read_latency_, write_latency_;
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+};
+
+}  // namespace rvh

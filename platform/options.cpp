@@ -1,0 +1,266 @@
+// platform/options.cpp: command-line parsing; see options.h and docs/options.md.
+#include "platform/options.h"
+
+#include <cctype>
+#include <sstream>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#ifndef RVH_VERSION
+#define RVH_VERSION "0.1.0"
+#endif
+
+namespace po = boost::program_options;
+
+namespace rvh {
+namespace {
+
+const char* const kSizeHint = ": bad size; use e.g. 128M, 1G";
+
+// Unsigned decimal or 0x-hex integer, nothing else (no sign, no spaces).
+bool parse_uint(const std::string& s, uint64_t& out) {
+  if (s.empty()) return false;
+  int base = 10;
+  size_t i = 0;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    i = 2;
+  }
+  unsigned __int128 v = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    unsigned d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (base == 16 && std::isxdigit(static_cast<unsigned char>(c))) d = std::tolower(c) - 'a' + 10;
+    else return false;
+    v = v * base + d;
+    if (v > UINT64_MAX) return false;
+  }
+  out = static_cast<uint64_t>(v);
+  return true;
+}
+
+uint64_t number_option(const char* option, const std::string& text) {
+  uint64_t v;
+  if (!parse_uint(text, v))
+    throw UsageError(std::string(option) + " " + text +
+                     ": bad number; use a decimal or 0x-hex integer");
+  return v;
+}
+
+po::options_description visible_options() {
+  po::options_description program("Program to run (one of)");
+  program.add_options()
+      ("bios", po::value<std::string>()->value_name("FILE"),
+       "firmware (ELF or raw binary at 0x80000000) started in M-mode from the boot ROM "
+       "with a0 = hart id, a1 = DTB address; e.g. OpenSBI fw_jump.elf")
+      ("kernel", po::value<std::string>()->value_name("FILE"),
+       "S-mode payload the firmware jumps to (U-Boot, Linux Image); needs --bios")
+      ("initrd", po::value<std::string>()->value_name("FILE"),
+       "initial ramdisk, described in /chosen; needs --kernel")
+      ("append", po::value<std::string>()->value_name("STR"),
+       "kernel command line: /chosen/bootargs in the generated device tree");
+
+  po::options_description machine("Machine");
+  machine.add_options()
+      ("memory,m", po::value<std::string>()->value_name("SIZE"),
+       "RAM size at 0x80000000 (default 128M); 512 = 512 MiB, 1G, 0x8000000 = bytes")
+      ("smp", po::value<std::string>()->value_name("N"), "number of harts, 1..8 (default 1)")
+      ("dtb", po::value<std::string>()->value_name("FILE"),
+       "use this device tree blob instead of generating one")
+      ("dump-dtb", po::value<std::string>()->value_name("FILE"),
+       "write the device tree blob to FILE (inspect with dtc -I dtb -O dts FILE)");
+
+  po::options_description run("Simulation");
+  run.add_options()
+      ("max-insns", po::value<std::string>()->value_name("N"),
+       "stop after N instructions per hart (default 0 = unlimited)")
+      ("quantum", po::value<std::string>()->value_name("NS"),
+       "global TLM quantum in simulated nanoseconds: how far a hart may run ahead "
+       "of SystemC time (default 1000)")
+      ("quantum-insns", po::value<std::string>()->value_name("N"),
+       "at most N instructions between synchronisation checks (default 10000)")
+      ("stats", po::value<std::string>()->value_name("FILE"),
+       "write run statistics as JSON to FILE at exit")
+      ("trace", po::bool_switch(), "print an instruction trace to stderr")
+      ("no-stdin", po::bool_switch(), "do not read stdin for the UART (for scripts and CI)")
+      ("help,h", po::bool_switch(), "print this help and exit")
+      ("version", po::bool_switch(), "print the version and exit");
+
+  po::options_description all;
+  all.add(program).add(machine).add(run);
+  return all;
+}
+
+std::string get(const po::variables_map& vm, const char* name) {
+  return vm.count(name) ? vm[name].as<std::string>() : std::string();
+}
+
+}  // namespace
+
+uint64_t parse_size(const std::string& text) {
+  auto bad = [&]() { return UsageError(text + kSizeHint); };
+  if (text.empty()) throw bad();
+
+  // 0x-hex: bytes, no suffix.
+  if (text.size() > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    uint64_t v;
+    if (!parse_uint(text, v) || v == 0) throw bad();
+    return v;
+  }
+
+  // digits [ . digits ] [ K|M|G|T [ B | iB ] | B ]
+  size_t i = 0;
+  unsigned __int128 mantissa = 0, scale = 1;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    mantissa = mantissa * 10 + (text[i++] - '0');
+    if (mantissa > UINT64_MAX) throw bad();
+    ++int_digits;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      if (frac_digits >= 9) throw bad();
+      mantissa = mantissa * 10 + (text[i++] - '0');
+      scale *= 10;
+      ++frac_digits;
+    }
+    if (frac_digits == 0) throw bad();
+  }
+  if (int_digits == 0) throw bad();
+
+  unsigned __int128 unit = 1ull << 20;  // bare number: MiB, as QEMU's -m
+  std::string suffix = text.substr(i);
+  for (char& c : suffix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (suffix == "B") {
+    unit = 1;
+  } else if (!suffix.empty()) {
+    switch (suffix[0]) {
+      case 'K': unit = 1ull << 10; break;
+      case 'M': unit = 1ull << 20; break;
+      case 'G': unit = 1ull << 30; break;
+      case 'T': unit = 1ull << 40; break;
+      default: throw bad();
+    }
+    const std::string tail = suffix.substr(1);
+    if (!tail.empty() && tail != "B" && tail != "IB") throw bad();
+  }
+  unsigned __int128 bytes = mantissa * unit;
+  if (bytes % scale != 0) throw bad();  // e.g. "1.1B"
+  bytes /= scale;
+  if (bytes == 0 || bytes > UINT64_MAX) throw bad();
+  return static_cast<uint64_t>(bytes);
+}
+
+Options parse_options(int argc, char** argv) {
+  po::options_description visible = visible_options();
+  po::options_description all;
+  all.add(visible);
+  all.add_options()("elf", po::value<std::vector<std::string>>(), "bare-metal ELF");
+  po::positional_options_description positional;
+  positional.add("elf", -1);
+
+  // Unix style plus QEMU's single-dash long options (-smp 4, -kernel x);
+  // guessing off so that an abbreviation never silently picks an option.
+  const int style = (po::command_line_style::unix_style | po::command_line_style::allow_long_disguise) &
+                    ~po::command_line_style::allow_guessing;
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv)
+                  .options(all)
+                  .positional(positional)
+                  .style(style)
+                  .run(),
+              vm);
+    po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    throw UsageError("unknown option '" + e.get_option_name() + "'; see --help");
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()) + "; see --help");
+  }
+
+  Options o;
+  o.help = vm["help"].as<bool>();
+  o.version = vm["version"].as<bool>();
+  if (o.help || o.version) return o;
+
+  o.bios = get(vm, "bios");
+  o.kernel = get(vm, "kernel");
+  o.initrd = get(vm, "initrd");
+  o.append = get(vm, "append");
+  o.dtb = get(vm, "dtb");
+  o.dump_dtb = get(vm, "dump-dtb");
+  o.stats = get(vm, "stats");
+  o.trace = vm["trace"].as<bool>();
+  o.no_stdin = vm["no-stdin"].as<bool>();
+
+  if (vm.count("elf")) {
+    const auto& elfs = vm["elf"].as<std::vector<std::string>>();
+    if (elfs.size() > 1)
+      throw UsageError("more than one program given ('" + elfs[0] + "', '" + elfs[1] +
+                       "'); pass one ELF");
+    o.elf = elfs[0];
+  }
+
+  if (vm.count("memory")) {
+    const std::string m = get(vm, "memory");
+    try {
+      o.memory = parse_size(m);
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("-m ") + e.what());
+    }
+    if (o.memory > kMaxMemory) throw UsageError("-m " + m + ": too large; at most 64G");
+    if (o.memory % 4096 != 0) throw UsageError("-m " + m + ": not a multiple of 4K");
+  }
+  if (vm.count("smp")) {
+    const std::string s = get(vm, "smp");
+    uint64_t n = number_option("--smp", s);
+    if (n < 1 || n > kMaxHarts)
+      throw UsageError("--smp " + s + ": out of range; use 1.." + std::to_string(kMaxHarts));
+    o.smp = static_cast<unsigned>(n);
+  }
+  if (vm.count("max-insns")) o.max_insns = number_option("--max-insns", get(vm, "max-insns"));
+  if (vm.count("quantum")) {
+    o.quantum_ns = number_option("--quantum", get(vm, "quantum"));
+    if (o.quantum_ns == 0) throw UsageError("--quantum 0: must be at least 1 ns");
+  }
+  if (vm.count("quantum-insns")) {
+    o.quantum_insns = number_option("--quantum-insns", get(vm, "quantum-insns"));
+    if (o.quantum_insns == 0) throw UsageError("--quantum-insns 0: must be at least 1");
+  }
+
+  if (!o.elf.empty() && !o.bios.empty())
+    throw UsageError("both an ELF ('" + o.elf + "') and --bios given; run one program: "
+                     "an ELF in M-mode, or firmware with --bios");
+  if (!o.elf.empty() && !o.kernel.empty())
+    throw UsageError("--kernel is for firmware started with --bios, not with a bare-metal ELF");
+  if (!o.kernel.empty() && o.bios.empty())
+    throw UsageError("--kernel needs --bios (the firmware that jumps to it, e.g. OpenSBI fw_jump.elf)");
+  if (!o.initrd.empty() && o.kernel.empty()) throw UsageError("--initrd needs --kernel");
+  if (!o.append.empty() && !o.dtb.empty())
+    throw UsageError("--append cannot be used with --dtb; put bootargs in the DTB's /chosen node");
+  if (o.elf.empty() && o.bios.empty())
+    throw UsageError("no program given; pass a bare-metal ELF, or --bios FILE; see --help");
+  return o;
+}
+
+std::string usage_text(const std::string& program_name) {
+  std::ostringstream os;
+  os << "Usage: " << program_name << " [options] PROGRAM.elf\n"
+     << "       " << program_name << " [options] --bios FIRMWARE [--kernel IMAGE [--initrd FILE]]\n\n"
+     << "rvh-vp: a SystemC RISC-V (RV64GC+H) virtual platform with a QEMU virt-like memory map.\n"
+     << "A bare-metal PROGRAM.elf runs in M-mode from its entry point; --bios firmware starts\n"
+     << "from the boot ROM like QEMU's virt. Long options also work with one dash (-smp 4).\n"
+     << visible_options() << "\n"
+     << "Examples:\n"
+     << "  " << program_name << " hello.elf\n"
+     << "  " << program_name << " -m 256M --smp 2 --bios fw_jump.elf --kernel u-boot.bin\n";
+  return os.str();
+}
+
+std::string version_text() { return std::string("rvh-vp ") + RVH_VERSION; }
+
+}  // namespace rvh

@@ -1,0 +1,67 @@
+// platform/options.h: the rvh-vp command line (Boost.Program_options), with
+// QEMU's spellings where QEMU has the same option (-m 256M, -smp 4, -bios,
+// -kernel, -append, -initrd, -dtb work with one dash as in QEMU, or two).
+// docs/options.md documents every option.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace rvh {
+
+// A bad command line. what() is one line naming the option and the fix, e.g.
+// "-m 12Q: bad size; use e.g. 128M, 1G". main prints it and exits with 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Options {
+  // What to run: either a bare-metal ELF (positional, runs in M-mode from its
+  // entry) or firmware (--bios, run from the boot ROM like QEMU virt) with an
+  // optional --kernel / --initrd for it to boot. Exactly one of `elf` and
+  // `bios` is non-empty after a successful parse (unless help/version).
+  std::string elf;     // positional ELF
+  std::string bios;    // --bios FILE (ELF or raw binary)
+  std::string kernel;  // --kernel FILE (needs --bios)
+  std::string initrd;  // --initrd FILE (needs --kernel)
+  std::string append;  // --append STR: /chosen/bootargs
+  std::string dtb;     // --dtb FILE: use this DTB instead of generating one
+  std::string dump_dtb;  // --dump-dtb FILE: write the DTB and continue
+
+  uint64_t memory = 128ull << 20;  // -m / --memory SIZE, bytes
+  unsigned smp = 1;                // --smp N, 1..8
+
+  uint64_t max_insns = 0;        // --max-insns N per hart; 0 = unlimited
+  std::string stats;             // --stats FILE: JSON statistics at exit
+  uint64_t quantum_ns = 1000;    // --quantum NS: global TLM quantum (simulated ns)
+  uint64_t quantum_insns = 10000;  // --quantum-insns N: max instructions between syncs
+  bool trace = false;            // --trace: instruction trace to stderr
+  bool no_stdin = false;         // --no-stdin: UART input is not read from stdin
+
+  bool help = false;     // --help / -h: print usage_text() and exit 0
+  bool version = false;  // --version: print version_text() and exit 0
+};
+
+constexpr unsigned kMaxHarts = 8;
+constexpr uint64_t kMaxMemory = 64ull << 30;  // 64 GiB
+
+// Parses argv. Throws UsageError for unknown options, bad numbers or sizes,
+// --smp outside 1..kMaxHarts, no program, conflicting options (an ELF and
+// --bios, --kernel without --bios, --initrd without --kernel, --append with
+// --dtb), or more than one positional ELF. With --help or --version it
+// returns at once with that flag set and nothing else checked.
+Options parse_options(int argc, char** argv);
+
+// Parses a memory size the way QEMU's -m does: a bare decimal number is MiB
+// ("512" = 512 MiB); a suffix K, M, G or T (any case, optional "B"/"iB")
+// scales by 2^10.. ("128M", "1G", "1.5G", "64KiB"); a 0x hex number is bytes
+// ("0x8000000" = 128 MiB). The result must be a whole number of bytes and
+// non-zero. Throws UsageError("12Q: bad size; use e.g. 128M, 1G").
+uint64_t parse_size(const std::string& text);
+
+// The --help text (every option, with defaults) and the --version line.
+std::string usage_text(const std::string& program_name);
+std::string version_text();
+
+}  // namespace rvh
