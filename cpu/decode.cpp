@@ -7,15 +7,18 @@ namespace rvh {
 namespace {
 
 inline uint32_t bits(uint32_t v, unsigned hi, unsigned lo) { return (v >> lo) & ((1u << (hi - lo + 1)) - 1); }
-inline int64_t imm_i(uint32_t w) { return static_cast<int32_t>(w) >> 20; }
-inline int64_t imm_s(uint32_t w) { return (static_cast<int32_t>(w) >> 25) << 5 | bits(w, 11, 7); }
-inline int64_t imm_b(uint32_t w) {
-  return (static_cast<int32_t>(w) >> 31) << 12 | bits(w, 7, 7) << 11 | bits(w, 30, 25) << 5 | bits(w, 11, 8) << 1;
+inline int64_t sign(uint32_t w) { return static_cast<int64_t>(static_cast<int32_t>(w)) >> 31; }  // 0 or -1
+inline int64_t imm_i(uint32_t w) { return static_cast<int64_t>(static_cast<int32_t>(w) >> 20); }
+inline int64_t imm_s(uint32_t w) {
+  return static_cast<int64_t>(static_cast<int32_t>(w) >> 25) * 32 + static_cast<int64_t>(bits(w, 11, 7));
 }
-inline int64_t imm_u(uint32_t w) { return static_cast<int32_t>(w & 0xfffff000u); }
+inline int64_t imm_b(uint32_t w) {
+  return sign(w) * 4096 + static_cast<int64_t>(bits(w, 7, 7) << 11 | bits(w, 30, 25) << 5 | bits(w, 11, 8) << 1);
+}
+inline int64_t imm_u(uint32_t w) { return static_cast<int64_t>(static_cast<int32_t>(w & 0xfffff000u)); }
 inline int64_t imm_j(uint32_t w) {
-  return (static_cast<int32_t>(w) >> 31) << 20 | bits(w, 19, 12) << 12 | bits(w, 20, 20) << 11 |
-         bits(w, 30, 21) << 1;
+  return sign(w) * (1 << 20) +
+         static_cast<int64_t>(bits(w, 19, 12) << 12 | bits(w, 20, 20) << 11 | bits(w, 30, 21) << 1);
 }
 
 using H = InsnHandler;

@@ -35,8 +35,11 @@ inline bool exact_zero_sign(uint8_t rm) { return rm == kRDN; }
 
 // Adds two finite non-zero values given as 128-bit significands whose leading
 // bit is at 125 (two bits of headroom) and exponents of that leading bit.
-// The smaller one is shifted right with jamming; as the larger has many low
-// zero bits, the jam bit keeps the exact sum's rounding (see fpu_soft.h).
+// Both significands have at least 20 low zero bits, so an alignment shift of
+// 0 or 1 is exact. A larger shift is jammed into bit 0; then the larger
+// operand dominates (cancellation loses at most one bit), the result keeps
+// over 120 significant bits, and the odd sticky bit lies far below the
+// rounding position: it rounds exactly like the true sum.
 template <class F>
 typename F::Bits add_wide(bool sa, int32_t ea, u128 xa, bool sb, int32_t eb, u128 xb, uint8_t rm,
                           uint8_t& flags) {
@@ -59,10 +62,11 @@ typename F::Bits add_wide(bool sa, int32_t ea, u128 xa, bool sb, int32_t eb, u12
 
 template <class F>
 typename F::Bits add_impl(typename F::Bits a, typename F::Bits b, bool negate_b, uint8_t rm,
-                     uint8_t& flags) {
+                          uint8_t& flags) {
   Unpacked x = unpack<F>(a), y = unpack<F>(b);
   y.sign ^= negate_b;
-  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN) return propagate_nan<F>(x.snan || y.snan, flags);
+  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN)
+    return propagate_nan<F>(x.snan || y.snan, flags);
   if (x.kind == Kind::kInf) {
     if (y.kind == Kind::kInf && x.sign != y.sign) return invalid<F>(flags);  // inf - inf
     return signed_inf<F>(x.sign);
@@ -75,15 +79,15 @@ typename F::Bits add_impl(typename F::Bits a, typename F::Bits b, bool negate_b,
     return a;  // x + 0 == x exactly
   }
   if (x.kind == Kind::kZero) return b ^ (negate_b ? F::kSignBit : 0);
-  return add_wide<F>(x.sign, x.exp, u128(x.sig) << 62, y.sign, y.exp, u128(y.sig) << 62, rm,
-                     flags);
+  return add_wide<F>(x.sign, x.exp, u128(x.sig) << 62, y.sign, y.exp, u128(y.sig) << 62, rm, flags);
 }
 
 template <class F>
 typename F::Bits mul_impl(typename F::Bits a, typename F::Bits b, uint8_t rm, uint8_t& flags) {
   const Unpacked x = unpack<F>(a), y = unpack<F>(b);
   const bool sign = x.sign != y.sign;
-  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN) return propagate_nan<F>(x.snan || y.snan, flags);
+  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN)
+    return propagate_nan<F>(x.snan || y.snan, flags);
   if (x.kind == Kind::kInf || y.kind == Kind::kInf) {
     if (x.kind == Kind::kZero || y.kind == Kind::kZero) return invalid<F>(flags);  // 0 * inf
     return signed_inf<F>(sign);
@@ -98,7 +102,8 @@ template <class F>
 typename F::Bits div_impl(typename F::Bits a, typename F::Bits b, uint8_t rm, uint8_t& flags) {
   const Unpacked x = unpack<F>(a), y = unpack<F>(b);
   const bool sign = x.sign != y.sign;
-  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN) return propagate_nan<F>(x.snan || y.snan, flags);
+  if (x.kind == Kind::kNaN || y.kind == Kind::kNaN)
+    return propagate_nan<F>(x.snan || y.snan, flags);
   if (x.kind == Kind::kInf) {
     if (y.kind == Kind::kInf) return invalid<F>(flags);  // inf / inf
     return signed_inf<F>(sign);
@@ -119,48 +124,50 @@ typename F::Bits div_impl(typename F::Bits a, typename F::Bits b, uint8_t rm, ui
   return round_pack128<F>(sign, x.exp - y.exp + 63, quotient, rm, flags);
 }
 
-// floor(sqrt(n)) for a 128-bit n, by the classic two-bits-per-step digit
-// recurrence; `exact` tells whether n was a perfect square.
-inline uint64_t isqrt128(u128 n, bool& exact) {
-  u128 rem = 0, root = 0;
-  for (int i = 0; i < 64; ++i) {
-    rem = (rem << 2) | (n >> 126);
-    n <<= 2;
-    root <<= 1;
-    const u128 trial = (root << 1) | 1;
-    if (rem >= trial) {
-      rem -= trial;
-      root |= 1;
-    }
+// floor(sqrt(n)) for n < 2^(2*pairs) by the classic digit recurrence, two
+// bits of n per step; `rem` receives n - root^2 (zero iff n is a square).
+// rem <= 2*root, so for pairs <= 54 everything but n fits in 64 bits.
+inline uint64_t isqrt(u128 n, int pairs, uint64_t& rem) {
+  uint64_t r = 0, root = 0;
+  for (int i = pairs - 1; i >= 0; --i) {
+    r = (r << 2) | uint64_t(n >> (2 * i) & 3);
+    const uint64_t trial = (root << 2) | 1;  // (2*root + 1)^2 - (2*root)^2
+    const bool fits = r >= trial;            // branch-free: the outcome is random
+    r -= fits ? trial : 0;
+    root = (root << 1) | fits;
   }
-  exact = rem == 0;
-  return uint64_t(root);
+  rem = r;
+  return root;
 }
 
 template <class F>
 typename F::Bits sqrt_impl(typename F::Bits a, uint8_t rm, uint8_t& flags) {
   const Unpacked x = unpack<F>(a);
   if (x.kind == Kind::kNaN) return propagate_nan<F>(x.snan, flags);
-  if (x.kind == Kind::kZero) return a;             // sqrt(-0) = -0
-  if (x.sign) return invalid<F>(flags);            // negative, including -inf
+  if (x.kind == Kind::kZero) return a;   // sqrt(-0) = -0
+  if (x.sign) return invalid<F>(flags);  // negative, including -inf
   if (x.kind == Kind::kInf) return a;
-  // value = n * 2^(2h) with n = x.sig << 64 or << 63, picked so 2h is even.
-  const bool odd = (x.exp & 1) != 0;
-  const u128 n = u128(x.sig) << (odd ? 64 : 63);
-  const int32_t two_h = x.exp - (odd ? 127 : 126);
-  bool exact;
-  const uint64_t root = isqrt128(n, exact);        // root in [2^63, 2^64)
-  // sqrt(value) = root.xxx * 2^h; the 64-bit root has ample guard bits.
-  const uint64_t sig = root | (exact ? 0 : 1);
-  return round_pack<F>(false, two_h / 2 + 63, sig, rm, flags);
+  // value = m * 2^(exp - kFrac) with m the (kFrac+1)-bit significand.
+  // Scale to n = m * 2^k with an even exponent and 2*kFrac+3 or +4 bits, so
+  // that floor(sqrt(n)) has kFrac+2 bits: one round bit below the result's
+  // precision; the remainder supplies the sticky bit.
+  const uint64_t m = x.sig >> (63 - F::kFrac);
+  int k = F::kFrac + 3;
+  if ((x.exp - F::kFrac - k) & 1) --k;
+  const int32_t half_exp = (x.exp - F::kFrac - k) / 2;  // exact: numerator is even
+  uint64_t rem;
+  const uint64_t root = isqrt(u128(m) << k, F::kFrac + 2, rem);  // bit kFrac+1 set
+  const uint64_t sig = (root << (62 - F::kFrac)) | (rem != 0);
+  // sqrt(value) = root.xxx * 2^half_exp; its leading bit has weight kFrac+1.
+  return round_pack<F>(false, half_exp + F::kFrac + 1, sig, rm, flags);
 }
 
 // a*b + c with a single rounding (FMADD family). Per the RISC-V spec
 // ("Single-Precision Floating-Point Computational Instructions"), inf*0 + qNaN
 // must raise NV, which IEEE 754 only permits.
 template <class F>
-typename F::Bits fma_impl(typename F::Bits a, typename F::Bits b, typename F::Bits c, bool negate_product,
-                     bool negate_addend, uint8_t rm, uint8_t& flags) {
+typename F::Bits fma_impl(typename F::Bits a, typename F::Bits b, typename F::Bits c,
+                          bool negate_product, bool negate_addend, uint8_t rm, uint8_t& flags) {
   const Unpacked x = unpack<F>(a), y = unpack<F>(b);
   Unpacked z = unpack<F>(c);
   const bool sp = (x.sign != y.sign) != negate_product;  // sign of the product

@@ -2,7 +2,6 @@
 // binary64 (unpriv spec, "Single-Precision Floating-Point Compare
 // Instructions" and "Single-Precision Floating-Point Classify Instruction").
 #include "cpu/fpu.h"
-
 #include "cpu/fpu_soft.h"
 
 namespace rvh::fpu {
@@ -80,14 +79,18 @@ uint32_t classify(typename F::Bits a) {
 
 }  // namespace
 
-uint32_t f32_min(uint32_t a, uint32_t b, uint8_t& flags) { return min_max<F32>(a, b, false, flags); }
+uint32_t f32_min(uint32_t a, uint32_t b, uint8_t& flags) {
+  return min_max<F32>(a, b, false, flags);
+}
 uint32_t f32_max(uint32_t a, uint32_t b, uint8_t& flags) { return min_max<F32>(a, b, true, flags); }
 bool f32_eq(uint32_t a, uint32_t b, uint8_t& flags) { return eq<F32>(a, b, flags); }
 bool f32_lt(uint32_t a, uint32_t b, uint8_t& flags) { return lt<F32>(a, b, flags); }
 bool f32_le(uint32_t a, uint32_t b, uint8_t& flags) { return le<F32>(a, b, flags); }
 uint32_t f32_classify(uint32_t a) { return classify<F32>(a); }
 
-uint64_t f64_min(uint64_t a, uint64_t b, uint8_t& flags) { return min_max<F64>(a, b, false, flags); }
+uint64_t f64_min(uint64_t a, uint64_t b, uint8_t& flags) {
+  return min_max<F64>(a, b, false, flags);
+}
 uint64_t f64_max(uint64_t a, uint64_t b, uint8_t& flags) { return min_max<F64>(a, b, true, flags); }
 bool f64_eq(uint64_t a, uint64_t b, uint8_t& flags) { return eq<F64>(a, b, flags); }
 bool f64_lt(uint64_t a, uint64_t b, uint8_t& flags) { return lt<F64>(a, b, flags); }

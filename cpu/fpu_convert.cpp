@@ -2,7 +2,6 @@
 // binary32 and binary64 (unpriv spec, "Single-Precision Floating-Point
 // Conversion and Move Instructions" and the D chapter's counterpart).
 #include "cpu/fpu.h"
-
 #include "cpu/fpu_soft.h"
 
 namespace rvh::fpu {
@@ -12,7 +11,8 @@ using namespace detail;
 
 // Rounds |value| of a finite non-zero operand to an integer magnitude per rm
 // (the sign steers RDN/RUP). Sets `too_big` when the magnitude is >= 2^64.
-inline uint64_t round_to_int_magnitude(const Unpacked& u, uint8_t rm, bool& inexact, bool& too_big) {
+inline uint64_t round_to_int_magnitude(const Unpacked& u, uint8_t rm, bool& inexact,
+                                       bool& too_big) {
   too_big = u.exp >= 64;
   inexact = false;
   if (too_big) return 0;
@@ -45,10 +45,16 @@ uint64_t to_int(typename F::Bits a, uint8_t rm, uint64_t max_pos, uint64_t max_n
   const Unpacked u = unpack<F>(a);
   const uint64_t min_result = uint64_t(0) - max_neg_mag;
   switch (u.kind) {
-    case Kind::kZero: return 0;
-    case Kind::kNaN: flags |= kNV; return max_pos;
-    case Kind::kInf: flags |= kNV; return u.sign ? min_result : max_pos;
-    case Kind::kFinite: break;
+    case Kind::kZero:
+      return 0;
+    case Kind::kNaN:
+      flags |= kNV;
+      return max_pos;
+    case Kind::kInf:
+      flags |= kNV;
+      return u.sign ? min_result : max_pos;
+    case Kind::kFinite:
+      break;
   }
   bool inexact, too_big;
   const uint64_t mag = round_to_int_magnitude(u, rm, inexact, too_big);
@@ -96,9 +102,12 @@ typename To::Bits convert_format(typename From::Bits a, uint8_t rm, uint8_t& fla
     case Kind::kNaN:
       if (u.snan) flags |= kNV;
       return To::kCanonicalNaN;
-    case Kind::kInf: return signed_inf<To>(u.sign);
-    case Kind::kZero: return signed_zero<To>(u.sign);
-    case Kind::kFinite: break;
+    case Kind::kInf:
+      return signed_inf<To>(u.sign);
+    case Kind::kZero:
+      return signed_zero<To>(u.sign);
+    case Kind::kFinite:
+      break;
   }
   return round_pack<To>(u.sign, u.exp, u.sig, rm, flags);
 }

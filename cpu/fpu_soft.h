@@ -21,16 +21,16 @@ using u128 = unsigned __int128;
 template <typename U, int kExpBits, int kFracBits>
 struct Format {
   using Bits = U;
-  static constexpr int kFrac = kFracBits;                   // stored fraction bits
-  static constexpr int kWidth = 1 + kExpBits + kFracBits;   // 32 or 64
-  static constexpr int kBias = (1 << (kExpBits - 1)) - 1;   // 127 or 1023
-  static constexpr int kExpMax = (1 << kExpBits) - 1;       // field of inf/NaN
+  static constexpr int kFrac = kFracBits;                  // stored fraction bits
+  static constexpr int kWidth = 1 + kExpBits + kFracBits;  // 32 or 64
+  static constexpr int kBias = (1 << (kExpBits - 1)) - 1;  // 127 or 1023
+  static constexpr int kExpMax = (1 << kExpBits) - 1;      // field of inf/NaN
   static constexpr U kSignBit = U(1) << (kWidth - 1);
   static constexpr U kFracMask = (U(1) << kFracBits) - 1;
   static constexpr U kInf = U(kExpMax) << kFracBits;
   static constexpr U kMaxFinite = kInf - 1;
   static constexpr U kQuietBit = U(1) << (kFracBits - 1);
-  static constexpr U kCanonicalNaN = kInf | kQuietBit;      // +, quiet, payload 0
+  static constexpr U kCanonicalNaN = kInf | kQuietBit;  // +, quiet, payload 0
 };
 using F32 = Format<uint32_t, 8, 23>;
 using F64 = Format<uint64_t, 11, 52>;
@@ -118,11 +118,16 @@ typename F::Bits signed_inf(bool sign) {
 // discarded part and `half` the weight of its most significant bit (0.5 ulp).
 inline bool round_increment(bool sign, bool lsb, uint64_t rem, uint64_t half, uint8_t rm) {
   switch (rm) {
-    case kRTZ: return false;
-    case kRDN: return sign && rem != 0;
-    case kRUP: return !sign && rem != 0;
-    case kRMM: return rem >= half;                          // ties away from zero
-    default: return rem > half || (rem == half && lsb);     // kRNE: ties to even
+    case kRTZ:
+      return false;
+    case kRDN:
+      return sign && rem != 0;
+    case kRUP:
+      return !sign && rem != 0;
+    case kRMM:
+      return rem >= half;  // ties away from zero
+    default:
+      return rem > half || (rem == half && lsb);  // kRNE: ties to even
   }
 }
 
@@ -144,7 +149,7 @@ typename F::Bits overflow_result(bool sign, uint8_t rm, uint8_t& flags) {
 template <class F>
 typename F::Bits round_pack(bool sign, int32_t exp, uint64_t sig, uint8_t rm, uint8_t& flags) {
   using Bits = typename F::Bits;
-  constexpr int kDrop = 63 - F::kFrac;             // bits below the last kept place
+  constexpr int kDrop = 63 - F::kFrac;  // bits below the last kept place
   constexpr uint64_t kHalf = uint64_t(1) << (kDrop - 1);
   constexpr uint64_t kDropMask = (uint64_t(1) << kDrop) - 1;
   constexpr uint64_t kAllOnes = (uint64_t(1) << (F::kFrac + 1)) - 1;
@@ -160,8 +165,8 @@ typename F::Bits round_pack(bool sign, int32_t exp, uint64_t sig, uint8_t rm, ui
     // Below 2^emin before rounding. Only when the value lies in
     // [2^(emin-1), 2^emin) (biased == 0) can rounding carry it up to 2^emin.
     const uint64_t kept = sig >> kDrop;
-    tiny = biased < 0 || kept != kAllOnes ||
-           !round_increment(sign, true, sig & kDropMask, kHalf, rm);
+    tiny =
+        biased < 0 || kept != kAllOnes || !round_increment(sign, true, sig & kDropMask, kHalf, rm);
     sig = shift_right_jam(sig, 1 - biased);  // align to the subnormal grid
     field = 0;
   }

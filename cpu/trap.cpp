@@ -2,6 +2,8 @@
 // 3.1.6-3.1.9, 3.3.1-3.3.3, 4.1.1).
 #include "cpu/hart.h"
 
+#include <cstdio>
+
 namespace rvh {
 namespace {
 using namespace csr;
@@ -41,6 +43,9 @@ void Hart::take_trap(uint64_t cause, uint64_t tval, bool interrupt) {
   reservation = ~0ull;
   ++stats.traps;
   cycles += cfg_.cpi.trap_entry_cycles;
+  if (trace)
+    std::fprintf(stderr, "hart%u trap %s %lu tval %016lx at %016lx\n", cfg_.hart_id, interrupt ? "interrupt" : "exception",
+                 static_cast<unsigned long>(cause), static_cast<unsigned long>(tval), static_cast<unsigned long>(pc));
   const uint64_t deleg = interrupt ? csr.mideleg : csr.medeleg;
   const uint64_t mcause_value = cause | (interrupt ? kInterruptBit : 0);
   if (priv <= kPrivS && ((deleg >> cause) & 1)) {

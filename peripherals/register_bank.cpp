@@ -48,14 +48,16 @@ void RegisterBank::fail(tlm::tlm_generic_payload& trans, tlm::tlm_response_statu
         const char* op = trans.is_read() ? "read" : "write";
         if (reg) {
             std::fprintf(stderr,
-                         "rvh: %s: %s of %u bytes at offset 0x%llx is not supported (%s; "
-                         "register %s is %u bytes)\n",
+                         "rvh: %s: %s of %u byte%s at offset 0x%llx is not supported (%s; "
+                         "register %s is %u byte%s)\n",
                          m_owner.c_str(), op, trans.get_data_length(),
+                         trans.get_data_length() == 1 ? "" : "s",
                          static_cast<unsigned long long>(trans.get_address()), why,
-                         reg->name.c_str(), reg->width);
+                         reg->name.c_str(), reg->width, reg->width == 1 ? "" : "s");
         } else {
-            std::fprintf(stderr, "rvh: %s: %s of %u bytes at offset 0x%llx is not supported (%s)\n",
+            std::fprintf(stderr, "rvh: %s: %s of %u byte%s at offset 0x%llx is not supported (%s)\n",
                          m_owner.c_str(), op, trans.get_data_length(),
+                         trans.get_data_length() == 1 ? "" : "s",
                          static_cast<unsigned long long>(trans.get_address()), why);
         }
         if (m_errors == kMaxWarnings)

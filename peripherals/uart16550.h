@@ -32,8 +32,8 @@
 // irq = (IIR id != 0x1), driven only by this module's own process, one delta
 // after the access that changes it.
 //
-// Output: every transmitted byte goes to the output sink (default: write(2)
-// on fd 1, unbuffered). Replace it with set_output().
+// Output: every transmitted byte goes to the output sink (default: the write()
+// system call on fd 1, one byte at a time, so output is never held back). Replace it with set_output().
 //
 // Input: with Uart16550Options::read_input, a host thread reads input_fd
 // (default 0, stdin) with poll() + a stop flag and queues bytes under a mutex;

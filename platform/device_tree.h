@@ -33,7 +33,9 @@ struct DeviceTreePhandles {
 
 // Builds the device tree for `config` and returns the packed blob (header
 // totalsize == vector size). Throws DeviceTreeError if config.num_harts is 0,
-// config.ram_size is 0 or RAM would not fit below 2^64, or libfdt fails.
+// config.ram_size is 0 or RAM would not fit below 2^64, timebase_hz is 0 or
+// wider than 32 bits, isa does not start with "rv64", the initrd range is
+// reversed, or libfdt fails.
 std::vector<uint8_t> build_device_tree(const PlatformConfig& config);
 
 // Writes `data` to `path` (used by --dump-dtb). Throws std::runtime_error

@@ -413,7 +413,19 @@ void rvh_trap_handler(struct trap_frame *f, int level)
       rvh_trap.insn_len = 0;
       f->epc = f->x[1]; /* resume at the caller of the bad target */
     } else {
-      uint16_t lo = *(volatile uint16_t *)(uintptr_t)f->epc;
+      uint16_t lo;
+      if (level == RVH_LEVEL_M && from != PRV_M && (csr_read(satp) >> 60) != 0) {
+        /* epc is a virtual address of the interrupted mode: read the
+         * instruction with MPRV=1 (translation and permissions of MPP). */
+        uint64_t v;
+        __asm__ volatile("csrs mstatus, %1\n"
+                         "lhu %0, 0(%2)\n"
+                         "csrc mstatus, %1"
+                         : "=&r"(v) : "r"(MSTATUS_MPRV), "r"(f->epc) : "memory");
+        lo = (uint16_t)v;
+      } else {
+        lo = *(volatile uint16_t *)(uintptr_t)f->epc;
+      }
       unsigned len = (lo & 3) == 3 ? 4 : 2;
       rvh_trap.insn_len = len;
       f->epc += len;

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <ostream>
 #include <random>
 #include <string>
@@ -126,49 +127,73 @@ constexpr uint64_t kNegZero64 = 0x8000000000000000;
 TEST(FpuRounding, AddTieToEvenDown) {
   // 1 + 2^-24: exactly half an ulp above 1.0 whose last bit is even.
   check_modes("1+2^-24", [](uint8_t rm) { return call(f32_add, rm, kOne32, 0x33800000u); },
-              {{{0x3f800000, kNX}, {0x3f800000, kNX}, {0x3f800000, kNX}, {0x3f800001, kNX},
+              {{{0x3f800000, kNX},
+                {0x3f800000, kNX},
+                {0x3f800000, kNX},
+                {0x3f800001, kNX},
                 {0x3f800001, kNX}}});
 }
 
 TEST(FpuRounding, AddTieToEvenUp) {
   // (1 + 2^-23) + 2^-24: tie with an odd last bit.
-  check_modes("1+2^-23+2^-24", [](uint8_t rm) { return call(f32_add, rm, 0x3f800001u, 0x33800000u); },
-              {{{0x3f800002, kNX}, {0x3f800001, kNX}, {0x3f800001, kNX}, {0x3f800002, kNX},
+  check_modes("1+2^-23+2^-24",
+              [](uint8_t rm) { return call(f32_add, rm, 0x3f800001u, 0x33800000u); },
+              {{{0x3f800002, kNX},
+                {0x3f800001, kNX},
+                {0x3f800001, kNX},
+                {0x3f800002, kNX},
                 {0x3f800002, kNX}}});
 }
 
 TEST(FpuRounding, NegativeTie) {
   // -1 - 2^-24: RMM and RDN round away from zero, RUP/RTZ/RNE to -1.
   check_modes("-1-2^-24", [](uint8_t rm) { return call(f32_sub, rm, 0xbf800000u, 0x33800000u); },
-              {{{0xbf800000, kNX}, {0xbf800000, kNX}, {0xbf800001, kNX}, {0xbf800000, kNX},
+              {{{0xbf800000, kNX},
+                {0xbf800000, kNX},
+                {0xbf800001, kNX},
+                {0xbf800000, kNX},
                 {0xbf800001, kNX}}});
 }
 
 TEST(FpuRounding, NearTies) {
   // 2^-24 * (1 + 2^-23) is just above half an ulp of 1.0.
   check_modes("above half", [](uint8_t rm) { return call(f32_add, rm, kOne32, 0x33800001u); },
-              {{{0x3f800001, kNX}, {0x3f800000, kNX}, {0x3f800000, kNX}, {0x3f800001, kNX},
+              {{{0x3f800001, kNX},
+                {0x3f800000, kNX},
+                {0x3f800000, kNX},
+                {0x3f800001, kNX},
                 {0x3f800001, kNX}}});
   // 2^-25 * (2 - 2^-23) is just below half an ulp of 1.0.
   check_modes("below half", [](uint8_t rm) { return call(f32_add, rm, kOne32, 0x337fffffu); },
-              {{{0x3f800000, kNX}, {0x3f800000, kNX}, {0x3f800000, kNX}, {0x3f800001, kNX},
+              {{{0x3f800000, kNX},
+                {0x3f800000, kNX},
+                {0x3f800000, kNX},
+                {0x3f800001, kNX},
                 {0x3f800000, kNX}}});
 }
 
 TEST(FpuRounding, F64AddTie) {
   // 1 + 2^-53 (half an ulp of 1.0).
-  check_modes("1+2^-53", [](uint8_t rm) { return call(f64_add, rm, kOne64, 0x3ca0000000000000ull); },
-              {{{kOne64, kNX}, {kOne64, kNX}, {kOne64, kNX}, {kOne64 + 1, kNX}, {kOne64 + 1, kNX}}});
+  check_modes(
+      "1+2^-53", [](uint8_t rm) { return call(f64_add, rm, kOne64, 0x3ca0000000000000ull); },
+      {{{kOne64, kNX}, {kOne64, kNX}, {kOne64, kNX}, {kOne64 + 1, kNX}, {kOne64 + 1, kNX}}});
 }
 
 TEST(FpuRounding, MulTie) {
   // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: tie between 1+2^-11 (even) and the next.
   check_modes("(1+2^-12)^2", [](uint8_t rm) { return call(f32_mul, rm, 0x3f800800u, 0x3f800800u); },
-              {{{0x3f801000, kNX}, {0x3f801000, kNX}, {0x3f801000, kNX}, {0x3f801001, kNX},
+              {{{0x3f801000, kNX},
+                {0x3f801000, kNX},
+                {0x3f801000, kNX},
+                {0x3f801001, kNX},
                 {0x3f801001, kNX}}});
   // Negative product: directed modes mirror.
-  check_modes("-(1+2^-12)^2", [](uint8_t rm) { return call(f32_mul, rm, 0xbf800800u, 0x3f800800u); },
-              {{{0xbf801000, kNX}, {0xbf801000, kNX}, {0xbf801001, kNX}, {0xbf801000, kNX},
+  check_modes("-(1+2^-12)^2",
+              [](uint8_t rm) { return call(f32_mul, rm, 0xbf800800u, 0x3f800800u); },
+              {{{0xbf801000, kNX},
+                {0xbf801000, kNX},
+                {0xbf801001, kNX},
+                {0xbf801000, kNX},
                 {0xbf801001, kNX}}});
 }
 
@@ -202,10 +227,14 @@ TEST(FpuUnderflow, HalfOfSmallestSubnormal) {
   // 2^-150 lies exactly between 0 and the smallest subnormal.
   check_modes("minsub/2", [](uint8_t rm) { return call(f32_mul, rm, kMinSub32, 0x3f000000u); },
               {{{0, kUF | kNX}, {0, kUF | kNX}, {0, kUF | kNX}, {1, kUF | kNX}, {1, kUF | kNX}}});
-  check_modes("-minsub/2",
-              [](uint8_t rm) { return call(f64_mul, rm, 0x8000000000000001ull, 0x3fe0000000000000ull); },
-              {{{kNegZero64, kUF | kNX}, {kNegZero64, kUF | kNX}, {kNegZero64 + 1, kUF | kNX},
-                {kNegZero64, kUF | kNX}, {kNegZero64 + 1, kUF | kNX}}});
+  check_modes(
+      "-minsub/2",
+      [](uint8_t rm) { return call(f64_mul, rm, 0x8000000000000001ull, 0x3fe0000000000000ull); },
+      {{{kNegZero64, kUF | kNX},
+        {kNegZero64, kUF | kNX},
+        {kNegZero64 + 1, kUF | kNX},
+        {kNegZero64, kUF | kNX},
+        {kNegZero64 + 1, kUF | kNX}}});
 }
 
 TEST(FpuUnderflow, TininessAfterRoundingStillTiny) {
@@ -214,12 +243,18 @@ TEST(FpuUnderflow, TininessAfterRoundingStillTiny) {
   // 2^-126 and still raises UF because tininess is judged before the carry.
   check_modes("(1-2^-24)*2^-126",
               [](uint8_t rm) { return call(f32_mul, rm, 0x3f7fffffu, kMinNorm32); },
-              {{{0x00800000, kUF | kNX}, {0x007fffff, kUF | kNX}, {0x007fffff, kUF | kNX},
-                {0x00800000, kUF | kNX}, {0x00800000, kUF | kNX}}});
+              {{{0x00800000, kUF | kNX},
+                {0x007fffff, kUF | kNX},
+                {0x007fffff, kUF | kNX},
+                {0x00800000, kUF | kNX},
+                {0x00800000, kUF | kNX}}});
   check_modes("(1-2^-53)*2^-1022",
               [](uint8_t rm) { return call(f64_mul, rm, 0x3fefffffffffffffull, kMinNorm64); },
-              {{{kMinNorm64, kUF | kNX}, {kMinNorm64 - 1, kUF | kNX}, {kMinNorm64 - 1, kUF | kNX},
-                {kMinNorm64, kUF | kNX}, {kMinNorm64, kUF | kNX}}});
+              {{{kMinNorm64, kUF | kNX},
+                {kMinNorm64 - 1, kUF | kNX},
+                {kMinNorm64 - 1, kUF | kNX},
+                {kMinNorm64, kUF | kNX},
+                {kMinNorm64, kUF | kNX}}});
 }
 
 TEST(FpuUnderflow, TininessAfterRoundingNotTiny) {
@@ -228,8 +263,11 @@ TEST(FpuUnderflow, TininessAfterRoundingNotTiny) {
   const uint64_t v = 0x380ffffff0000000ull;  // binary64 (1 - 2^-25) * 2^-126
   ASSERT_EQ(f64v(v), std::ldexp(1.0 - std::ldexp(1.0, -25), -126));
   check_modes("f64->f32 2^-126(1-2^-25)", [v](uint8_t rm) { return call(f64_to_f32, rm, v); },
-              {{{0x00800000, kNX}, {0x007fffff, kUF | kNX}, {0x007fffff, kUF | kNX},
-                {0x00800000, kNX}, {0x00800000, kNX}}});
+              {{{0x00800000, kNX},
+                {0x007fffff, kUF | kNX},
+                {0x007fffff, kUF | kNX},
+                {0x00800000, kNX},
+                {0x00800000, kNX}}});
   // The binary64 analogue through a fused multiply-add with a zero addend:
   // (1 - 2^-27) * (1 + 2^-27) * 2^-1022 = 2^-1022 - 2^-1076, exact product.
   check_modes("fma 2^-1022-2^-1076",
@@ -237,8 +275,11 @@ TEST(FpuUnderflow, TininessAfterRoundingNotTiny) {
                 return call(f64_fma, rm, 0x3feffffffc000000ull, 0x0010000002000000ull, 0ull, false,
                             false);
               },
-              {{{kMinNorm64, kNX}, {kMinNorm64 - 1, kUF | kNX}, {kMinNorm64 - 1, kUF | kNX},
-                {kMinNorm64, kNX}, {kMinNorm64, kNX}}});
+              {{{kMinNorm64, kNX},
+                {kMinNorm64 - 1, kUF | kNX},
+                {kMinNorm64 - 1, kUF | kNX},
+                {kMinNorm64, kNX},
+                {kMinNorm64, kNX}}});
 }
 
 TEST(FpuUnderflow, DeepUnderflow) {
@@ -253,23 +294,38 @@ TEST(FpuUnderflow, DeepUnderflow) {
 
 TEST(FpuOverflow, PerRoundingMode) {
   check_modes("max*2", [](uint8_t rm) { return call(f32_mul, rm, kMax32, kTwo32); },
-              {{{kInf32, kOF | kNX}, {kMax32, kOF | kNX}, {kMax32, kOF | kNX}, {kInf32, kOF | kNX},
+              {{{kInf32, kOF | kNX},
+                {kMax32, kOF | kNX},
+                {kMax32, kOF | kNX},
+                {kInf32, kOF | kNX},
                 {kInf32, kOF | kNX}}});
   check_modes("-max*2", [](uint8_t rm) { return call(f32_mul, rm, kMax32 | 0x80000000u, kTwo32); },
-              {{{kNegInf32, kOF | kNX}, {kMax32 | 0x80000000u, kOF | kNX}, {kNegInf32, kOF | kNX},
-                {kMax32 | 0x80000000u, kOF | kNX}, {kNegInf32, kOF | kNX}}});
+              {{{kNegInf32, kOF | kNX},
+                {kMax32 | 0x80000000u, kOF | kNX},
+                {kNegInf32, kOF | kNX},
+                {kMax32 | 0x80000000u, kOF | kNX},
+                {kNegInf32, kOF | kNX}}});
   check_modes("f64 max+max", [](uint8_t rm) { return call(f64_add, rm, kMax64, kMax64); },
-              {{{kInf64, kOF | kNX}, {kMax64, kOF | kNX}, {kMax64, kOF | kNX}, {kInf64, kOF | kNX},
+              {{{kInf64, kOF | kNX},
+                {kMax64, kOF | kNX},
+                {kMax64, kOF | kNX},
+                {kInf64, kOF | kNX},
                 {kInf64, kOF | kNX}}});
   check_modes("f64->f32 1e300", [](uint8_t rm) { return call(f64_to_f32, rm, b64(-1e300)); },
-              {{{kNegInf32, kOF | kNX}, {kMax32 | 0x80000000u, kOF | kNX}, {kNegInf32, kOF | kNX},
-                {kMax32 | 0x80000000u, kOF | kNX}, {kNegInf32, kOF | kNX}}});
+              {{{kNegInf32, kOF | kNX},
+                {kMax32 | 0x80000000u, kOF | kNX},
+                {kNegInf32, kOF | kNX},
+                {kMax32 | 0x80000000u, kOF | kNX},
+                {kNegInf32, kOF | kNX}}});
 }
 
 TEST(FpuOverflow, OverflowOnlyThroughRounding) {
   // max + 2^103 is a tie just below 2^128: overflow only where it rounds up.
   check_modes("max+half ulp", [](uint8_t rm) { return call(f32_add, rm, kMax32, 0x73000000u); },
-              {{{kInf32, kOF | kNX}, {kMax32, kNX}, {kMax32, kNX}, {kInf32, kOF | kNX},
+              {{{kInf32, kOF | kNX},
+                {kMax32, kNX},
+                {kMax32, kNX},
+                {kInf32, kOF | kNX},
                 {kInf32, kOF | kNX}}});
   // max + 2^102 (quarter ulp): only RUP overflows.
   check_modes("max+quarter ulp", [](uint8_t rm) { return call(f32_add, rm, kMax32, 0x72800000u); },
@@ -284,7 +340,8 @@ TEST(FpuOverflow, OverflowOnlyThroughRounding) {
 
 TEST(FpuNaN, PropagationIsCanonical) {
   EXPECT_EQ(call(f32_add, kRNE, kQNaN32, kOne32), (O32{kQNaN32, 0}));
-  EXPECT_EQ(call(f32_add, kRNE, 0xffc12345u, kOne32), (O32{kQNaN32, 0}));  // payload and sign dropped
+  EXPECT_EQ(call(f32_add, kRNE, 0xffc12345u, kOne32),
+            (O32{kQNaN32, 0}));  // payload and sign dropped
   EXPECT_EQ(call(f32_add, kRNE, kSNaN32, kOne32), (O32{kQNaN32, kNV}));
   EXPECT_EQ(call(f32_mul, kRNE, kOne32, 0xff800123u), (O32{kQNaN32, kNV}));
   EXPECT_EQ(call(f32_div, kRNE, kQNaN32, kSNaN32), (O32{kQNaN32, kNV}));
@@ -313,7 +370,7 @@ TEST(FpuNaN, SqrtOfNegative) {
   EXPECT_EQ(call(f32_sqrt, kRNE, 0x80000001u), (O32{kQNaN32, kNV}));  // negative subnormal
   EXPECT_EQ(call(f32_sqrt, kRNE, kNegInf32), (O32{kQNaN32, kNV}));
   EXPECT_EQ(call(f64_sqrt, kRDN, b64(-2.0)), (O64{kQNaN64, kNV}));
-  EXPECT_EQ(call(f32_sqrt, kRNE, kNegZero32), (O32{kNegZero32, 0}));   // sqrt(-0) = -0
+  EXPECT_EQ(call(f32_sqrt, kRNE, kNegZero32), (O32{kNegZero32, 0}));  // sqrt(-0) = -0
   EXPECT_EQ(call(f64_sqrt, kRNE, kNegZero64), (O64{kNegZero64, 0}));
   EXPECT_EQ(call(f64_sqrt, kRNE, kInf64), (O64{kInf64, 0}));
 }
@@ -354,10 +411,10 @@ TEST(FpuFma, SingleRounding) {
 
 TEST(FpuFma, NegationVariants) {
   const uint32_t two = kTwo32, three = 0x40400000u, one = kOne32;
-  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, false, false), (O32{b32(7.0f), 0}));   // FMADD
-  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, false, true), (O32{b32(5.0f), 0}));    // FMSUB
-  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, true, false), (O32{b32(-5.0f), 0}));   // FNMSUB
-  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, true, true), (O32{b32(-7.0f), 0}));    // FNMADD
+  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, false, false), (O32{b32(7.0f), 0}));  // FMADD
+  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, false, true), (O32{b32(5.0f), 0}));   // FMSUB
+  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, true, false), (O32{b32(-5.0f), 0}));  // FNMSUB
+  EXPECT_EQ(call(f32_fma, kRNE, two, three, one, true, true), (O32{b32(-7.0f), 0}));   // FNMADD
   // Exact zero results: the sign follows the sum rule on the negated operands.
   EXPECT_EQ(call(f64_fma, kRNE, kOne64, kOne64, kOne64, true, false), (O64{0, 0}));
   EXPECT_EQ(call(f64_fma, kRDN, kOne64, kOne64, kOne64, true, false), (O64{kNegZero64, 0}));
@@ -514,7 +571,10 @@ TEST(FpuToInt, Int32Boundaries) {
   check_modes("2^31-0.5", [](uint8_t rm) { return call(f64_to_i32, rm, b64(2147483647.5)); },
               {{{kI32Max, kNV}, {kI32Max, kNX}, {kI32Max, kNX}, {kI32Max, kNV}, {kI32Max, kNV}}});
   check_modes("2^32-0.5 u32", [](uint8_t rm) { return call(f64_to_u32, rm, b64(4294967295.5)); },
-              {{{0xffffffffu, kNV}, {0xffffffffu, kNX}, {0xffffffffu, kNX}, {0xffffffffu, kNV},
+              {{{0xffffffffu, kNV},
+                {0xffffffffu, kNX},
+                {0xffffffffu, kNX},
+                {0xffffffffu, kNV},
                 {0xffffffffu, kNV}}});
 }
 
@@ -539,10 +599,10 @@ TEST(FpuToInt, Int64AndUint64Boundaries) {
   EXPECT_EQ(call(f64_to_i64, kRNE, b64(-9223372036854775808.0)), (OI64{kI64Min, 0}));
   EXPECT_EQ(call(f64_to_i64, kRNE, 0xc3e0000000000001ull), (OI64{kI64Min, kNV}));
   EXPECT_EQ(call(f64_to_u64, kRNE, b64(9223372036854775808.0)), (O64{1ull << 63, 0}));
-  EXPECT_EQ(call(f32_to_u64, kRNE, 0x5f800000u), (O64{~0ull, kNV}));              // 2^64
+  EXPECT_EQ(call(f32_to_u64, kRNE, 0x5f800000u), (O64{~0ull, kNV}));  // 2^64
   EXPECT_EQ(call(f32_to_u64, kRNE, 0x5f7fffffu), (O64{0xffffff0000000000ull, 0}));
-  EXPECT_EQ(call(f32_to_i64, kRNE, 0xdf000000u), (OI64{kI64Min, 0}));              // -2^63
-  EXPECT_EQ(call(f32_to_i64, kRNE, 0x5f000000u), (OI64{kI64Max, kNV}));            // 2^63
+  EXPECT_EQ(call(f32_to_i64, kRNE, 0xdf000000u), (OI64{kI64Min, 0}));    // -2^63
+  EXPECT_EQ(call(f32_to_i64, kRNE, 0x5f000000u), (OI64{kI64Max, kNV}));  // 2^63
   EXPECT_EQ(call(f64_to_i64, kRNE, kMax64), (OI64{kI64Max, kNV}));
   EXPECT_EQ(call(f64_to_u64, kRNE, kMax64 | kNegZero64), (O64{0, kNV}));
 }
@@ -570,23 +630,37 @@ TEST(FpuToInt, RoundingModes) {
 
 TEST(FpuFromInt, Ties) {
   check_modes("16777217", [](uint8_t rm) { return call(i32_to_f32, rm, int32_t(16777217)); },
-              {{{0x4b800000, kNX}, {0x4b800000, kNX}, {0x4b800000, kNX}, {0x4b800001, kNX},
+              {{{0x4b800000, kNX},
+                {0x4b800000, kNX},
+                {0x4b800000, kNX},
+                {0x4b800001, kNX},
                 {0x4b800001, kNX}}});
   check_modes("-16777217", [](uint8_t rm) { return call(i64_to_f32, rm, int64_t(-16777217)); },
-              {{{0xcb800000, kNX}, {0xcb800000, kNX}, {0xcb800001, kNX}, {0xcb800000, kNX},
+              {{{0xcb800000, kNX},
+                {0xcb800000, kNX},
+                {0xcb800001, kNX},
+                {0xcb800000, kNX},
                 {0xcb800001, kNX}}});
   check_modes("16777219", [](uint8_t rm) { return call(u32_to_f32, rm, 16777219u); },
-              {{{0x4b800002, kNX}, {0x4b800001, kNX}, {0x4b800001, kNX}, {0x4b800002, kNX},
+              {{{0x4b800002, kNX},
+                {0x4b800001, kNX},
+                {0x4b800001, kNX},
+                {0x4b800002, kNX},
                 {0x4b800002, kNX}}});
   const uint64_t two53 = 0x4340000000000000ull;
   check_modes("2^53+1", [](uint8_t rm) { return call(i64_to_f64, rm, int64_t((1ll << 53) + 1)); },
               {{{two53, kNX}, {two53, kNX}, {two53, kNX}, {two53 + 1, kNX}, {two53 + 1, kNX}}});
   check_modes("u64 max->f64", [](uint8_t rm) { return call(u64_to_f64, rm, ~0ull); },
-              {{{0x43f0000000000000ull, kNX}, {0x43efffffffffffffull, kNX},
-                {0x43efffffffffffffull, kNX}, {0x43f0000000000000ull, kNX},
+              {{{0x43f0000000000000ull, kNX},
+                {0x43efffffffffffffull, kNX},
+                {0x43efffffffffffffull, kNX},
+                {0x43f0000000000000ull, kNX},
                 {0x43f0000000000000ull, kNX}}});
   check_modes("u64 max->f32", [](uint8_t rm) { return call(u64_to_f32, rm, ~0ull); },
-              {{{0x5f800000, kNX}, {0x5f7fffff, kNX}, {0x5f7fffff, kNX}, {0x5f800000, kNX},
+              {{{0x5f800000, kNX},
+                {0x5f7fffff, kNX},
+                {0x5f7fffff, kNX},
+                {0x5f800000, kNX},
                 {0x5f800000, kNX}}});
 }
 
@@ -621,11 +695,15 @@ TEST(FpuFormatConvert, WideningIsExact) {
 
 TEST(FpuFormatConvert, Narrowing) {
   check_modes("0.1", [](uint8_t rm) { return call(f64_to_f32, rm, b64(0.1)); },
-              {{{0x3dcccccd, kNX}, {0x3dcccccc, kNX}, {0x3dcccccc, kNX}, {0x3dcccccd, kNX},
+              {{{0x3dcccccd, kNX},
+                {0x3dcccccc, kNX},
+                {0x3dcccccc, kNX},
+                {0x3dcccccd, kNX},
                 {0x3dcccccd, kNX}}});
   // 1 + 2^-24: tie.
-  check_modes("1+2^-24", [](uint8_t rm) { return call(f64_to_f32, rm, 0x3ff0000010000000ull); },
-              {{{kOne32, kNX}, {kOne32, kNX}, {kOne32, kNX}, {kOne32 + 1, kNX}, {kOne32 + 1, kNX}}});
+  check_modes(
+      "1+2^-24", [](uint8_t rm) { return call(f64_to_f32, rm, 0x3ff0000010000000ull); },
+      {{{kOne32, kNX}, {kOne32, kNX}, {kOne32, kNX}, {kOne32 + 1, kNX}, {kOne32 + 1, kNX}}});
   EXPECT_EQ(call(f64_to_f32, kRNE, kSNaN64), (O32{kQNaN32, kNV}));
   EXPECT_EQ(call(f64_to_f32, kRNE, 0xfff8000000000001ull), (O32{kQNaN32, 0}));
   EXPECT_EQ(call(f64_to_f32, kRNE, kNegInf64), (O32{kNegInf32, 0}));
@@ -687,10 +765,14 @@ class Gen {
     const uint64_t r = bits();
     const int k = int(below(Fmt<T>::kFrac + 1));
     switch (below(5)) {
-      case 0: return r & ~((uint64_t(1) << k) - 1);  // trailing zeros: exact/tie cases
-      case 1: return r | ((uint64_t(1) << k) - 1);   // trailing ones
-      case 2: return r & ((uint64_t(1) << k) - 1);   // leading zeros
-      default: return r;
+      case 0:
+        return r & ~((uint64_t(1) << k) - 1);  // trailing zeros: exact/tie cases
+      case 1:
+        return r | ((uint64_t(1) << k) - 1);  // trailing ones
+      case 2:
+        return r & ((uint64_t(1) << k) - 1);  // leading zeros
+      default:
+        return r;
     }
   }
 
@@ -698,19 +780,30 @@ class Gen {
   template <class T>
   T operand(int64_t exp_hint = -1) {
     switch (below(24)) {
-      case 0: case 1: return special<T>();
-      case 2: return T(bits());
-      default: break;
+      case 0:
+      case 1:
+        return special<T>();
+      case 2:
+        return T(bits());
+      default:
+        break;
     }
     int64_t e;
     if (exp_hint >= 0) {
       e = exp_hint + int64_t(below(7)) - 3;
     } else {
       switch (below(5)) {
-        case 0: e = int64_t(below(Fmt<T>::kFrac + 4)); break;                         // subnormal edge
-        case 1: e = Fmt<T>::kExpMax - 1 - int64_t(below(4)); break;                   // overflow edge
-        case 2: e = int64_t(below(Fmt<T>::kExpMax)); break;                           // anywhere finite
-        default: e = Fmt<T>::kBias + int64_t(below(2 * Fmt<T>::kFrac + 8)) - Fmt<T>::kFrac - 4;
+        case 0:
+          e = int64_t(below(Fmt<T>::kFrac + 4));
+          break;  // subnormal edge
+        case 1:
+          e = Fmt<T>::kExpMax - 1 - int64_t(below(4));
+          break;  // overflow edge
+        case 2:
+          e = int64_t(below(Fmt<T>::kExpMax));
+          break;  // anywhere finite
+        default:
+          e = Fmt<T>::kBias + int64_t(below(2 * Fmt<T>::kFrac + 8)) - Fmt<T>::kFrac - 4;
       }
     }
     if (e > Fmt<T>::kExpMax - 1) e = Fmt<T>::kExpMax - 1;
@@ -727,11 +820,17 @@ class Gen {
     const int64_t target = below(2) ? int64_t(below(Fmt<T>::kFrac + 4)) - Fmt<T>::kFrac - 2
                                     : Fmt<T>::kExpMax - 3 + int64_t(below(4));
     switch (below(6)) {
-      case 0: return operand<T>(ea);
-      case 1: return operand<T>(bias + target - ea < 0 ? 0 : bias + target - ea);  // mul
-      case 2: return operand<T>(ea + bias - target < 0 ? 0 : ea + bias - target);  // div
-      case 3: return T(a ^ (bits() & ((T(1) << below(sizeof(T) * 8)) - 1)) ^ (T(below(2)) << (sizeof(T) * 8 - 1)));
-      default: return operand<T>();
+      case 0:
+        return operand<T>(ea);
+      case 1:
+        return operand<T>(bias + target - ea < 0 ? 0 : bias + target - ea);  // mul
+      case 2:
+        return operand<T>(ea + bias - target < 0 ? 0 : ea + bias - target);  // div
+      case 3:
+        return T(a ^ (bits() & ((T(1) << below(sizeof(T) * 8)) - 1)) ^
+                 (T(below(2)) << (sizeof(T) * 8 - 1)));
+      default:
+        return operand<T>();
     }
   }
 
@@ -752,10 +851,14 @@ uint8_t host_flags() {
 
 int host_mode(uint8_t rm) {
   switch (rm) {
-    case kRTZ: return FE_TOWARDZERO;
-    case kRDN: return FE_DOWNWARD;
-    case kRUP: return FE_UPWARD;
-    default: return FE_TONEAREST;
+    case kRTZ:
+      return FE_TOWARDZERO;
+    case kRDN:
+      return FE_DOWNWARD;
+    case kRUP:
+      return FE_UPWARD;
+    default:
+      return FE_TONEAREST;
   }
 }
 
@@ -823,10 +926,26 @@ void cross_check_binary(const char* name, T (*mine)(T, T, uint8_t, uint8_t&),
   }
 }
 
-template <class H> H host_add(H a, H b) { volatile H r = a + b; return r; }
-template <class H> H host_sub(H a, H b) { volatile H r = a - b; return r; }
-template <class H> H host_mul(H a, H b) { volatile H r = a * b; return r; }
-template <class H> H host_div(H a, H b) { volatile H r = a / b; return r; }
+template <class H>
+H host_add(H a, H b) {
+  volatile H r = a + b;
+  return r;
+}
+template <class H>
+H host_sub(H a, H b) {
+  volatile H r = a - b;
+  return r;
+}
+template <class H>
+H host_mul(H a, H b) {
+  volatile H r = a * b;
+  return r;
+}
+template <class H>
+H host_div(H a, H b) {
+  volatile H r = a / b;
+  return r;
+}
 
 TEST(FpuHostCrossCheck, F32Arithmetic) {
   cross_check_binary<uint32_t>("f32_add", f32_add, host_add<float>, 1);
@@ -858,8 +977,8 @@ void cross_check_unary(const char* name, std::function<Out<T>(T, uint8_t)> mine,
       std::fesetround(FE_TONEAREST);
       if (!(got == want)) {
         ++failures;
-        ADD_FAILURE() << name << " rm=" << mode_name(rm) << " a=" << Out<T>{a, 0} << " got "
-                      << got << " want " << want;
+        ADD_FAILURE() << name << " rm=" << mode_name(rm) << " a=" << Out<T>{a, 0} << " got " << got
+                      << " want " << want;
       }
     }
   }
@@ -870,14 +989,20 @@ TEST(FpuHostCrossCheck, Sqrt) {
       "f32_sqrt", [](uint32_t a, uint8_t rm) { return call(f32_sqrt, rm, a); },
       [](uint32_t a) {
         volatile float va = host_val(a);
-        return on_host<uint32_t>([&] { volatile float r = std::sqrt(va); return float(r); });
+        return on_host<uint32_t>([&] {
+          volatile float r = std::sqrt(va);
+          return float(r);
+        });
       },
       [](Gen& g) { return g.operand<uint32_t>() & (g.below(8) ? 0x7fffffffu : ~0u); }, 9);
   cross_check_unary<uint64_t>(
       "f64_sqrt", [](uint64_t a, uint8_t rm) { return call(f64_sqrt, rm, a); },
       [](uint64_t a) {
         volatile double va = host_val(a);
-        return on_host<uint64_t>([&] { volatile double r = std::sqrt(va); return double(r); });
+        return on_host<uint64_t>([&] {
+          volatile double r = std::sqrt(va);
+          return double(r);
+        });
       },
       [](Gen& g) { return g.operand<uint64_t>() & (g.below(8) ? ~kNegZero64 : ~0ull); }, 10);
 }
@@ -891,13 +1016,17 @@ TEST(FpuHostCrossCheck, FormatConversions) {
     for (int i = 0; i < iterations() && failures < 10; ++i) {
       uint64_t a = gen.operand<uint64_t>();
       if (gen.below(2)) {  // exponent near the binary32 range edges
-        const int64_t e = gen.below(2) ? 1023 - 126 - int64_t(gen.below(30)) : 1023 + 127 - 2 + int64_t(gen.below(4));
+        const int64_t e = gen.below(2) ? 1023 - 126 - int64_t(gen.below(30))
+                                       : 1023 + 127 - 2 + int64_t(gen.below(4));
         a = make_fp<uint64_t>(gen.below(2), e, gen.frac<uint64_t>());
       }
       const Out<uint32_t> got = call(f64_to_f32, rm, a);
       std::fesetround(host_mode(rm));
       volatile double va = host_val(a);
-      const Out<uint32_t> want = on_host<uint32_t>([&] { volatile float r = float(va); return float(r); });
+      const Out<uint32_t> want = on_host<uint32_t>([&] {
+        volatile float r = float(va);
+        return float(r);
+      });
       std::fesetround(FE_TONEAREST);
       if (!(got == want)) {
         ++failures;
@@ -909,7 +1038,10 @@ TEST(FpuHostCrossCheck, FormatConversions) {
   for (int i = 0; i < iterations(); ++i) {
     const uint32_t a = gen.operand<uint32_t>();
     volatile float va = host_val(a);
-    const Out<uint64_t> want = on_host<uint64_t>([&] { volatile double r = double(va); return double(r); });
+    const Out<uint64_t> want = on_host<uint64_t>([&] {
+      volatile double r = double(va);
+      return double(r);
+    });
     ASSERT_EQ(call_norm(f32_to_f64, a), want) << "f32_to_f64 a=" << O32{a, 0};
   }
 }
@@ -923,23 +1055,28 @@ TEST(FpuHostCrossCheck, Fma) {
     using H = typename Fmt<T>::Host;
     uint8_t flags = 0;
     T r;
-    if constexpr (sizeof(T) == 4) r = f32_fma(a, b, c, np, na, rm, flags);
-    else r = f64_fma(a, b, c, np, na, rm, flags);
+    if constexpr (sizeof(T) == 4)
+      r = f32_fma(a, b, c, np, na, rm, flags);
+    else
+      r = f64_fma(a, b, c, np, na, rm, flags);
     const Out<T> got{r, flags};
     std::fesetround(host_mode(rm));
     volatile H va = np ? -host_val(a) : host_val(a), vb = host_val(b);
     volatile H vc = na ? -host_val(c) : host_val(c);
-    Out<T> want = on_host<T>([&] { volatile H x = std::fma(H(va), H(vb), H(vc)); return H(x); });
+    Out<T> want = on_host<T>([&] {
+      volatile H x = std::fma(H(va), H(vb), H(vc));
+      return H(x);
+    });
     std::fesetround(FE_TONEAREST);
     // The host may not raise NV for inf*0 + qNaN; RISC-V requires it.
-    const bool inf_times_zero =
-        (std::isinf(host_val(a)) && host_val(b) == 0) || (host_val(a) == 0 && std::isinf(host_val(b)));
+    const bool inf_times_zero = (std::isinf(host_val(a)) && host_val(b) == 0) ||
+                                (host_val(a) == 0 && std::isinf(host_val(b)));
     if (inf_times_zero) want.f |= kNV;
     if (!(got == want)) {
       ++failures;
-      ADD_FAILURE() << "fma rm=" << mode_name(rm) << " np=" << np << " na=" << na << " a=" << Out<T>{a, 0}
-                    << " b=" << Out<T>{b, 0} << " c=" << Out<T>{c, 0} << " got " << got << " want "
-                    << want;
+      ADD_FAILURE() << "fma rm=" << mode_name(rm) << " np=" << np << " na=" << na
+                    << " a=" << Out<T>{a, 0} << " b=" << Out<T>{b, 0} << " c=" << Out<T>{c, 0}
+                    << " got " << got << " want " << want;
     }
   };
   auto addend = [&](auto a, auto b) {  // near -(a*b) for cancellation, or arbitrary
@@ -981,12 +1118,30 @@ TEST(FpuHostCrossCheck, IntConversions) {
       volatile int64_t vs = s;
       volatile int32_t vs32 = int32_t(s);
       volatile uint32_t vu32 = uint32_t(u);
-      const O64 h_u64_f64 = on_host<uint64_t>([&] { volatile double r = double(vu); return double(r); });
-      const O64 h_i64_f64 = on_host<uint64_t>([&] { volatile double r = double(vs); return double(r); });
-      const O32 h_u64_f32 = on_host<uint32_t>([&] { volatile float r = float(vu); return float(r); });
-      const O32 h_i64_f32 = on_host<uint32_t>([&] { volatile float r = float(vs); return float(r); });
-      const O32 h_i32_f32 = on_host<uint32_t>([&] { volatile float r = float(vs32); return float(r); });
-      const O32 h_u32_f32 = on_host<uint32_t>([&] { volatile float r = float(vu32); return float(r); });
+      const O64 h_u64_f64 = on_host<uint64_t>([&] {
+        volatile double r = double(vu);
+        return double(r);
+      });
+      const O64 h_i64_f64 = on_host<uint64_t>([&] {
+        volatile double r = double(vs);
+        return double(r);
+      });
+      const O32 h_u64_f32 = on_host<uint32_t>([&] {
+        volatile float r = float(vu);
+        return float(r);
+      });
+      const O32 h_i64_f32 = on_host<uint32_t>([&] {
+        volatile float r = float(vs);
+        return float(r);
+      });
+      const O32 h_i32_f32 = on_host<uint32_t>([&] {
+        volatile float r = float(vs32);
+        return float(r);
+      });
+      const O32 h_u32_f32 = on_host<uint32_t>([&] {
+        volatile float r = float(vu32);
+        return float(r);
+      });
       std::fesetround(FE_TONEAREST);
       report("u64_to_f64", rm, u, call(u64_to_f64, rm, u), h_u64_f64);
       report("i64_to_f64", rm, u, call(i64_to_f64, rm, s), h_i64_f64);
@@ -1026,6 +1181,95 @@ TEST(FpuHostCrossCheck, IntConversions) {
         if (hr >= 0 && hr <= UINT32_MAX)
           report("f32_to_u32", rm, f, call(f32_to_u32, rm, f), (O32{uint32_t(hr), hf}));
       }
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// RMM (no host counterpart): compare against a reference that rounds an
+// exactly computed binary128 value by bracketing it between its two
+// neighbours in the target format and comparing with their midpoint.
+
+using f128 = __float128;
+
+template <class T>
+struct RmmRef {
+  Out<T> operator()(f128 v) const {
+    using H = typename Fmt<T>::Host;
+    const bool neg = v < 0;
+    const H inf = std::numeric_limits<H>::infinity();
+    H lo = H(v);  // round to nearest, then step toward zero if it went away
+    if (neg ? f128(lo) < v : f128(lo) > v) lo = std::nextafter(lo, H(0));
+    if (f128(lo) == v) return {host_bits<T>(lo), 0};
+    const H hi = std::nextafter(lo, neg ? -inf : inf);
+    const f128 mid = std::isinf(hi) ? f128(lo) + (f128(lo) - f128(std::nextafter(lo, H(0)))) / 2
+                                    : (f128(lo) + f128(hi)) / 2;
+    const bool up = neg ? v <= mid : v >= mid;
+    const H r = up ? hi : lo;
+    uint8_t flags = kNX;
+    if (std::isinf(r)) flags |= kOF;
+    // Tiny (after rounding with unbounded exponent) iff |v| is below
+    // 2^emin minus a quarter ulp of precision p, i.e. 2^emin * (1 - 2^-(p+1)).
+    const H min_norm = std::numeric_limits<H>::min();
+    const int p = std::numeric_limits<H>::digits;
+    const f128 threshold = f128(min_norm) * (1 - f128(std::ldexp(1.0, -(p + 1))));
+    if ((neg ? -v : v) < threshold) flags |= kUF;
+    return {host_bits<T>(r), flags};
+  }
+};
+
+TEST(FpuRmm, AgainstExactReference) {
+  Gen gen(15);
+  int failures = 0;
+  auto check = [&](const char* what, auto got, auto want, uint64_t a, uint64_t b) {
+    if (got == want) return;
+    ++failures;
+    ADD_FAILURE() << what << " a=0x" << std::hex << a << " b=0x" << b << " got " << got << " want "
+                  << want;
+  };
+  for (int i = 0; i < iterations() && failures < 10; ++i) {
+    const uint32_t a32 = gen.operand<uint32_t>(), b32_ = gen.partner<uint32_t>(a32);
+    const uint64_t a64 = gen.operand<uint64_t>(), b64_ = gen.partner<uint64_t>(a64);
+    const float fa = f32v(a32), fb = f32v(b32_);
+    const double da = f64v(a64), db = f64v(b64_);
+    if (std::isfinite(fa) && std::isfinite(fb)) {
+      check("f32_mul", call(f32_mul, kRMM, a32, b32_), RmmRef<uint32_t>()(f128(fa) * f128(fb)), a32,
+            b32_);
+      if (std::abs(std::ilogb(fa) - std::ilogb(fb)) < 80 || fa == 0 || fb == 0)
+        check("f32_add", call(f32_add, kRMM, a32, b32_), RmmRef<uint32_t>()(f128(fa) + f128(fb)),
+              a32, b32_);
+      const uint32_t c32 = gen.partner<uint32_t>(a32);
+      const float fc = f32v(c32);
+      if (std::isfinite(fc) && fa != 0 && fb != 0 && fc != 0 &&
+          std::abs(std::ilogb(fa) + std::ilogb(fb) - std::ilogb(fc)) < 60)
+        check("f32_fma", call(f32_fma, kRMM, a32, b32_, c32, false, false),
+              RmmRef<uint32_t>()(f128(fa) * f128(fb) + f128(fc)), a32, c32);
+    }
+    if (std::isfinite(da) && std::isfinite(db)) {
+      check("f64_mul", call(f64_mul, kRMM, a64, b64_), RmmRef<uint64_t>()(f128(da) * f128(db)), a64,
+            b64_);
+      if (std::abs(std::ilogb(da) - std::ilogb(db)) < 55 || da == 0 || db == 0)
+        check("f64_add", call(f64_add, kRMM, a64, b64_), RmmRef<uint64_t>()(f128(da) + f128(db)),
+              a64, b64_);
+      check("f64_to_f32", call(f64_to_f32, kRMM, a64), RmmRef<uint32_t>()(f128(da)), a64, 0);
+    }
+    const uint64_t u = gen.bits() >> gen.below(64);
+    const int64_t s = gen.below(2) ? -int64_t(u >> 1) : int64_t(u);
+    check("u64_to_f64", call(u64_to_f64, kRMM, u), RmmRef<uint64_t>()(f128(u)), u, 0);
+    check("i64_to_f64", call(i64_to_f64, kRMM, s), RmmRef<uint64_t>()(f128(s)), u, 0);
+    check("u64_to_f32", call(u64_to_f32, kRMM, u), RmmRef<uint32_t>()(f128(u)), u, 0);
+    check("i64_to_f32", call(i64_to_f32, kRMM, s), RmmRef<uint32_t>()(f128(s)), u, 0);
+    // Float -> integer: round half away from zero (std::round), in range only.
+    const uint64_t d = gen.operand<uint64_t>(1023 + int64_t(gen.below(64)) - 3);
+    const double dv = f64v(d);
+    if (std::isfinite(dv) && std::fabs(dv) < 9.2e18) {
+      const double r = std::round(dv);
+      check("f64_to_i64", call(f64_to_i64, kRMM, d), (OI64{int64_t(r), uint8_t(r != dv ? kNX : 0)}),
+            d, 0);
     }
   }
 }

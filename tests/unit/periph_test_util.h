@@ -92,10 +92,9 @@ struct EdgeRecorder : sc_core::sc_module {
 // Runs all delta cycles pending at the current time (sc_start(SC_ZERO_TIME)
 // runs a single delta cycle).
 inline void settle() {
-    for (int i = 0; i < 100; ++i) {
+    if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    for (int i = 0; i < 100 && sc_core::sc_pending_activity_at_current_time(); ++i)
         sc_core::sc_start(sc_core::SC_ZERO_TIME);
-        if (!sc_core::sc_pending_activity_at_current_time()) break;
-    }
 }
 inline void run(const sc_core::sc_time& t) { sc_core::sc_start(t); }
 

@@ -1,0 +1,73 @@
+// platform/main.cpp: the rvh-vp command: parse options, build the SoC, load
+// the software, run, print the run summary (docs/summary.md).
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <systemc>
+
+#include "platform/device_tree.h"
+#include "platform/loader.h"
+#include "platform/options.h"
+#include "platform/run_report.h"
+#include "platform/soc.h"
+
+int sc_main(int argc, char** argv) {
+  using namespace rvh;
+  Options opt;
+  try {
+    opt = parse_options(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "rvh-vp: " << e.what() << "\nTry 'rvh-vp --help' for more information.\n";
+    return 2;
+  }
+  if (opt.help) {
+    std::cout << usage_text("rvh-vp");
+    return 0;
+  }
+  if (opt.version) {
+    std::cout << version_text() << "\n";
+    return 0;
+  }
+
+  // SystemC prints a banner and info lines; keep stdout for the guest console.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+
+  SocParams params;
+  params.config.num_harts = opt.smp;
+  params.config.ram_size = opt.memory;
+  params.config.bootargs = opt.append;
+  params.quantum = sc_core::sc_time(static_cast<double>(opt.quantum_ns), sc_core::SC_NS);
+  params.max_insns = opt.max_insns;
+  params.trace = opt.trace;
+  params.read_stdin = !opt.no_stdin;
+
+  try {
+    Soc soc("soc", params);
+    if (!opt.elf.empty())
+      soc.load_bare_elf(opt.elf);
+    else
+      soc.load_firmware(opt.bios, opt.kernel, opt.initrd);
+    soc.place_device_tree(opt.dtb, opt.dump_dtb);
+
+    const auto host_start = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    const double host_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+    soc.uart().stop_input();
+
+    RunReport report = make_run_report(soc, host_seconds);
+    std::fflush(stdout);
+    print_run_summary(report, std::cerr);
+    if (!opt.stats.empty()) write_stats_json(report, opt.stats);
+    return soc.result().exit_code;
+  } catch (const LoadError& e) {
+    std::cerr << "rvh-vp: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "rvh-vp: " << e.what() << "\n";
+    return 1;
+  }
+}

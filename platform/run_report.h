@@ -1,0 +1,35 @@
+// platform/run_report.h: the end-of-run summary (stderr) and --stats JSON
+// (schema "rvh-vp-stats/1", docs/summary.md).
+#pragma once
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace rvh {
+
+class Soc;
+
+struct HartReport {
+  unsigned id = 0;
+  uint64_t instret = 0;
+  uint64_t by_mode[4] = {0, 0, 0, 0};  // U, S, -, M
+  uint64_t cycles = 0;
+  uint64_t traps = 0, interrupts = 0, mmio_accesses = 0, wfi_sleeps = 0;
+};
+
+struct RunReport {
+  std::string reason;
+  int exit_code = 0;
+  double sim_seconds = 0;
+  double host_seconds = 0;
+  uint64_t total_instret = 0;
+  double mips = 0;  // simulated instructions per host second / 1e6
+  std::vector<HartReport> harts;
+};
+
+RunReport make_run_report(Soc& soc, double host_seconds);
+void print_run_summary(const RunReport& r, std::ostream& out);
+void write_stats_json(const RunReport& r, const std::string& path);
+
+}  // namespace rvh

@@ -1,0 +1,87 @@
+// platform/soc.h: the QEMU virt-compatible SoC: harts, bus, boot ROM, RAM,
+// CLINT, PLIC, 16550 UART, test finisher and (for ELFs that have tohost)
+// HTIF, wired with SystemC signals. docs/memory-map.md has the map.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "cpu/hart.h"
+#include "peripherals/clint.h"
+#include "peripherals/plic.h"
+#include "peripherals/test_finisher.h"
+#include "peripherals/uart16550.h"
+#include "platform/bus.h"
+#include "platform/config.h"
+#include "platform/htif.h"
+#include "platform/loader.h"
+#include "platform/memory.h"
+
+namespace rvh {
+
+struct SocParams {
+  PlatformConfig config;
+  sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+  uint64_t max_insns = 0;  // per hart, 0 = unlimited
+  bool trace = false;
+  bool read_stdin = true;
+  CpiTable cpi;
+};
+
+// Why the simulation ended.
+struct RunResult {
+  int exit_code = 0;
+  std::string reason;  // "pass", "fail", "reset", "htif", "insn-limit", "no-activity"
+};
+
+class Soc : public sc_core::sc_module {
+ public:
+  Soc(sc_core::sc_module_name name, const SocParams& params);
+
+  // Boot as QEMU virt does: firmware at the start of RAM, the kernel (if any)
+  // at 0x80200000 (raw) or at its ELF addresses; all harts start in the boot
+  // ROM with a0 = hart id, a1 = DTB address.
+  void load_firmware(const std::string& bios, const std::string& kernel, const std::string& initrd);
+  // Bare-metal ELF: all harts start at its entry in M-mode (Spike style).
+  void load_bare_elf(const std::string& path);
+  // Device tree: generated from the configuration unless dtb_file is given.
+  void place_device_tree(const std::string& dtb_file, const std::string& dump_path);
+
+  const RunResult& result() const { return result_; }
+  void finish(int code, const std::string& reason);
+
+  std::vector<std::unique_ptr<Hart>>& harts() { return harts_; }
+  const PlatformConfig& config() const { return params_.config; }
+  Memory& ram() { return ram_; }
+  Uart16550& uart() { return uart_; }
+  const SymbolTable& symbols() const { return symbols_; }
+
+ private:
+  SocParams params_;
+  Bus bus_;
+  Memory rom_;
+  Memory ram_;
+  Clint clint_;
+  Plic plic_;
+  Uart16550 uart_;
+  TestFinisher finisher_;
+  std::unique_ptr<Htif> htif_;
+  std::vector<std::unique_ptr<Hart>> harts_;
+
+  sc_core::sc_vector<sc_core::sc_signal<bool>> msip_, mtip_, meip_, seip_;
+  sc_core::sc_vector<sc_core::sc_signal<bool>> plic_sources_;
+
+  SymbolTable symbols_;
+  uint64_t start_address_ = 0;
+  RunResult result_;
+  bool finished_ = false;
+  unsigned harts_at_limit_ = 0;
+
+  MemoryWriter ram_writer();
+  void write_boot_rom(uint64_t start);
+};
+
+}  // namespace rvh
