@@ -48,6 +48,38 @@ uint64_t Hart::effective_mip() const {
   return mip;
 }
 
+// mcountinhibit bit 0 = CY, bit 2 = IR.
+static unsigned inhibit_bit(bool is_cycle) { return is_cycle ? 1u : 4u; }
+
+uint64_t Hart::read_counter(bool is_cycle) const {
+  if (csr.mcountinhibit & inhibit_bit(is_cycle)) return counter_frozen_[is_cycle];
+  return (is_cycle ? cycles : instret) + counter_adjust_[is_cycle];
+}
+
+void Hart::write_counter(bool is_cycle, uint64_t value) {
+  if (csr.mcountinhibit & inhibit_bit(is_cycle)) {
+    counter_frozen_[is_cycle] = value;
+    return;
+  }
+  // The writing instruction still counts itself after the write: the next
+  // instruction must read `value` (cycle: plus the cycles of this one).
+  const uint64_t base = is_cycle ? cycles + cfg_.cpi.of(InsnClass::kCsr) : instret + 1;
+  counter_adjust_[is_cycle] = value - base;
+}
+
+void Hart::write_countinhibit(uint32_t value) {
+  for (bool is_cycle : {false, true}) {
+    const unsigned bit = inhibit_bit(is_cycle);
+    const bool was = csr.mcountinhibit & bit, now = value & bit;
+    if (!was && now) counter_frozen_[is_cycle] = read_counter(is_cycle);
+    if (was && !now) {
+      csr.mcountinhibit &= ~bit;
+      write_counter(is_cycle, counter_frozen_[is_cycle]);
+    }
+  }
+  csr.mcountinhibit = value;
+}
+
 void Hart::csr_check_access(unsigned num, bool write, uint32_t insn_bits) {
   const unsigned min_priv = (num >> 8) & 3;
   if (!exists(num) || priv < min_priv) illegal(insn_bits);
@@ -72,8 +104,8 @@ uint64_t Hart::csr_read(unsigned num, uint32_t insn_bits, bool for_rmw) {
     case kFflags: return csr.fflags;
     case kFrm: return csr.frm;
     case kFcsr: return static_cast<uint64_t>(csr.frm) << 5 | csr.fflags;
-    case kCycle: case kMcycle: return cycles;
-    case kInstret: case kMinstret: return instret;
+    case kCycle: case kMcycle: return read_counter(true);
+    case kInstret: case kMinstret: return read_counter(false);
     case kTime: return mtime_now();
     case kSstatus: return csr.mstatus & kSstatusMask;
     case kMstatus: return csr.mstatus;
@@ -125,8 +157,8 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
     case kFflags: csr.fflags = v & 0x1f; set_fs_dirty(); return;
     case kFrm: csr.frm = v & 7; set_fs_dirty(); return;
     case kFcsr: csr.fflags = v & 0x1f; csr.frm = (v >> 5) & 7; set_fs_dirty(); return;
-    case kMcycle: cycles = v; return;
-    case kMinstret: instret = v; return;
+    case kMcycle: write_counter(true, v); return;
+    case kMinstret: write_counter(false, v); return;
     case kSstatus: {
       const uint64_t mask = kSstatusMask & kMstatusWritable;
       csr_write(kMstatus, (csr.mstatus & ~mask) | (v & mask), insn_bits);
@@ -191,7 +223,7 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
     }
     case kMedeleg: csr.medeleg = v & kDelegableExceptions; return;
     case kMideleg: csr.mideleg = v & kSupervisorInterrupts; update_irq(); return;
-    case kMcountinhibit: csr.mcountinhibit = static_cast<uint32_t>(v & 0xfffffffd); return;
+    case kMcountinhibit: write_countinhibit(static_cast<uint32_t>(v & 0xfffffffd)); return;
     default: break;
   }
   if (is_pmpcfg(num)) {

@@ -82,6 +82,12 @@ class Hart : public sc_core::sc_module {
   uint64_t instret = 0;  // retired instructions (minstret)
   HartStats stats;
 
+  // mcycle/minstret as software sees them: offsets from the free-running
+  // counters above, frozen while mcountinhibit says so (csr.cpp).
+  uint64_t read_counter(bool is_cycle) const;
+  void write_counter(bool is_cycle, uint64_t value);
+  void write_countinhibit(uint32_t value);
+
   // LR/SC reservation (physical address), cleared on traps, xRET and yields.
   uint64_t reservation = ~0ull;
 
@@ -111,7 +117,7 @@ class Hart : public sc_core::sc_module {
   void require_fp(uint32_t insn_bits) const {
     if (((csr.mstatus >> csr::kMstatusFsShift) & 3) == 0) throw Trap{csr::kCauseIllegalInsn, insn_bits};
   }
-  void set_fs_dirty() { csr.mstatus |= csr::kMstatusFs; }
+  void set_fs_dirty() { csr.mstatus |= csr::kMstatusFs | csr::kMstatusSD; }
   uint8_t resolve_rm(const DecodedInsn& d) const;  // throws illegal for reserved modes
 
   // --- MMU (mmu.cpp / pmp.cpp) ---
@@ -168,6 +174,8 @@ class Hart : public sc_core::sc_module {
   uint64_t mip_lines_ = 0;    // MSIP/MTIP/MEIP/SEIP as last sampled from the ports
   uint64_t stimecmp_stip_ = 0;
   bool wfi_pending_ = false;
+  uint64_t counter_adjust_[2] = {0, 0};  // [0] minstret, [1] mcycle: CSR = counter + adjust
+  uint64_t counter_frozen_[2] = {0, 0};  // value while inhibited
   uint64_t insn_limit_ = ~0ull;
 
   // Fetch fast path: host pointer of the current code page.

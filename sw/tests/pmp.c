@@ -51,6 +51,7 @@ static inline uint64_t call_at(uintptr_t a)
   return a0;
 }
 
+__attribute__((noinline, aligned(4096)))
 static uint64_t lower_mode_checks(uint64_t x_allowed)
 {
   EXPECT_NO_TRAP(ld64(A + 8));
@@ -97,15 +98,15 @@ int main(void)
   csr_write(pmpaddr2, C >> 2);          /* TOR bottom (entry 2 OFF) */
   csr_write(pmpaddr3, (C + 4096) >> 2); /* TOR top */
   CHECK_EQ(csr_read(pmpaddr2), C >> 2);
+  set_cfg0(PMP_NAPOT | PMP_R, PMP_NAPOT, PMP_OFF, PMP_TOR | PMP_R | PMP_W | PMP_X);
+  run_in_mode(PRV_S, lower_mode_checks, 1);
   set_cfg0(PMP_NAPOT | PMP_R, PMP_NAPOT, PMP_OFF, PMP_TOR | PMP_R | PMP_W);
   CHECK_EQ(csr_read(pmpcfg0) & 0xffffffff,
            (PMP_NAPOT | PMP_R) | (PMP_NAPOT << 8) | ((uint64_t)(PMP_TOR | PMP_R | PMP_W) << 24));
-
   run_in_mode(PRV_S, lower_mode_checks, 0);
   run_in_mode(PRV_U, lower_mode_checks, 0);
   CHECK_EQ(rvh_trap.from, PRV_U);
   set_cfg0(PMP_NAPOT | PMP_R, PMP_NAPOT, PMP_OFF, PMP_TOR | PMP_R | PMP_W | PMP_X);
-  run_in_mode(PRV_S, lower_mode_checks, 1);
 
   /* M-mode ignores unlocked entries */
   EXPECT_NO_TRAP(sd64(A + 16, 2); ld64(B); call_at(C));

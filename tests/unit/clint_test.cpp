@@ -42,7 +42,12 @@ struct Bench {
     }
 };
 
-Bench& bench() {
+// `fresh` tells whether this is the first test case of the process (reset
+// values can only be checked then).
+Bench& bench(bool* fresh = nullptr) {
+    static int uses = 0;
+    if (fresh) *fresh = (uses == 0);
+    ++uses;
     static Bench* b = new Bench;  // never destroyed: SystemC owns the hierarchy
     return *b;
 }
@@ -50,7 +55,9 @@ Bench& bench() {
 }  // namespace
 
 TEST(Clint, ResetState) {
-    Bench& b = bench();
+    bool fresh = false;
+    Bench& b = bench(&fresh);
+    if (!fresh) GTEST_SKIP() << "reset values are only visible in the first case of a run";
     settle();
     EXPECT_EQ(sc_time_stamp(), SC_ZERO_TIME);
     EXPECT_EQ(b.bus.read64(kMtime), 0u);
@@ -67,47 +74,51 @@ TEST(Clint, ResetState) {
 
 TEST(Clint, MtimeFollowsSystemCTimeAndAnnotatedDelay) {
     Bench& b = bench();
-    sc_start(sc_time(1, SC_US));  // now = 1 us
+    settle();
+    const sc_time t0 = sc_time_stamp();
+    b.bus.write64(kMtime, 0);     // mtime = floor((t - t0) * 10 MHz) from here on
+    sc_start(sc_time(1, SC_US));  // now = t0 + 1 us
     EXPECT_EQ(b.bus.read64(kMtime), 10u);
     // A decoupled initiator 250 ns ahead sees 1.25 us -> floor(12.5) = 12.
     EXPECT_EQ(b.bus.read(kMtime, 8, sc_time(250, SC_NS)), 12u);
     EXPECT_EQ(b.bus.read(kMtime, 4, sc_time(250, SC_NS)), 12u);  // low half
     EXPECT_EQ(b.bus.read(kMtime + 4, 4), 0u);                    // high half
-    EXPECT_EQ(b.clint.mtime_at(sc_time(1.25, SC_US)), 12u);
-    EXPECT_EQ(b.clint.mtime_at(sc_time(1299, SC_NS)), 12u);
-    EXPECT_EQ(b.clint.mtime_at(sc_time(1300, SC_NS)), 13u);
+    EXPECT_EQ(b.clint.mtime_at(t0 + sc_time(1.25, SC_US)), 12u);
+    EXPECT_EQ(b.clint.mtime_at(t0 + sc_time(1299, SC_NS)), 12u);
+    EXPECT_EQ(b.clint.mtime_at(t0 + sc_time(1300, SC_NS)), 13u);
 }
 
 TEST(Clint, MtipRisesExactlyWhenMtimeReachesMtimecmp) {
     Bench& b = bench();
+    settle();
     b.mtip0_rec.edges.clear();
     b.mtip1_rec.edges.clear();
-    ASSERT_EQ(sc_time_stamp(), sc_time(1, SC_US));
+    const sc_time t0 = sc_time_stamp();
+    b.bus.write64(kMtime, 0);    // mtime = 0 at t0
     b.bus.write64(kCmp0, 1000);  // 1000 ticks at 10 MHz = 100 us
     EXPECT_EQ(b.bus.last_status, tlm::TLM_OK_RESPONSE);
     settle();
     EXPECT_FALSE(b.mtip[0].read());
     EXPECT_EQ(b.clint.mtimecmp(0), 1000u);
-    sc_start(sc_time(98, SC_US));  // now 99 us
+    sc_start(sc_time(99, SC_US));
     EXPECT_FALSE(b.mtip[0].read());
-    sc_start(sc_time(51, SC_US));  // now 150 us
+    sc_start(sc_time(50, SC_US));  // now t0 + 149 us
     ASSERT_EQ(b.mtip0_rec.edges.size(), 1u);
-    EXPECT_EQ(b.mtip0_rec.edges[0].first, sc_time(100, SC_US));
+    EXPECT_EQ(b.mtip0_rec.edges[0].first, t0 + sc_time(100, SC_US));
     EXPECT_TRUE(b.mtip0_rec.edges[0].second);
     EXPECT_TRUE(b.mtip[0].read());
     EXPECT_FALSE(b.mtip[1].read());  // other hart unaffected
     EXPECT_TRUE(b.mtip1_rec.edges.empty());
 
     // Writing a later compare value drops MTIP (one delta after the access).
-    b.bus.write64(kCmp0, 2000);  // 200 us
+    b.bus.write64(kCmp0, 2000);  // t0 + 200 us
     settle();
     EXPECT_FALSE(b.mtip[0].read());
-    sc_start(sc_time(100, SC_US));  // now 250 us
-    ASSERT_EQ(sc_time_stamp(), sc_time(250, SC_US));
+    sc_start(sc_time(101, SC_US));  // now t0 + 250 us
     ASSERT_EQ(b.mtip0_rec.edges.size(), 3u);
-    EXPECT_EQ(b.mtip0_rec.edges[1].first, sc_time(150, SC_US));
+    EXPECT_EQ(b.mtip0_rec.edges[1].first, t0 + sc_time(149, SC_US));
     EXPECT_FALSE(b.mtip0_rec.edges[1].second);
-    EXPECT_EQ(b.mtip0_rec.edges[2].first, sc_time(200, SC_US));
+    EXPECT_EQ(b.mtip0_rec.edges[2].first, t0 + sc_time(200, SC_US));
     EXPECT_TRUE(b.mtip0_rec.edges[2].second);
 
     // A compare value in the past raises MTIP at once; reset value clears it.
@@ -124,8 +135,9 @@ TEST(Clint, MtipRisesExactlyWhenMtimeReachesMtimecmp) {
 
 TEST(Clint, RescheduleToEarlierAndLaterCompare) {
     Bench& b = bench();
-    const sc_time t0 = sc_time_stamp();  // 250 us -> mtime 2500
-    ASSERT_EQ(b.bus.read64(kMtime), 2500u);
+    settle();
+    const sc_time t0 = sc_time_stamp();
+    b.bus.write64(kMtime, 2500);
     b.mtip1_rec.edges.clear();
     b.bus.write64(kCmp1, 2500 + 100);  // +10 us
     b.bus.write64(kCmp1, 2500 + 50);   // earlier: +5 us
@@ -141,6 +153,7 @@ TEST(Clint, RescheduleToEarlierAndLaterCompare) {
 
 TEST(Clint, MtimecmpHalvesAreAccessible) {
     Bench& b = bench();
+    settle();
     b.bus.write32(kCmp1, 0x89abcdef);
     b.bus.write32(kCmp1 + 4, 0x01234567);
     EXPECT_EQ(b.bus.read64(kCmp1), 0x0123456789abcdefull);
@@ -155,6 +168,7 @@ TEST(Clint, MtimecmpHalvesAreAccessible) {
 
 TEST(Clint, MtimeWritesAdjustTheCounter) {
     Bench& b = bench();
+    settle();
     const sc_time t0 = sc_time_stamp();
     b.bus.write64(kMtime, 5000);
     EXPECT_EQ(b.bus.read64(kMtime), 5000u);
@@ -191,6 +205,7 @@ TEST(Clint, MtimeWritesAdjustTheCounter) {
 
 TEST(Clint, MsipBitZeroOnly) {
     Bench& b = bench();
+    settle();
     b.bus.write32(kMsip0, 1);
     settle();
     EXPECT_TRUE(b.msip[0].read());
@@ -212,6 +227,7 @@ TEST(Clint, MsipBitZeroOnly) {
 
 TEST(Clint, NonDivisibleTimebaseIsExact) {
     Bench& b = bench();
+    settle();
     const sc_time t0 = sc_time_stamp();
     // Make mtime exactly 0 at t0 + (annotated 0): write mtime = 0.
     b.bus3.write64(kMtime, 0);

@@ -11,7 +11,10 @@
 //
 // SystemC allows one elaboration per process, so each test executable builds
 // one bench (lazily, on first use, before the first sc_start) and the test
-// cases run as sequential phases against it.
+// cases run as sequential phases against it. ctest (gtest_discover_tests)
+// runs every case in its own process, so each case must also pass alone:
+// set up the state you need (e.g. write mtime) instead of relying on earlier
+// cases.
 #ifndef RVH_TESTS_UNIT_PERIPH_TEST_UTIL_H
 #define RVH_TESTS_UNIT_PERIPH_TEST_UTIL_H
 
@@ -92,6 +95,7 @@ struct EdgeRecorder : sc_core::sc_module {
 // Runs all delta cycles pending at the current time (sc_start(SC_ZERO_TIME)
 // runs a single delta cycle).
 inline void settle() {
+    if (sc_core::sc_end_of_simulation_invoked()) return;  // after sc_stop()
     if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) sc_core::sc_start(sc_core::SC_ZERO_TIME);
     for (int i = 0; i < 100 && sc_core::sc_pending_activity_at_current_time(); ++i)
         sc_core::sc_start(sc_core::SC_ZERO_TIME);

@@ -63,7 +63,12 @@ struct Bench {
     }
 };
 
-Bench& bench() {
+// `fresh` tells whether this is the first test case of the process (reset
+// values can only be checked then).
+Bench& bench(bool* fresh = nullptr) {
+    static int uses = 0;
+    if (fresh) *fresh = (uses == 0);
+    ++uses;
     static Bench* b = new Bench;
     return *b;
 }
@@ -71,7 +76,9 @@ Bench& bench() {
 }  // namespace
 
 TEST(Plic, ResetState) {
-    Bench& b = bench();
+    bool fresh = false;
+    Bench& b = bench(&fresh);
+    if (!fresh) GTEST_SKIP() << "reset values are only visible in the first case of a run";
     settle();
     for (unsigned c = 0; c < 2 * kHarts; ++c) {
         EXPECT_FALSE(b.ctx[c].read());
@@ -141,7 +148,18 @@ TEST(Plic, ClaimOrderByPriorityThenLowestId) {
 
 TEST(Plic, CompleteRearmsAStillHighLine) {
     Bench& b = bench();
-    // Continues from the previous phase: 3,5,7,9,40 claimed, lines high.
+    b.reset_all();
+    for (unsigned s : {5u, 7u}) {
+        b.bus.write32(prio(s), 1);
+        b.enable_source(0, s);
+        b.line[s].write(true);
+    }
+    settle();
+    EXPECT_EQ(b.bus.read32(claim(0)), 5u);
+    EXPECT_EQ(b.bus.read32(claim(0)), 7u);
+    settle();
+    EXPECT_FALSE(b.ctx[0].read());
+    // Completion with the line still high: a new request at once.
     b.bus.write32(claim(0), 5);
     settle();
     EXPECT_TRUE(b.plic.pending(5));
