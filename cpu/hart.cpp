@@ -17,6 +17,8 @@ const char* CpiTable::name(InsnClass c) {
 
 Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
     : sc_core::sc_module(name), bus("bus"), cfg_(cfg), dcache_(kDecodeCacheSize) {
+  // Entries start tagged with word 0 (an illegal instruction), decoded.
+  for (auto& e : dcache_) refill_decode_entry(e, 0);
   bus.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
   period_ps_ = 1'000'000'000'000ull / cfg.clock_hz;
   if (period_ps_ == 0) period_ps_ = 1;
@@ -59,6 +61,7 @@ void Hart::sample_irq_lines() {
 }
 
 void Hart::sync_with_systemc() {
+  flush_instret_by_priv();  // the run may stop (sc_stop) during this wait
   const uint64_t ahead = cycles - sync_cycles_;
   sc_core::wait(sc_core::sc_time(static_cast<double>(ahead * period_ps_), sc_core::SC_PS));
   sync_cycles_ = cycles;
@@ -68,34 +71,28 @@ void Hart::sync_with_systemc() {
   update_stimecmp();
 }
 
-const DecodedInsn& Hart::lookup_decoded(uint32_t bits) {
-  // Keyed by the instruction bits themselves: decoding is a pure function of
-  // them, so the cache can never hold stale code (FENCE.I needs no flush).
-  const uint32_t h = (bits ^ (bits >> 15) ^ (bits >> 7)) & (kDecodeCacheSize - 1);
-  DecodeCacheEntry& e = dcache_[h];
-  if (__builtin_expect(!e.valid || e.bits != bits, 0)) {
-    e.insn = decode_instruction(bits);
-    e.insn.cycles = cfg_.cpi.of(e.insn.cls);
-    e.bits = bits;
-    e.valid = true;
-  }
-  return e.insn;
+void Hart::refill_decode_entry(DecodeCacheEntry& e, uint32_t word) {
+  e.insn = decode_instruction(word);  // a 16-bit instruction ignores the upper half
+  e.insn.cycles = cfg_.cpi.of(e.insn.cls);
+  e.word = word;
 }
 
-void Hart::execute_one(uint32_t raw) {
-  const uint32_t bits = (raw & 3) == 3 ? raw : (raw & 0xffff);
-  const DecodedInsn& d = lookup_decoded(bits);
-  if (__builtin_expect(trace, 0)) {
-    std::string sym = symbolize ? symbolize(pc) : std::string();
-    std::fprintf(stderr, "hart%u %c %016" PRIx64 " %08x %s\n", cfg_.hart_id, "USHM"[priv], pc, d.raw, sym.c_str());
-  }
-  npc = pc + d.len;
-  const Priv p = priv;
-  d.exec(*this, d);
-  pc = npc;
-  cycles += d.cycles;
-  ++instret;
-  ++stats.instret_by_priv[p];
+void Hart::flush_instret_by_priv() {
+  stats.instret_by_priv[priv] += instret - priv_instret_base_;
+  priv_instret_base_ = instret;
+}
+
+// xRET changes priv before it retires but counts in the mode it ran in:
+// count it for that mode now; run_insns' ++instret then catches up with
+// the base (nothing flushes in between).
+void Hart::count_retiring_in(Priv ran_in) {
+  ++stats.instret_by_priv[ran_in];
+  ++priv_instret_base_;
+}
+
+void Hart::trace_insn(const DecodedInsn& d) {
+  std::string sym = symbolize ? symbolize(pc) : std::string();
+  std::fprintf(stderr, "hart%u %c %016" PRIx64 " %08x %s\n", cfg_.hart_id, "USHM"[priv], pc, d.raw, sym.c_str());
 }
 
 void Hart::check_insn_limit() {
@@ -105,19 +102,37 @@ void Hart::check_insn_limit() {
   }
 }
 
+// The hot loop: no virtual call, lookup or allocation per instruction. A
+// Trap thrown by d.exec leaves pc at the faulting instruction and does not
+// count it as retired; interrupts are taken between instructions.
+template <bool kTrace>
+void Hart::run_insns(uint64_t cycle_limit) {
+  while (cycles < cycle_limit && instret < insn_limit_) {
+    if (__builtin_expect(irq_ready_, 0)) take_interrupt_if_any();
+    const DecodedInsn& d = decoded_at_pc();
+    if (kTrace) trace_insn(d);
+    npc = pc + d.len;
+    d.exec(*this, d);
+    pc = npc;
+    cycles += d.cycles;
+    ++instret;
+    if (__builtin_expect(wfi_pending_, 0)) return;
+  }
+}
+
 void Hart::run_until_sync() {
   const uint64_t limit = sync_cycles_ + quantum_cycles_;
-  while (cycles < limit && instret < insn_limit_) {
+  while (cycles < limit && instret < insn_limit_ && !wfi_pending_) {
     try {
-      while (cycles < limit && instret < insn_limit_) {
-        if (__builtin_expect(irq_ready_, 0)) take_interrupt_if_any();
-        execute_one(fetch_bits());
-        if (__builtin_expect(wfi_pending_, 0)) return;
-      }
+      if (trace)
+        run_insns<true>(limit);
+      else
+        run_insns<false>(limit);
     } catch (const Trap& t) {
       take_trap(t.cause, t.tval, false);
     }
   }
+  flush_instret_by_priv();
 }
 
 void Hart::wait_for_interrupt() {

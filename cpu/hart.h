@@ -137,10 +137,11 @@ class Hart : public sc_core::sc_module {
   // TLM backward path.
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
-  // One decoded-instruction cache entry (exposed for benchmarks/tests).
+  // One decoded-instruction cache entry (exposed for benchmarks/tests):
+  // the 32-bit word fetched at the pc (for a compressed instruction, the
+  // next halfword too) and its decoded form.
   struct DecodeCacheEntry {
-    uint32_t bits = 0;
-    bool valid = false;
+    uint32_t word = 0;
     DecodedInsn insn;
   };
 
@@ -182,16 +183,29 @@ class Hart : public sc_core::sc_module {
   uint64_t fetch_vpage_ = ~0ull;
   uintptr_t fetch_addend_ = 0;
 
+  // Decode cache: direct-mapped by pc (no hash, hot loops do not collide),
+  // each entry tagged with the word fetched at that pc. Decoding is a pure
+  // function of the word, so a hit never runs stale code: self-modifying
+  // code, FENCE.I and remapping need no invalidation.
   static constexpr unsigned kDecodeCacheSize = 1u << 14;
   std::vector<DecodeCacheEntry> dcache_;
+
+  // instret_by_priv is counted lazily: every instruction retired since
+  // priv_instret_base_ ran in the current mode (flushed on mode changes and
+  // before every wait(), so the counts are exact whenever anyone reads them).
+  uint64_t priv_instret_base_ = 0;
 
   tlm::tlm_generic_payload payload_;
   sc_core::sc_event park_event_;  // never notified: a halted hart waits on it
 
   void run_thread();
   void run_until_sync();
-  void execute_one(uint32_t bits);
-  const DecodedInsn& lookup_decoded(uint32_t bits);
+  template <bool kTrace> void run_insns(uint64_t cycle_limit);
+  const DecodedInsn& decoded_at_pc();
+  void refill_decode_entry(DecodeCacheEntry& e, uint32_t word);
+  void trace_insn(const DecodedInsn& d);
+  void flush_instret_by_priv();
+  void count_retiring_in(Priv ran_in);
   void sync_with_systemc();
   void sample_irq_lines();
   void update_stimecmp();
@@ -199,7 +213,7 @@ class Hart : public sc_core::sc_module {
   void check_insn_limit();
 
   // Memory internals.
-  uint32_t fetch_bits();
+  uint32_t fetch_bits_slow();
   template <typename T> T load_slow(uint64_t vaddr);
   template <typename T> void store_slow(uint64_t vaddr, T value);
   // Translate one access; returns the physical address. May fill the TLB.
@@ -229,6 +243,19 @@ class Hart : public sc_core::sc_module {
 };
 
 // ---- inline fast paths ----
+
+// The instruction at pc: fetch the word through the one-page fetch TLB and
+// check it against the decode cache entry for this pc.
+inline const DecodedInsn& Hart::decoded_at_pc() {
+  uint32_t word;
+  if (__builtin_expect((pc >> 12) == fetch_vpage_ && (pc & 0xfff) <= 0xffc, 1))
+    std::memcpy(&word, reinterpret_cast<const void*>(fetch_addend_ + pc), 4);
+  else
+    word = fetch_bits_slow();
+  DecodeCacheEntry& e = dcache_[(pc >> 1) & (kDecodeCacheSize - 1)];
+  if (__builtin_expect(e.word != word, 0)) refill_decode_entry(e, word);
+  return e.insn;
+}
 
 template <typename T>
 inline T Hart::load(uint64_t vaddr) {

@@ -29,6 +29,7 @@ void Hart::on_mstatus_change() {
 }
 
 void Hart::set_priv(Priv p) {
+  flush_instret_by_priv();
   priv = p;
   fetch_vpage_ = ~0ull;
   on_mstatus_change();
@@ -299,11 +300,19 @@ uint8_t* Hart::amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_o
 
 // Instruction fetch: 16 bits at a time where a 32-bit instruction may cross
 // a page; fetch faults report the address of the part that faulted.
-uint32_t Hart::fetch_bits() {
-  if (__builtin_expect((pc >> 12) == fetch_vpage_ && (pc & 0xfff) <= 0xffc, 1)) {
-    uint32_t w;
-    std::memcpy(&w, reinterpret_cast<const void*>(fetch_addend_ + pc), 4);
-    return w;
+// The fast path (a word within the current fetch page) is decoded_at_pc().
+uint32_t Hart::fetch_bits_slow() {
+  // Code jumping between pages refills the one-page fetch cache from the
+  // fetch TLB, without a walk or a PMP scan (they happen once per page).
+  const TlbEntry& te = tlb_[static_cast<int>(AccessType::kFetch)][priv][(pc >> 12) % kTlbSize];
+  if (te.tag == (pc >> 12)) {
+    fetch_vpage_ = te.tag;
+    fetch_addend_ = te.addend;
+    if ((pc & 0xfff) <= 0xffc) {
+      uint32_t w;
+      std::memcpy(&w, reinterpret_cast<const void*>(fetch_addend_ + pc), 4);
+      return w;
+    }
   }
   auto fetch16 = [this](uint64_t va) -> uint16_t {
     const uint64_t paddr = translate(va, AccessType::kFetch, priv, 2);
@@ -313,10 +322,11 @@ uint32_t Hart::fetch_bits() {
       r = find_dmi(paddr, 2);
     }
     if (r && r->readable) {
-      const uint64_t page = paddr & ~0xfffull;
-      if (page >= r->start && page + 0xfff <= r->end && pmp_page_uniform(page, AccessType::kFetch, priv) == 1) {
-        fetch_vpage_ = va >> 12;
-        fetch_addend_ = reinterpret_cast<uintptr_t>(r->host + (page - r->start)) - (va & ~0xfffull);
+      fill_tlb(va, paddr, AccessType::kFetch, priv, *r);  // only whole-page DMI with uniform PMP
+      const TlbEntry& e = tlb_[static_cast<int>(AccessType::kFetch)][priv][(va >> 12) % kTlbSize];
+      if (e.tag == (va >> 12)) {
+        fetch_vpage_ = e.tag;
+        fetch_addend_ = e.addend;
       }
       uint16_t v;
       std::memcpy(&v, r->host + (paddr - r->start), 2);

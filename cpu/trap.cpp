@@ -80,7 +80,9 @@ void Hart::do_mret() {
   csr.mstatus = s;
   reservation = ~0ull;
   npc = csr.mepc;
+  const Priv ran_in = priv;
   set_priv(next);
+  count_retiring_in(ran_in);
 }
 
 void Hart::do_sret() {
@@ -91,7 +93,9 @@ void Hart::do_sret() {
   csr.mstatus = s;
   reservation = ~0ull;
   npc = csr.sepc;
+  const Priv ran_in = priv;
   set_priv(next);
+  count_retiring_in(ran_in);
 }
 
 // WFI (priv 3.3.3): illegal in U-mode (S-mode exists) and in S-mode with

@@ -2,6 +2,7 @@
 // the software, run, print the run summary (docs/summary.md).
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -70,4 +71,11 @@ int sc_main(int argc, char** argv) {
     std::cerr << "rvh-vp: " << e.what() << "\n";
     return 1;
   }
+}
+
+// Our own main: keeps SystemC's copyright banner off stdout (the guest
+// console), then runs sc_main as libsystemc's main would.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

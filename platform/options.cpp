@@ -251,7 +251,7 @@ std::string usage_text(const std::string& program_name) {
   std::ostringstream os;
   os << "Usage: " << program_name << " [options] PROGRAM.elf\n"
      << "       " << program_name << " [options] --bios FIRMWARE [--kernel IMAGE [--initrd FILE]]\n\n"
-     << "rvh-vp: a SystemC RISC-V (RV64GC+H) virtual platform with a QEMU virt-like memory map.\n"
+     << "rvh-vp: a SystemC RISC-V (RV64GC) virtual platform with a QEMU virt-like memory map.\n"
      << "A bare-metal PROGRAM.elf runs in M-mode from its entry point; --bios firmware starts\n"
      << "from the boot ROM like QEMU's virt. Long options also work with one dash (-smp 4).\n"
      << visible_options() << "\n"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# scripts/setup.sh: install rvh-vp's dependencies from Debian 12 packages and
+# build it (Release with debug info) into ./build. Run as root on a fresh
+# machine; safe to re-run. Set RVH_SKIP_APT=1 to skip the package install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake g++ make pkg-config
+  libsystemc-dev libboost-program-options-dev libboost-dev libfdt-dev libelf-dev
+  nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+  opensbi u-boot-qemu qemu-system-misc device-tree-compiler
+)
+
+if [ "${RVH_SKIP_APT:-0}" != 1 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup.sh: run as root to install packages (or set RVH_SKIP_APT=1)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)"
+echo "setup.sh: built build/rvh-vp"
