@@ -3,6 +3,7 @@
 // device accesses), interrupt sampling and the instruction trace.
 #include "cpu/hart.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
@@ -106,8 +107,8 @@ void Hart::check_insn_limit() {
 // Trap thrown by d.exec leaves pc at the faulting instruction and does not
 // count it as retired; interrupts are taken between instructions.
 template <bool kTrace>
-void Hart::run_insns(uint64_t cycle_limit) {
-  while (cycles < cycle_limit && instret < insn_limit_) {
+void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
+  while (cycles < cycle_limit && instret < insn_stop) {
     if (__builtin_expect(irq_ready_, 0)) take_interrupt_if_any();
     const DecodedInsn& d = decoded_at_pc();
     if (kTrace) trace_insn(d);
@@ -121,13 +122,16 @@ void Hart::run_insns(uint64_t cycle_limit) {
 }
 
 void Hart::run_until_sync() {
+  // A quantum ends when its simulated time is used up or after
+  // quantum_insns instructions, whichever comes first.
   const uint64_t limit = sync_cycles_ + quantum_cycles_;
-  while (cycles < limit && instret < insn_limit_ && !wfi_pending_) {
+  const uint64_t insn_stop = cfg_.quantum_insns ? std::min(insn_limit_, instret + cfg_.quantum_insns) : insn_limit_;
+  while (cycles < limit && instret < insn_stop && !wfi_pending_) {
     try {
       if (trace)
-        run_insns<true>(limit);
+        run_insns<true>(limit, insn_stop);
       else
-        run_insns<false>(limit);
+        run_insns<false>(limit, insn_stop);
     } catch (const Trap& t) {
       take_trap(t.cause, t.tval, false);
     }

@@ -40,6 +40,7 @@ struct HartConfig {
   uint64_t timebase_hz = 10'000'000;  // default mtime rate when read_mtime is unset
   CpiTable cpi;
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+  uint64_t quantum_insns = 10000;  // also sync after this many instructions (0 = no limit)
   uint64_t max_insns = 0;  // 0 = unlimited (counted per hart)
 };
 
@@ -200,7 +201,7 @@ class Hart : public sc_core::sc_module {
 
   void run_thread();
   void run_until_sync();
-  template <bool kTrace> void run_insns(uint64_t cycle_limit);
+  template <bool kTrace> void run_insns(uint64_t cycle_limit, uint64_t insn_stop);
   const DecodedInsn& decoded_at_pc();
   void refill_decode_entry(DecodeCacheEntry& e, uint32_t word);
   void trace_insn(const DecodedInsn& d);

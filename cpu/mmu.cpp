@@ -249,7 +249,7 @@ void Hart::store_slow(uint64_t vaddr, T value) {
   if ((vaddr & 0xfff) + sizeof(T) > 0x1000) {
     // Check both pages before writing anything, so a fault leaves memory unchanged.
     translate(vaddr, AccessType::kStore, ld_priv_, 1);
-    translate((vaddr + sizeof(T) - 1), AccessType::kStore, ld_priv_, 1);
+    translate((vaddr + sizeof(T) - 1) & ~0xfffull, AccessType::kStore, ld_priv_, 1);  // fault tval: start of the 2nd page
     for (unsigned i = 0; i < sizeof(T); ++i) store<uint8_t>(vaddr + i, static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * i)));
     return;
   }

@@ -41,6 +41,7 @@ int sc_main(int argc, char** argv) {
   params.config.ram_size = opt.memory;
   params.config.bootargs = opt.append;
   params.quantum = sc_core::sc_time(static_cast<double>(opt.quantum_ns), sc_core::SC_NS);
+  params.quantum_insns = opt.quantum_insns;
   params.max_insns = opt.max_insns;
   params.trace = opt.trace;
   params.read_stdin = !opt.no_stdin;

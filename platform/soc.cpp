@@ -66,6 +66,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     hc.timebase_hz = cfg.timebase_hz;
     hc.cpi = params.cpi;
     hc.quantum = params.quantum;
+    hc.quantum_insns = params.quantum_insns;
     hc.max_insns = params.max_insns;
     auto hart = std::make_unique<Hart>(("hart" + std::to_string(h)).c_str(), hc);
     hart->bus.bind(bus_.targ_socket);

@@ -25,6 +25,7 @@ namespace rvh {
 struct SocParams {
   PlatformConfig config;
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
+  uint64_t quantum_insns = 10000;
   uint64_t max_insns = 0;  // per hart, 0 = unlimited
   bool trace = false;
   bool read_stdin = true;
