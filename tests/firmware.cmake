@@ -1,6 +1,7 @@
 # Firmware boots: Debian's OpenSBI 1.1 (fw_jump) + U-Boot (qemu-riscv64_smode)
 # on rvh-vp, driven through the UART like a person at the console.
 add_executable(console_driver ${CMAKE_CURRENT_SOURCE_DIR}/tools/console_driver.cpp)
+set_target_properties(console_driver PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 
 set(RVH_OPENSBI_FW_JUMP /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf)
 set(RVH_UBOOT_SMODE /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin)
