@@ -8,8 +8,8 @@ namespace {
 using namespace csr;
 
 constexpr uint64_t kMisaValue = (2ull << 62) | (1 << ('A' - 'A')) | (1 << ('C' - 'A')) | (1 << ('D' - 'A')) |
-                           (1 << ('F' - 'A')) | (1 << ('I' - 'A')) | (1 << ('M' - 'A')) |
-                           (1 << ('S' - 'A')) | (1 << ('U' - 'A'));
+                                 (1 << ('F' - 'A')) | (1 << ('H' - 'A')) | (1 << ('I' - 'A')) |
+                                 (1 << ('M' - 'A')) | (1 << ('S' - 'A')) | (1 << ('U' - 'A'));
 
 bool is_counter(unsigned num) { return num >= kCycle && num <= kHpmcounter31; }
 bool is_pmpcfg(unsigned num) { return num >= kPmpcfg0 && num <= kPmpcfg15; }
@@ -24,6 +24,13 @@ bool exists(unsigned num) {
     case kMstatus: case kMisa: case kMedeleg: case kMideleg: case kMie: case kMtvec:
     case kMcounteren: case kMenvcfg: case kMcountinhibit: case kMscratch: case kMepc:
     case kMcause: case kMtval: case kMip: case kMcycle: case kMinstret:
+    case kMtinst: case kMtval2:
+    // Hypervisor and virtual-supervisor CSRs (H spec).
+    case kHstatus: case kHedeleg: case kHideleg: case kHie: case kHtimedelta: case kHcounteren:
+    case kHgeie: case kHenvcfg: case kHtval: case kHip: case kHvip: case kHtinst: case kHgatp:
+    case kHgeip:
+    case kVsstatus: case kVsie: case kVstvec: case kVsscratch: case kVsepc: case kVscause:
+    case kVstval: case kVsip: case kVstimecmp: case kVsatp:
       return true;
     default:
       break;
@@ -35,15 +42,37 @@ bool exists(unsigned num) {
   return is_pmpaddr(num);
 }
 
+}  // namespace
+
+// While V=1 the supervisor CSR numbers reach the VS registers (H spec,
+// "Hypervisor and Virtual Supervisor CSRs").
+unsigned virtual_csr_alias(unsigned num) {
+  switch (num) {
+    case kSstatus: return kVsstatus;
+    case kSie: return kVsie;
+    case kStvec: return kVstvec;
+    case kSscratch: return kVsscratch;
+    case kSepc: return kVsepc;
+    case kScause: return kVscause;
+    case kStval: return kVstval;
+    case kSip: return kVsip;
+    case kSatp: return kVsatp;
+    case kStimecmp: return kVstimecmp;
+    default: return num;
+  }
+}
+
 uint64_t legal_tvec(uint64_t v, uint64_t old) {
   // MODE 0 (direct) and 1 (vectored) are legal; reserved modes keep the old mode.
   const uint64_t mode = (v & 3) < 2 ? (v & 3) : (old & 3);
   return (v & ~3ull) | mode;
 }
-}  // namespace
 
+// mip as software and the interrupt logic see it: software-writable bits,
+// the interrupt lines, Sstc's STIP, and the VS-level bits of hip (hvip,
+// and VSTIP from vstimecmp). GEILEN = 0: no guest external interrupts.
 uint64_t Hart::effective_mip() const {
-  uint64_t mip = csr.mip | mip_lines_;
+  uint64_t mip = csr.mip | mip_lines_ | (csr.hvip & kVsInterrupts) | vstimecmp_vstip_;
   if (csr.menvcfg & kMenvcfgSTCE) mip = (mip & ~kMipSTIP) | stimecmp_stip_;
   return mip;
 }
@@ -80,38 +109,62 @@ void Hart::write_countinhibit(uint32_t value) {
   csr.mcountinhibit = value;
 }
 
+// Whether an access is allowed, illegal (cause 2) or, with V=1, a virtual
+// instruction (cause 22): priv spec 2.1 and 3.1.11, Sstc, and the H spec's
+// rule that an HS-qualified access prevented only by V=1 is virtual.
 void Hart::csr_check_access(unsigned num, bool write, uint32_t insn_bits) {
-  const unsigned min_priv = (num >> 8) & 3;
-  if (!exists(num) || priv < min_priv) illegal(insn_bits);
+  const unsigned level = (num >> 8) & 3;  // 0 U, 1 S, 2 H/VS, 3 M
+  const bool fp_csr = num == kFflags || num == kFrm || num == kFcsr;
+  const unsigned counter = num - kCycle;  // valid when is_counter(num)
+  if (!exists(num)) illegal(insn_bits);
   if (write && (num >> 10) == 3) illegal(insn_bits);  // read-only CSR space
-  if (num == kSatp && priv == kPrivS && (csr.mstatus & kMstatusTVM)) illegal(insn_bits);
-  if ((num == kFflags || num == kFrm || num == kFcsr) && ((csr.mstatus >> kMstatusFsShift) & 3) == 0)
+  if (!virt) {
+    const unsigned required = level == 2 ? static_cast<unsigned>(kPrivS) : level;  // H and VS CSRs belong to HS
+    if (priv < required) illegal(insn_bits);
+    if ((num == kSatp || num == kHgatp) && priv == kPrivS && (csr.mstatus & kMstatusTVM)) illegal(insn_bits);
+    if (fp_csr && ((csr.mstatus >> kMstatusFsShift) & 3) == 0) illegal(insn_bits);
+    if (is_counter(num)) {
+      if (priv < kPrivM && !((csr.mcounteren >> counter) & 1)) illegal(insn_bits);
+      if (priv < kPrivS && !((csr.scounteren >> counter) & 1)) illegal(insn_bits);
+    }
+    if ((num == kStimecmp || num == kVstimecmp) && priv < kPrivM &&
+        (!(csr.menvcfg & kMenvcfgSTCE) || !(csr.mcounteren & 2)))
+      illegal(insn_bits);
+    return;
+  }
+  // V=1. First: would the access be legal in HS-mode (with mstatus.TVM=0)?
+  if (level == 3) illegal(insn_bits);
+  if (fp_csr && (((csr.mstatus >> kMstatusFsShift) & 3) == 0 || ((csr.vsstatus >> kMstatusFsShift) & 3) == 0))
     illegal(insn_bits);
+  if (is_counter(num) && !((csr.mcounteren >> counter) & 1)) illegal(insn_bits);
+  if (num == kStimecmp && (!(csr.menvcfg & kMenvcfgSTCE) || !(csr.mcounteren & 2))) illegal(insn_bits);
+  // It is HS-qualified: what V=1 forbids is a virtual instruction.
+  if (level == 2) virtual_insn(insn_bits);
+  if (priv == kPrivU && level == 1) virtual_insn(insn_bits);
   if (is_counter(num)) {
-    // Zicntr/priv 3.1.11: mcounteren gates S and U, scounteren gates U.
-    const unsigned bit = num - kCycle;
-    if (priv < kPrivM && !((csr.mcounteren >> bit) & 1)) illegal(insn_bits);
-    if (priv < kPrivS && !((csr.scounteren >> bit) & 1)) illegal(insn_bits);
+    if (!((csr.hcounteren >> counter) & 1)) virtual_insn(insn_bits);
+    if (priv == kPrivU && !((csr.scounteren >> counter) & 1)) virtual_insn(insn_bits);
   }
-  if (num == kStimecmp && priv < kPrivM) {
-    // Sstc: S-mode access needs menvcfg.STCE and mcounteren.TM.
-    if (!(csr.menvcfg & kMenvcfgSTCE) || !(csr.mcounteren & 2)) illegal(insn_bits);
-  }
+  if (num == kSatp && (csr.hstatus & kHstatusVTVM)) virtual_insn(insn_bits);
+  if (num == kStimecmp && (!(csr.henvcfg & kMenvcfgSTCE) || !(csr.hcounteren & 2))) virtual_insn(insn_bits);
 }
 
 uint64_t Hart::csr_read(unsigned num, uint32_t insn_bits, bool for_rmw) {
+  if (virt) num = virtual_csr_alias(num);
+  uint64_t hyp_value = 0;
+  if (hyp_csr_read(num, for_rmw, hyp_value)) return hyp_value;
   switch (num) {
     case kFflags: return csr.fflags;
     case kFrm: return csr.frm;
     case kFcsr: return static_cast<uint64_t>(csr.frm) << 5 | csr.fflags;
     case kCycle: case kMcycle: return read_counter(true);
     case kInstret: case kMinstret: return read_counter(false);
-    case kTime: return mtime_now();
+    case kTime: return mtime_now() + (virt ? csr.htimedelta : 0);
     case kSstatus: return csr.mstatus & kSstatusMask;
     case kMstatus: return csr.mstatus;
-    case kSie: return csr.mie & csr.mideleg;
+    case kSie: return csr.mie & csr.mideleg & kSupervisorInterrupts;
     case kMie: return csr.mie;
-    case kSip: return (for_rmw ? csr.mip : effective_mip()) & csr.mideleg;
+    case kSip: return (for_rmw ? csr.mip : effective_mip()) & csr.mideleg & kSupervisorInterrupts;
     case kMip: return for_rmw ? csr.mip : effective_mip();
     case kStvec: return csr.stvec;
     case kMtvec: return csr.mtvec;
@@ -133,7 +186,7 @@ uint64_t Hart::csr_read(unsigned num, uint32_t insn_bits, bool for_rmw) {
     case kMhartid: return csr.mhartid;
     case kMisa: return kMisaValue;
     case kMedeleg: return csr.medeleg;
-    case kMideleg: return csr.mideleg;
+    case kMideleg: return csr.mideleg | kVsInterrupts;  // VS bits read-only one (H spec)
     case kMcountinhibit: return csr.mcountinhibit;
     default: break;
   }
@@ -153,6 +206,8 @@ uint64_t Hart::csr_read(unsigned num, uint32_t insn_bits, bool for_rmw) {
 }
 
 void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
+  if (virt) num = virtual_csr_alias(num);
+  if (hyp_csr_write(num, v)) return;
   switch (num) {
     case kFflags: csr.fflags = v & 0x1f; set_fs_dirty(); return;
     case kFrm: csr.frm = v & 7; set_fs_dirty(); return;
@@ -172,11 +227,17 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
       next = (next & ~kMstatusSD) | (((next & kMstatusFs) == kMstatusFs) ? kMstatusSD : 0);
       const uint64_t changed = next ^ csr.mstatus;
       csr.mstatus = next;
-      if (changed & (kMstatusMPRV | kMstatusMPP | kMstatusSUM | kMstatusMXR)) on_translation_change();
+      // TLB sets are per mode, so MPRV/MPP/MPV only change which set is used.
+      if (changed & (kMstatusSUM | kMstatusMXR)) flush_tlb();
       on_mstatus_change();
       return;
     }
-    case kSie: csr.mie = (csr.mie & ~csr.mideleg) | (v & csr.mideleg & kSupervisorInterrupts); update_irq(); return;
+    case kSie: {
+      const uint64_t mask = csr.mideleg & kSupervisorInterrupts;
+      csr.mie = (csr.mie & ~mask) | (v & mask);
+      update_irq();
+      return;
+    }
     case kMie: csr.mie = v & kAllInterrupts; update_irq(); return;
     case kSip: {
       // Only SSIP is writable through sip (when delegated).
@@ -189,6 +250,7 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
       uint64_t mask = kMipSSIP | kMipSTIP | kMipSEIP;
       if (csr.menvcfg & kMenvcfgSTCE) mask &= ~kMipSTIP;  // STIP follows stimecmp (Sstc)
       csr.mip = (csr.mip & ~mask) | (v & mask);
+      csr.hvip = (csr.hvip & ~kMipVSSIP) | (v & kMipVSSIP);  // mip.VSSIP aliases hvip.VSSIP
       update_irq();
       return;
     }
@@ -199,6 +261,7 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
     case kSenvcfg: csr.senvcfg = v & kEnvcfgFIOM; return;
     case kMenvcfg:
       csr.menvcfg = v & (kEnvcfgFIOM | kMenvcfgSTCE);
+      if (!(csr.menvcfg & kMenvcfgSTCE)) csr.henvcfg &= ~kMenvcfgSTCE;  // henvcfg.STCE is read-only 0 then
       update_stimecmp();
       return;
     case kSscratch: csr.sscratch = v; return;
@@ -222,7 +285,7 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
       return;
     }
     case kMedeleg: csr.medeleg = v & kDelegableExceptions; return;
-    case kMideleg: csr.mideleg = v & kSupervisorInterrupts; update_irq(); return;
+    case kMideleg: csr.mideleg = (v & kSupervisorInterrupts) | kVsInterrupts; update_irq(); return;
     case kMcountinhibit: write_countinhibit(static_cast<uint32_t>(v & 0xfffffffd)); return;
     default: break;
   }

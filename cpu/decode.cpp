@@ -129,9 +129,29 @@ struct Decoder {
     if (f3 == 1) return set(insn::fence_i, InsnClass::kSystem);
     bad();
   }
+  // HLV/HLVX/HSV (H spec, "Hypervisor Virtual-Machine Load and Store Instructions").
+  void op_hyp_mem() {
+    const uint32_t f7 = bits(w, 31, 25), rs2 = bits(w, 24, 20);
+    if (f7 & 1) {  // HSV.B/H/W/D: rd must be 0
+      if (bits(w, 11, 7) != 0) return bad();
+      static constexpr H hsv[4] = {insn::hsv_b, insn::hsv_h, insn::hsv_w, insn::hsv_d};
+      if (f7 < 0x31 || f7 > 0x37) return bad();
+      return set(hsv[(f7 - 0x31) >> 1], InsnClass::kStore);
+    }
+    H x = nullptr;
+    switch (f7) {
+      case 0x30: x = rs2 == 0 ? insn::hlv_b : rs2 == 1 ? insn::hlv_bu : nullptr; break;
+      case 0x32: x = rs2 == 0 ? insn::hlv_h : rs2 == 1 ? insn::hlv_hu : rs2 == 3 ? insn::hlvx_hu : nullptr; break;
+      case 0x34: x = rs2 == 0 ? insn::hlv_w : rs2 == 1 ? insn::hlv_wu : rs2 == 3 ? insn::hlvx_wu : nullptr; break;
+      case 0x36: x = rs2 == 0 ? insn::hlv_d : nullptr; break;
+      default: break;
+    }
+    if (!x) return bad();
+    set(x, InsnClass::kLoad);
+  }
   void op_system() {
     const uint32_t f3 = bits(w, 14, 12);
-    if (f3 == 4) return bad();
+    if (f3 == 4) return op_hyp_mem();
     if (f3 != 0) {
       static constexpr H h[8] = {nullptr, insn::csrrw, insn::csrrs, insn::csrrc, nullptr, insn::csrrwi, insn::csrrsi, insn::csrrci};
       d.imm = bits(w, 31, 20);  // CSR number
@@ -146,6 +166,8 @@ struct Decoder {
       default: break;
     }
     if (bits(w, 31, 25) == 0x09 && bits(w, 11, 7) == 0) return set(insn::sfence_vma, InsnClass::kSystem);
+    if (bits(w, 31, 25) == 0x11 && bits(w, 11, 7) == 0) return set(insn::hfence_vvma, InsnClass::kSystem);
+    if (bits(w, 31, 25) == 0x31 && bits(w, 11, 7) == 0) return set(insn::hfence_gvma, InsnClass::kSystem);
     bad();
   }
   void op_amo() {

@@ -29,6 +29,7 @@ Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
   pc = cfg.reset_pc;
   csr.mhartid = cfg.hart_id;
   csr.mstatus = (2ull << 32) | (2ull << 34);  // UXL = SXL = 64
+  csr.mideleg = csr::kVsInterrupts;           // read-only one with H
   set_priv(kPrivM);
   SC_THREAD(run_thread);
 }
@@ -44,10 +45,17 @@ uint64_t Hart::mtime_now() {
   return static_cast<uint64_t>(t.to_seconds() * static_cast<double>(cfg_.timebase_hz));
 }
 
+// Sstc: STIP follows time >= stimecmp (menvcfg.STCE), and VSTIP follows
+// time + htimedelta >= vstimecmp (henvcfg.STCE), H spec "hip".
 void Hart::update_stimecmp() {
-  const uint64_t stip = (csr.menvcfg & csr::kMenvcfgSTCE) && mtime_now() >= csr.stimecmp ? csr::kMipSTIP : 0;
-  if (stip != stimecmp_stip_) {
-    stimecmp_stip_ = stip;
+  const bool stce = csr.menvcfg & csr::kMenvcfgSTCE;
+  const bool vstce = csr.henvcfg & csr::kMenvcfgSTCE;
+  if (stce || vstce) {
+    const uint64_t now = mtime_now();
+    stimecmp_stip_ = stce && now >= csr.stimecmp ? csr::kMipSTIP : 0;
+    vstimecmp_vstip_ = vstce && now + csr.htimedelta >= csr.vstimecmp ? csr::kMipVSTIP : 0;
+  } else {
+    stimecmp_stip_ = vstimecmp_vstip_ = 0;
   }
   update_irq();
 }
@@ -79,14 +87,14 @@ void Hart::refill_decode_entry(DecodeCacheEntry& e, uint32_t word) {
 }
 
 void Hart::flush_instret_by_priv() {
-  stats.instret_by_priv[priv] += instret - priv_instret_base_;
+  stats.instret_by_priv[mode()] += instret - priv_instret_base_;
   priv_instret_base_ = instret;
 }
 
 // xRET changes priv before it retires but counts in the mode it ran in:
 // count it for that mode now; run_insns' ++instret then catches up with
 // the base (nothing flushes in between).
-void Hart::count_retiring_in(Priv ran_in) {
+void Hart::count_retiring_in(ModeIndex ran_in) {
   ++stats.instret_by_priv[ran_in];
   ++priv_instret_base_;
 }
@@ -153,14 +161,15 @@ void Hart::wait_for_interrupt() {
     // Sleep until a line changes, or until stimecmp is reached (Sstc), or
     // at most 1 ms of simulated time (mip may be written by nothing else).
     sc_core::sc_time timeout(1, sc_core::SC_MS);
-    if ((csr.menvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipSTIP)) {
-      const uint64_t now = mtime_now();
-      if (csr.stimecmp > now) {
-        const double ticks = static_cast<double>(csr.stimecmp - now);
-        const sc_core::sc_time until(ticks / static_cast<double>(cfg_.timebase_hz), sc_core::SC_SEC);
-        if (until < timeout) timeout = until;
-      }
-    }
+    auto wake_at = [&](uint64_t now, uint64_t compare) {
+      if (compare <= now) return;
+      const double ticks = static_cast<double>(compare - now);
+      const sc_core::sc_time until(ticks / static_cast<double>(cfg_.timebase_hz), sc_core::SC_SEC);
+      if (until < timeout) timeout = until;
+    };
+    if ((csr.menvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipSTIP)) wake_at(mtime_now(), csr.stimecmp);
+    if ((csr.henvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipVSTIP))
+      wake_at(mtime_now() + csr.htimedelta, csr.vstimecmp);
     if (wake.size())
       sc_core::wait(timeout, wake);
     else

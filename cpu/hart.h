@@ -24,11 +24,25 @@ namespace rvh {
 
 enum Priv : uint8_t { kPrivU = 0, kPrivS = 1, kPrivM = 3 };
 
+// A privilege mode together with the virtualization mode V, as one small
+// index: U=0, S=1, M=3, VU=4, VS=5. TLBs and per-mode counts use it.
+using ModeIndex = uint8_t;
+constexpr ModeIndex kModeVU = 4, kModeVS = 5, kNumModes = 6;
+constexpr ModeIndex mode_index(Priv p, bool virt) { return static_cast<ModeIndex>(p | (virt ? 4 : 0)); }
+constexpr Priv mode_priv(ModeIndex m) { return static_cast<Priv>(m & 3); }
+constexpr bool mode_virt(ModeIndex m) { return m & 4; }
+
 // A synchronous exception, thrown from deep inside an instruction and caught
-// by the run loop, which turns it into a trap (trap.cpp).
+// by the run loop, which turns it into a trap (trap.cpp). tval2 is the
+// guest-physical address >> 2 for guest-page faults (htval/mtval2), tinst a
+// pseudoinstruction for faults of implicit VS-stage accesses (htinst/mtinst),
+// gva whether tval holds a guest virtual address (hstatus.GVA/mstatus.GVA).
 struct Trap {
   uint64_t cause;
   uint64_t tval;
+  uint64_t tval2 = 0;
+  uint64_t tinst = 0;
+  bool gva = false;
 };
 
 enum class AccessType : uint8_t { kFetch = 0, kLoad = 1, kStore = 2 };
@@ -46,7 +60,7 @@ struct HartConfig {
 
 // Per-mode retired instruction counts (for the run summary).
 struct HartStats {
-  uint64_t instret_by_priv[4] = {0, 0, 0, 0};
+  uint64_t instret_by_priv[kNumModes] = {0, 0, 0, 0, 0, 0};  // by ModeIndex
   uint64_t traps = 0;
   uint64_t interrupts = 0;
   uint64_t mmio_accesses = 0;
@@ -76,7 +90,9 @@ class Hart : public sc_core::sc_module {
   uint64_t f[32] = {};
   uint64_t pc = 0, npc = 0;
   Priv priv = kPrivM;
+  bool virt = false;  // V: running a guest in VS/VU mode
   CsrFile csr;
+  ModeIndex mode() const { return mode_index(priv, virt); }
 
   // --- counters and time ---
   uint64_t cycles = 0;   // hart cycles since reset (mcycle, minus inhibit)
@@ -103,11 +119,16 @@ class Hart : public sc_core::sc_module {
   uint64_t csr_read(unsigned num, uint32_t insn_bits, bool for_rmw);
   void csr_write(unsigned num, uint64_t value, uint32_t insn_bits);
   void csr_check_access(unsigned num, bool write, uint32_t insn_bits);
+  // H and VS CSRs (csr_hyp.cpp); false if `num` is not one of them.
+  bool hyp_csr_read(unsigned num, bool for_rmw, uint64_t& value);
+  bool hyp_csr_write(unsigned num, uint64_t value);
 
   // --- traps (trap.cpp) ---
   [[noreturn]] void raise(uint64_t cause, uint64_t tval) { throw Trap{cause, tval}; }
   [[noreturn]] void illegal(uint32_t insn_bits) { throw Trap{csr::kCauseIllegalInsn, insn_bits}; }
-  void take_trap(uint64_t cause, uint64_t tval, bool interrupt);
+  [[noreturn]] void virtual_insn(uint32_t insn_bits) { throw Trap{csr::kCauseVirtualInsn, insn_bits}; }
+  void take_trap(const Trap& t, bool interrupt);
+  void take_trap(uint64_t cause, uint64_t tval, bool interrupt) { take_trap(Trap{cause, tval}, interrupt); }
   void do_mret();
   void do_sret();
   void do_wfi(const DecodedInsn& d);
@@ -115,15 +136,27 @@ class Hart : public sc_core::sc_module {
   uint64_t effective_mip() const;
 
   // --- FP helpers ---
+  // With V=1 both mstatus.FS and vsstatus.FS must be on (illegal, never
+  // virtual, instruction otherwise: H spec "Trap Cause Codes").
   void require_fp(uint32_t insn_bits) const {
-    if (((csr.mstatus >> csr::kMstatusFsShift) & 3) == 0) throw Trap{csr::kCauseIllegalInsn, insn_bits};
+    if (((csr.mstatus >> csr::kMstatusFsShift) & 3) == 0 ||
+        (virt && ((csr.vsstatus >> csr::kMstatusFsShift) & 3) == 0))
+      throw Trap{csr::kCauseIllegalInsn, insn_bits};
   }
-  void set_fs_dirty() { csr.mstatus |= csr::kMstatusFs | csr::kMstatusSD; }
+  void set_fs_dirty() {
+    csr.mstatus |= csr::kMstatusFs | csr::kMstatusSD;
+    if (virt) csr.vsstatus |= csr::kMstatusFs | csr::kMstatusSD;
+  }
   uint8_t resolve_rm(const DecodedInsn& d) const;  // throws illegal for reserved modes
 
   // --- MMU (mmu.cpp / pmp.cpp) ---
   void flush_tlb();
-  void set_priv(Priv p);
+  void set_priv(Priv p) { set_mode(p, virt); }
+  void set_mode(Priv p, bool v);
+  // HLV/HLVX/HSV (insn_hyp.cpp): accesses as VS/VU per hstatus.SPVP, two stages.
+  template <typename T> T hyp_load(uint64_t vaddr, bool execute_permission);
+  template <typename T> void hyp_store(uint64_t vaddr, T value);
+  void flush_guest_tlb() { flush_tlb(); }
   uint64_t mtime_now();  // mtime at this hart's local time
   sc_core::sc_time local_time() const;
 
@@ -155,8 +188,9 @@ class Hart : public sc_core::sc_module {
     uint64_t latency_cycles = 0;  // DMI latency of the memory behind the page
   };
   static constexpr unsigned kTlbSize = 256;
-  // [access type][effective privilege U/S/M][set]
-  std::array<std::array<std::array<TlbEntry, kTlbSize>, 4>, 3> tlb_{};
+  // [access type][ModeIndex U/S/M/VU/VS][set]. Guest and host entries live in
+  // different sets, so entering and leaving a guest flushes nothing.
+  std::array<std::array<std::array<TlbEntry, kTlbSize>, kNumModes>, 3> tlb_{};
 
   struct DmiRegion {
     uint64_t start = 0, end = 0;  // inclusive end
@@ -172,9 +206,10 @@ class Hart : public sc_core::sc_module {
   uint64_t sync_cycles_ = 0;  // cycles value at the last sync with SystemC
   bool irq_ready_ = false;    // an interrupt is pending, enabled and takeable
   bool halted_ = false;
-  Priv ld_priv_ = kPrivM;     // effective privilege for loads/stores (MPRV)
+  ModeIndex ld_mode_ = kPrivM;  // effective mode for loads/stores (MPRV, MPV)
   uint64_t mip_lines_ = 0;    // MSIP/MTIP/MEIP/SEIP as last sampled from the ports
   uint64_t stimecmp_stip_ = 0;
+  uint64_t vstimecmp_vstip_ = 0;
   bool wfi_pending_ = false;
   uint64_t counter_adjust_[2] = {0, 0};  // [0] minstret, [1] mcycle: CSR = counter + adjust
   uint64_t counter_frozen_[2] = {0, 0};  // value while inhibited
@@ -206,7 +241,7 @@ class Hart : public sc_core::sc_module {
   void refill_decode_entry(DecodeCacheEntry& e, uint32_t word);
   void trace_insn(const DecodedInsn& d);
   void flush_instret_by_priv();
-  void count_retiring_in(Priv ran_in);
+  void count_retiring_in(ModeIndex ran_in);
   void sync_with_systemc();
   void sample_irq_lines();
   void update_stimecmp();
@@ -218,8 +253,11 @@ class Hart : public sc_core::sc_module {
   template <typename T> T load_slow(uint64_t vaddr);
   template <typename T> void store_slow(uint64_t vaddr, T value);
   // Translate one access; returns the physical address. May fill the TLB.
-  uint64_t translate(uint64_t vaddr, AccessType type, Priv eff_priv, unsigned size);
-  uint64_t page_walk(uint64_t vaddr, AccessType type, Priv eff_priv);
+  // hlvx: the access is an HLVX read, which needs execute permission.
+  uint64_t translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx = false);
+  uint64_t page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hlvx);
+  uint64_t guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
+                       bool implicit_access);
   bool pmp_check(uint64_t paddr, unsigned size, AccessType type, Priv eff_priv) const;
   int pmp_page_uniform(uint64_t page, AccessType type, Priv eff_priv) const;  // 1 allow, 0 deny, -1 mixed
   DmiRegion* find_dmi(uint64_t paddr, unsigned size);
@@ -229,13 +267,12 @@ class Hart : public sc_core::sc_module {
                    uint64_t vaddr_for_fault);
   bool phys_read_pte(uint64_t paddr, uint64_t& pte);
   bool phys_write_pte(uint64_t paddr, uint64_t pte);
-  void fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, Priv eff_priv, const DmiRegion& r);
-  [[noreturn]] void access_fault(AccessType type, uint64_t vaddr) const;
+  void fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, ModeIndex eff, const DmiRegion& r);
+  [[noreturn]] void access_fault(AccessType type, uint64_t vaddr, bool gva = false) const;
   void read_bus_or_fault(uint64_t paddr, uint8_t* data, unsigned size, AccessType type, uint64_t vaddr);
   int take_interrupt_if_any();
-  [[noreturn]] void page_fault(AccessType type, uint64_t vaddr) const;
-  Priv eff_priv_for(AccessType type) const { return type == AccessType::kFetch ? priv : ld_priv_; }
-  unsigned tlb_priv_index(Priv p) const { return p; }
+  [[noreturn]] void page_fault(AccessType type, uint64_t vaddr, bool gva) const;
+  uint64_t transformed_instruction(const Trap& t) const;
 
  public:
   // Called by csr.cpp when mstatus/satp/pmp change in a way that affects translation.
@@ -260,7 +297,7 @@ inline const DecodedInsn& Hart::decoded_at_pc() {
 
 template <typename T>
 inline T Hart::load(uint64_t vaddr) {
-  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kLoad)][ld_priv_][(vaddr >> 12) % kTlbSize];
+  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kLoad)][ld_mode_][(vaddr >> 12) % kTlbSize];
   if (__builtin_expect(e.tag == (vaddr >> 12) && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
     T v;
     std::memcpy(&v, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
@@ -272,7 +309,7 @@ inline T Hart::load(uint64_t vaddr) {
 
 template <typename T>
 inline void Hart::store(uint64_t vaddr, T value) {
-  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kStore)][ld_priv_][(vaddr >> 12) % kTlbSize];
+  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kStore)][ld_mode_][(vaddr >> 12) % kTlbSize];
   if (__builtin_expect(e.tag == (vaddr >> 12) && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
     std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
     cycles += e.latency_cycles;

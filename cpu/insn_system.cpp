@@ -43,26 +43,38 @@ RVH_INSN(fence) { (void)h; (void)d; }
 // code: FENCE.I has nothing to invalidate.
 RVH_INSN(fence_i) { (void)h; (void)d; }
 
+// Causes: 8 from U/VU, 9 from HS, 10 from VS, 11 from M (H spec table).
 RVH_INSN(ecall) {
   (void)d;
-  static constexpr uint64_t cause[4] = {csr::kCauseEcallU, csr::kCauseEcallS, 10, csr::kCauseEcallM};
-  h.raise(cause[h.priv], 0);
+  static constexpr uint64_t cause[4] = {csr::kCauseEcallU, csr::kCauseEcallS, 0, csr::kCauseEcallM};
+  h.raise(h.virt && h.priv == kPrivS ? csr::kCauseEcallVS : cause[h.priv], 0);
 }
 RVH_INSN(ebreak) {
   (void)d;
-  h.raise(csr::kCauseBreakpoint, h.pc);
+  throw Trap{csr::kCauseBreakpoint, h.pc, 0, 0, h.virt};  // tval is a guest VA when V=1
 }
 RVH_INSN(mret) {
   if (h.priv != kPrivM) h.illegal(d.raw);
   h.do_mret();
 }
+// SRET: illegal in U and with mstatus.TSR in HS; virtual in VU and, with
+// hstatus.VTSR, in VS (mstatus.TSR does not apply to VS-mode).
 RVH_INSN(sret) {
-  if (h.priv == kPrivU || (h.priv == kPrivS && (h.csr.mstatus & csr::kMstatusTSR))) h.illegal(d.raw);
+  if (h.virt) {
+    if (h.priv == kPrivU || (h.csr.hstatus & csr::kHstatusVTSR)) h.virtual_insn(d.raw);
+  } else if (h.priv == kPrivU || (h.priv == kPrivS && (h.csr.mstatus & csr::kMstatusTSR))) {
+    h.illegal(d.raw);
+  }
   h.do_sret();
 }
 RVH_INSN(wfi) { h.do_wfi(d); }
+// SFENCE.VMA: as SRET, with TVM/VTVM. In VS-mode it fences VS-stage translations.
 RVH_INSN(sfence_vma) {
-  if (h.priv == kPrivU || (h.priv == kPrivS && (h.csr.mstatus & csr::kMstatusTVM))) h.illegal(d.raw);
+  if (h.virt) {
+    if (h.priv == kPrivU || (h.csr.hstatus & csr::kHstatusVTVM)) h.virtual_insn(d.raw);
+  } else if (h.priv == kPrivU || (h.priv == kPrivS && (h.csr.mstatus & csr::kMstatusTVM))) {
+    h.illegal(d.raw);
+  }
   h.flush_tlb();
 }
 

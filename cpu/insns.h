@@ -33,7 +33,9 @@
   X(fcvt_lu_d)                                                                                \
   X(fcvt_s_w) X(fcvt_s_wu) X(fcvt_s_l) X(fcvt_s_lu) X(fcvt_d_w) X(fcvt_d_wu) X(fcvt_d_l)      \
   X(fcvt_d_lu)                                                                                \
-  X(fmv_x_w) X(fclass_s) X(fmv_x_d) X(fclass_d) X(fmv_w_x) X(fmv_d_x)
+  X(fmv_x_w) X(fclass_s) X(fmv_x_d) X(fclass_d) X(fmv_w_x) X(fmv_d_x)                       \
+  X(hlv_b) X(hlv_bu) X(hlv_h) X(hlv_hu) X(hlvx_hu) X(hlv_w) X(hlv_wu) X(hlvx_wu) X(hlv_d)     \
+  X(hsv_b) X(hsv_h) X(hsv_w) X(hsv_d) X(hfence_vvma) X(hfence_gvma)
 
 namespace rvh {
 class Hart;

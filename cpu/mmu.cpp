@@ -23,88 +23,166 @@ void Hart::on_translation_change() {
 }
 
 void Hart::on_mstatus_change() {
+  // Loads/stores in M-mode with MPRV use MPP and MPV (H spec, mstatus.MPV).
   const Priv mpp = static_cast<Priv>((csr.mstatus & csr::kMstatusMPP) >> csr::kMstatusMppShift);
-  ld_priv_ = (priv == kPrivM && (csr.mstatus & csr::kMstatusMPRV)) ? mpp : priv;
+  if (priv == kPrivM && (csr.mstatus & csr::kMstatusMPRV))
+    ld_mode_ = mode_index(mpp, mpp != kPrivM && (csr.mstatus & csr::kMstatusMPV));
+  else
+    ld_mode_ = mode();
   update_irq();
 }
 
-void Hart::set_priv(Priv p) {
+void Hart::set_mode(Priv p, bool v) {
   flush_instret_by_priv();
   priv = p;
+  virt = v;
   fetch_vpage_ = ~0ull;
   on_mstatus_change();
 }
 
-[[noreturn]] void Hart::page_fault(AccessType type, uint64_t vaddr) const {
+[[noreturn]] void Hart::page_fault(AccessType type, uint64_t vaddr, bool gva) const {
   static constexpr uint64_t cause[3] = {csr::kCauseFetchPageFault, csr::kCauseLoadPageFault,
                                         csr::kCauseStorePageFault};
-  throw Trap{cause[static_cast<int>(type)], vaddr};
+  throw Trap{cause[static_cast<int>(type)], vaddr, 0, 0, gva};
 }
 
-[[noreturn]] void Hart::access_fault(AccessType type, uint64_t vaddr) const {
+[[noreturn]] void Hart::access_fault(AccessType type, uint64_t vaddr, bool gva) const {
   static constexpr uint64_t cause[3] = {csr::kCauseFetchAccess, csr::kCauseLoadAccess,
                                         csr::kCauseStoreAccess};
-  throw Trap{cause[static_cast<int>(type)], vaddr};
+  throw Trap{cause[static_cast<int>(type)], vaddr, 0, 0, gva};
 }
 
-uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, Priv eff) {
-  const uint64_t mode = csr.satp >> csr::kSatpModeShift;
+namespace {
+// Pseudoinstructions for guest-page faults of implicit VS-stage page-table
+// accesses (H spec, "Special pseudoinstruction values"): 64-bit read / write.
+constexpr uint64_t kTinstVsPteRead = 0x00003000, kTinstVsPteWrite = 0x00003020;
+
+bool leaf_allows(uint64_t pte, AccessType type, bool mxr, bool hlvx) {
+  if (type == AccessType::kFetch) return pte & kPteX;
+  if (type == AccessType::kStore) return pte & kPteW;
+  if (hlvx) return pte & kPteX;  // HLVX reads need execute permission; MXR is irrelevant
+  return (pte & kPteR) || (mxr && (pte & kPteX));
+}
+}  // namespace
+
+// G-stage translation of a guest physical address (H spec, "Guest Physical
+// Address Translation"): Sv39x4/Sv48x4, a 16 KiB root, every leaf checked as
+// a U-mode access. `perm` is the access the permissions are checked for;
+// `cause_type` the original access, which names the guest-page fault.
+uint64_t Hart::guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
+                           bool implicit_access) {
+  const uint64_t mode = csr.hgatp >> csr::kSatpModeShift;
+  if (mode == csr::kSatpModeBare) return gpa;
+  const int levels = mode == csr::kHgatpModeSv39x4 ? 3 : 4;
+  const int gpa_bits = 12 + 9 * levels + 2;
+  const uint64_t tinst = !implicit_access ? 0 : perm == AccessType::kStore ? kTinstVsPteWrite : kTinstVsPteRead;
+  auto guest_page_fault = [&]() {
+    static constexpr uint64_t cause[3] = {csr::kCauseFetchGuestPageFault, csr::kCauseLoadGuestPageFault,
+                                          csr::kCauseStoreGuestPageFault};
+    throw Trap{cause[static_cast<int>(cause_type)], gva, gpa >> 2, tinst, true};
+  };
+  if (gpa >> gpa_bits) guest_page_fault();
+  uint64_t table = ((csr.hgatp & csr::kSatpPpnMask) & ~3ull) << 12;
+  for (int level = levels - 1; level >= 0; --level) {
+    const unsigned index_bits = level == levels - 1 ? 11 : 9;
+    const uint64_t index = (gpa >> (12 + 9 * level)) & ((1ull << index_bits) - 1);
+    const uint64_t pte_addr = table + (index << 3);
+    uint64_t pte = 0;
+    if (!pmp_check(pte_addr, 8, AccessType::kLoad, kPrivS) || !phys_read_pte(pte_addr, pte))
+      access_fault(cause_type, gva, true);
+    if (!(pte & kPteV) || ((pte & (kPteR | kPteW)) == kPteW) || (pte & kPteReserved)) guest_page_fault();
+    if (!(pte & (kPteR | kPteX))) {
+      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) guest_page_fault();
+      table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
+      continue;
+    }
+    if (!(pte & kPteU)) guest_page_fault();  // G-stage accesses are U-mode accesses
+    if (!leaf_allows(pte, perm, csr.mstatus & csr::kMstatusMXR, hlvx)) guest_page_fault();
+    const uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+    if (ppn & ((1ull << (9 * level)) - 1)) guest_page_fault();
+    const uint64_t need = kPteA | (perm == AccessType::kStore ? kPteD : 0);
+    if ((pte & need) != need) {
+      pte |= need;
+      if (!pmp_check(pte_addr, 8, AccessType::kStore, kPrivS) || !phys_write_pte(pte_addr, pte))
+        access_fault(cause_type, gva, true);
+    }
+    const uint64_t offset_mask = (1ull << (12 + 9 * level)) - 1;
+    return ((ppn << 12) & ~offset_mask) | (gpa & offset_mask);
+  }
+  guest_page_fault();
+  return 0;
+}
+
+// Single-stage (satp) or VS-stage (vsatp) translation, priv spec 4.3.2.
+// With V=1 every page-table access is itself translated by the G-stage.
+uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hlvx) {
+  const bool v = mode_virt(eff);
+  const Priv p = mode_priv(eff);
+  const uint64_t atp = v ? csr.vsatp : csr.satp;
+  const uint64_t mode = atp >> csr::kSatpModeShift;
+  if (mode == csr::kSatpModeBare) return vaddr;  // VS-stage Bare: GPA = VA
   const int levels = mode == csr::kSatpModeSv39 ? 3 : 4;
   const int va_bits = 12 + 9 * levels;
   // Virtual addresses must be sign-extended from bit va_bits-1.
   const int64_t top = static_cast<int64_t>(vaddr) >> (va_bits - 1);
-  if (top != 0 && top != -1) page_fault(type, vaddr);
+  if (top != 0 && top != -1) page_fault(type, vaddr, v);
+  const uint64_t status = v ? csr.vsstatus : csr.mstatus;
+  const bool sum = status & csr::kMstatusSUM;
+  // vsstatus.MXR applies to the VS-stage only; the HS-level MXR to both stages.
+  const bool mxr = (status & csr::kMstatusMXR) || (csr.mstatus & csr::kMstatusMXR);
 
-  uint64_t table = (csr.satp & csr::kSatpPpnMask) << 12;
+  uint64_t table = (atp & csr::kSatpPpnMask) << 12;
   for (int level = levels - 1; level >= 0; --level) {
-    const uint64_t pte_addr = table + (((vaddr >> (12 + 9 * level)) & 0x1ff) << 3);
+    const uint64_t pte_gpa = table + (((vaddr >> (12 + 9 * level)) & 0x1ff) << 3);
+    const uint64_t pte_addr = v ? guest_stage(pte_gpa, AccessType::kLoad, type, vaddr, false, true) : pte_gpa;
     // Implicit page-table reads are checked by PMP as S-mode loads (priv 3.7.1).
     uint64_t pte = 0;
     if (!pmp_check(pte_addr, 8, AccessType::kLoad, kPrivS) || !phys_read_pte(pte_addr, pte))
-      access_fault(type, vaddr);
+      access_fault(type, vaddr, v);
     if (!(pte & kPteV) || ((pte & (kPteR | kPteW)) == kPteW) || (pte & kPteReserved))
-      page_fault(type, vaddr);
+      page_fault(type, vaddr, v);
     if (!(pte & (kPteR | kPteX))) {  // pointer to the next level
-      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) page_fault(type, vaddr);
+      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) page_fault(type, vaddr, v);
       table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
       continue;
     }
     // Leaf: permission checks (priv 4.3.2 step 5).
     if (pte & kPteU) {
-      if (eff == kPrivS && (type == AccessType::kFetch || !(csr.mstatus & csr::kMstatusSUM)))
-        page_fault(type, vaddr);
-    } else if (eff == kPrivU) {
-      page_fault(type, vaddr);
+      if (p == kPrivS && (type == AccessType::kFetch || !sum)) page_fault(type, vaddr, v);
+    } else if (p == kPrivU) {
+      page_fault(type, vaddr, v);
     }
-    const bool mxr = csr.mstatus & csr::kMstatusMXR;
-    const bool ok = type == AccessType::kFetch ? (pte & kPteX)
-                    : type == AccessType::kLoad ? ((pte & kPteR) || (mxr && (pte & kPteX)))
-                                                : (pte & kPteW);
-    if (!ok) page_fault(type, vaddr);
+    if (!leaf_allows(pte, type, mxr, hlvx)) page_fault(type, vaddr, v);
     const uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
     const uint64_t low_mask = (1ull << (9 * level)) - 1;  // PPN bits a superpage must have clear
-    if (ppn & low_mask) page_fault(type, vaddr);
+    if (ppn & low_mask) page_fault(type, vaddr, v);
     // Hardware A/D update (Svadu behaviour), written back atomically.
     const uint64_t need = kPteA | (type == AccessType::kStore ? kPteD : 0);
     if ((pte & need) != need) {
       pte |= need;
-      if (!pmp_check(pte_addr, 8, AccessType::kStore, kPrivS) || !phys_write_pte(pte_addr, pte))
-        access_fault(type, vaddr);
+      const uint64_t write_addr = v ? guest_stage(pte_gpa, AccessType::kStore, type, vaddr, false, true) : pte_gpa;
+      if (!pmp_check(write_addr, 8, AccessType::kStore, kPrivS) || !phys_write_pte(write_addr, pte))
+        access_fault(type, vaddr, v);
     }
     const uint64_t page_offset_mask = (1ull << (12 + 9 * level)) - 1;
     return ((ppn << 12) & ~page_offset_mask) | (vaddr & page_offset_mask);
   }
-  page_fault(type, vaddr);
+  page_fault(type, vaddr, v);
 }
 
-uint64_t Hart::translate(uint64_t vaddr, AccessType type, Priv eff, unsigned size) {
+uint64_t Hart::translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx) {
+  const Priv p = mode_priv(eff);
+  const bool v = mode_virt(eff);
   uint64_t paddr = vaddr;
-  if (eff != kPrivM && (csr.satp >> csr::kSatpModeShift) != csr::kSatpModeBare) {
-    paddr = page_walk(vaddr, type, eff);
+  if (v) {
+    const uint64_t gpa = page_walk(vaddr, type, eff, hlvx);
+    paddr = guest_stage(gpa, type, type, vaddr, hlvx, false);
+  } else if (p != kPrivM && (csr.satp >> csr::kSatpModeShift) != csr::kSatpModeBare) {
+    paddr = page_walk(vaddr, type, eff, hlvx);
   } else if (vaddr & ~kPhysAddrMask) {
     access_fault(type, vaddr);
   }
-  if (!pmp_check(paddr, size, type, eff)) access_fault(type, vaddr);
+  if (!pmp_check(paddr, size, type, p)) access_fault(type, vaddr, v);
   return paddr;
 }
 
@@ -143,11 +221,11 @@ void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
   flush_tlb();
 }
 
-void Hart::fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, Priv eff, const DmiRegion& r) {
+void Hart::fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, ModeIndex eff, const DmiRegion& r) {
   const uint64_t page = paddr & ~0xfffull;
   if (page < r.start || page + 0xfff > r.end) return;
   if (type == AccessType::kStore ? !r.writable : !r.readable) return;
-  if (pmp_page_uniform(page, type, eff) != 1) return;
+  if (pmp_page_uniform(page, type, mode_priv(eff)) != 1) return;
   TlbEntry& e = tlb_[static_cast<int>(type)][eff][(vaddr >> 12) % kTlbSize];
   e.tag = vaddr >> 12;
   e.addend = reinterpret_cast<uintptr_t>(r.host + (page - r.start)) - (vaddr & ~0xfffull);
@@ -169,7 +247,8 @@ void Hart::phys_access(uint64_t paddr, uint8_t* data, unsigned size, bool write,
   payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   bus->b_transport(payload_, delay);
   if (delay > before) cycles += ps_to_cycles(delay - before);
-  if (payload_.is_response_error()) access_fault(type, vaddr);
+  if (payload_.is_response_error())
+    access_fault(type, vaddr, type == AccessType::kFetch ? virt : mode_virt(ld_mode_));
   if (payload_.is_dmi_allowed()) {
     try_acquire_dmi(paddr);
   } else {
@@ -228,10 +307,10 @@ T Hart::load_slow(uint64_t vaddr) {
     for (unsigned i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(load<uint8_t>(vaddr + i)) << (8 * i);
     return static_cast<T>(v);
   }
-  const uint64_t paddr = translate(vaddr, AccessType::kLoad, ld_priv_, sizeof(T));
+  const uint64_t paddr = translate(vaddr, AccessType::kLoad, ld_mode_, sizeof(T));
   DmiRegion* r = find_dmi(paddr, sizeof(T));
   if (r && r->readable) {
-    fill_tlb(vaddr, paddr, AccessType::kLoad, ld_priv_, *r);
+    fill_tlb(vaddr, paddr, AccessType::kLoad, ld_mode_, *r);
     T v;
     std::memcpy(&v, r->host + (paddr - r->start), sizeof(T));
     cycles += r->read_cycles;
@@ -248,15 +327,15 @@ template <typename T>
 void Hart::store_slow(uint64_t vaddr, T value) {
   if ((vaddr & 0xfff) + sizeof(T) > 0x1000) {
     // Check both pages before writing anything, so a fault leaves memory unchanged.
-    translate(vaddr, AccessType::kStore, ld_priv_, 1);
-    translate((vaddr + sizeof(T) - 1) & ~0xfffull, AccessType::kStore, ld_priv_, 1);  // fault tval: start of the 2nd page
+    translate(vaddr, AccessType::kStore, ld_mode_, 1);
+    translate((vaddr + sizeof(T) - 1) & ~0xfffull, AccessType::kStore, ld_mode_, 1);  // fault tval: start of the 2nd page
     for (unsigned i = 0; i < sizeof(T); ++i) store<uint8_t>(vaddr + i, static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * i)));
     return;
   }
-  const uint64_t paddr = translate(vaddr, AccessType::kStore, ld_priv_, sizeof(T));
+  const uint64_t paddr = translate(vaddr, AccessType::kStore, ld_mode_, sizeof(T));
   DmiRegion* r = find_dmi(paddr, sizeof(T));
   if (r && r->writable) {
-    fill_tlb(vaddr, paddr, AccessType::kStore, ld_priv_, *r);
+    fill_tlb(vaddr, paddr, AccessType::kStore, ld_mode_, *r);
     std::memcpy(r->host + (paddr - r->start), &value, sizeof(T));
     cycles += r->write_cycles;
     return;
@@ -280,7 +359,7 @@ RVH_INSTANTIATE(uint64_t)
 
 uint64_t Hart::amo_paddr(uint64_t vaddr, unsigned size) {
   if (vaddr & (size - 1)) raise(csr::kCauseMisalignedStore, vaddr);
-  return translate(vaddr, AccessType::kStore, ld_priv_, size);
+  return translate(vaddr, AccessType::kStore, ld_mode_, size);
 }
 
 uint8_t* Hart::amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_out) {
@@ -304,7 +383,7 @@ uint8_t* Hart::amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_o
 uint32_t Hart::fetch_bits_slow() {
   // Code jumping between pages refills the one-page fetch cache from the
   // fetch TLB, without a walk or a PMP scan (they happen once per page).
-  const TlbEntry& te = tlb_[static_cast<int>(AccessType::kFetch)][priv][(pc >> 12) % kTlbSize];
+  const TlbEntry& te = tlb_[static_cast<int>(AccessType::kFetch)][mode()][(pc >> 12) % kTlbSize];
   if (te.tag == (pc >> 12)) {
     fetch_vpage_ = te.tag;
     fetch_addend_ = te.addend;
@@ -315,15 +394,15 @@ uint32_t Hart::fetch_bits_slow() {
     }
   }
   auto fetch16 = [this](uint64_t va) -> uint16_t {
-    const uint64_t paddr = translate(va, AccessType::kFetch, priv, 2);
+    const uint64_t paddr = translate(va, AccessType::kFetch, mode(), 2);
     DmiRegion* r = find_dmi(paddr, 2);
     if (!r) {
       try_acquire_dmi(paddr);
       r = find_dmi(paddr, 2);
     }
     if (r && r->readable) {
-      fill_tlb(va, paddr, AccessType::kFetch, priv, *r);  // only whole-page DMI with uniform PMP
-      const TlbEntry& e = tlb_[static_cast<int>(AccessType::kFetch)][priv][(va >> 12) % kTlbSize];
+      fill_tlb(va, paddr, AccessType::kFetch, mode(), *r);  // only whole-page DMI with uniform PMP
+      const TlbEntry& e = tlb_[static_cast<int>(AccessType::kFetch)][mode()][(va >> 12) % kTlbSize];
       if (e.tag == (va >> 12)) {
         fetch_vpage_ = e.tag;
         fetch_addend_ = e.addend;

@@ -28,7 +28,7 @@ struct PlatformConfig {
   uint64_t ram_size = 128ull << 20;        // -m
   uint64_t timebase_hz = 10'000'000;       // CLINT mtime frequency
   uint64_t hart_clock_hz = 1'000'000'000;  // hart clock for the CPI model
-  std::string isa = "rv64imafdc_zicsr_zifencei_zicntr_zihintpause_sstc";
+  std::string isa = "rv64imafdch_zicsr_zifencei_zicntr_zihintpause_sstc";
   std::string mmu_type = "riscv,sv48";     // highest supported satp mode
   std::string bootargs;                    // --append
   std::string stdout_path = "/soc/serial@10000000";

@@ -2,7 +2,7 @@
  *
  * _start (M-mode, a0 = hartid, a1 = DTB): harts other than 0 park in WFI;
  * hart 0 sets gp/tp/sp, zeroes .bss, installs the M and S trap entries
- * (direct mode), opens PMP entry 15 to everything for S/U (entries 0-14 are
+ * (direct mode; with the H extension also the VS entry in vstvec), opens PMP entry 15 to everything for S/U (entries 0-14 are
  * left for tests), enables the FPU (mstatus.FS = Initial), calls main and
  * passes its return value to rvh_exit (0 = pass).
  */
@@ -57,7 +57,7 @@ _start:
   li    t0, (1 << 13)
   csrs  mstatus, t0
   csrw  fcsr, zero
-  call  rvh_on_qemu           /* caches the platform check while in M */
+  call  rvh_lib_init          /* platform check, misa.H, VS trap entry (in M) */
   call  main
   tail  rvh_exit
 .Lpark:
@@ -175,10 +175,14 @@ _start:
 
 TRAP_ENTRY rvh_m_trap_entry, mscratch, mepc, mcause, mtval, mstatus, 3, mret
 TRAP_ENTRY rvh_s_trap_entry, sscratch, sepc, scause, stval, sstatus, 1, sret
+/* H extension: VS-mode trap entry (vstvec). While V=1 the S CSR numbers
+ * reach vsscratch, vsepc, vscause, vstval and vsstatus, and SRET returns
+ * within the virtual machine. */
+TRAP_ENTRY rvh_vs_trap_entry, sscratch, sepc, scause, stval, sstatus, 2, sret
 
 /* ---------------------------------------------------------------------- */
 /* uint64_t rvh_run_at(unsigned mode, fn, arg, unsigned level)
- * level 3: caller is M (mret), level 1: caller is S (sret). Saves callee-
+ * level 3: caller is M (mret), level 1/2: caller is S/HS or VS (sret). Saves callee-
  * saved registers, registers the context (rvh_ctx_push) and xRETs into
  * fn(arg) with ra = rvh_mode_exit_stub. The trap handler brings execution
  * back to rvh_run_at_return with sp restored and a0 = result. */

@@ -269,7 +269,22 @@ void rvh_trap_disarm(void)
 
 static const char *level_name(int l)
 {
-  return l == RVH_LEVEL_M ? "M" : l == RVH_LEVEL_S ? "S" : "?";
+  return l == RVH_LEVEL_M ? "M" : l == RVH_LEVEL_S ? "S" : l == RVH_LEVEL_VS ? "VS" : "?";
+}
+
+int rvh_has_h;
+
+/* Called by crt.S in M-mode before main. */
+void rvh_lib_init(void)
+{
+  rvh_on_qemu();
+  rvh_has_h = (csr_read(misa) >> ('H' - 'A')) & 1;
+  if (rvh_has_h) {
+    csr_write(CSR_VSTVEC, (uintptr_t)rvh_vs_trap_entry);
+    csr_write(CSR_VSSCRATCH, (uintptr_t)__vs_trap_stack_top);
+    csr_write(CSR_HEDELEG, 0);
+    csr_write(CSR_HIDELEG, 0);
+  }
 }
 
 void rvh_check_trap(uint64_t cause, uint64_t tval, const char *what,
@@ -299,6 +314,12 @@ struct mode_ctx {
   int level;
   int ie; /* caller's xIE bit */
 };
+
+/* Privilege rank of a handler / context level: M > S(HS) > VS. */
+static int level_rank(int level)
+{
+  return level == RVH_LEVEL_M ? 3 : level == RVH_LEVEL_S ? 2 : 1;
+}
 static struct mode_ctx ctx_stack[8];
 static volatile int ctx_depth;
 
@@ -331,11 +352,31 @@ uint64_t s_run_in_user(rvh_mode_fn fn, uint64_t arg)
   return rvh_run_at(PRV_U, fn, arg, RVH_LEVEL_S);
 }
 
+uint64_t run_in_vmode(int mode, rvh_mode_fn fn, uint64_t arg)
+{
+  csr_set(mstatus, MSTATUS_MPV);
+  return rvh_run_at((unsigned)mode, fn, arg, RVH_LEVEL_M);
+}
+
+uint64_t hs_run_in_vmode(int mode, rvh_mode_fn fn, uint64_t arg)
+{
+  csr_set(CSR_HSTATUS, HSTATUS_SPV);
+  return rvh_run_at((unsigned)mode, fn, arg, RVH_LEVEL_S);
+}
+
+uint64_t vs_run_in_user(rvh_mode_fn fn, uint64_t arg)
+{
+  return rvh_run_at(PRV_U, fn, arg, RVH_LEVEL_VS);
+}
+
 static void unexpected_trap(struct trap_frame *f, int level)
 {
-  printf("rvh: unexpected trap at %s-level from %s: cause 0x%lx epc 0x%lx "
+  printf("rvh: unexpected trap at %s-level from %s%s: cause 0x%lx epc 0x%lx "
          "tval 0x%lx status 0x%lx\n",
          level_name(level),
+         level == RVH_LEVEL_VS || (level == RVH_LEVEL_M && (f->status & MSTATUS_MPV)) ||
+                 (level == RVH_LEVEL_S && rvh_has_h && (csr_read(CSR_HSTATUS) & HSTATUS_SPV))
+             ? "V" : "",
          level == RVH_LEVEL_M
              ? (((f->status >> 11) & 3) == 3 ? "M" : ((f->status >> 11) & 3) == 1 ? "S" : "U")
              : ((f->status & MSTATUS_SPP) ? "S" : "U"),
@@ -354,16 +395,36 @@ void rvh_trap_handler(struct trap_frame *f, int level)
   uint64_t cause = f->cause;
   int from = level == RVH_LEVEL_M ? (int)((f->status >> 11) & 3)
                                   : (int)((f->status >> 8) & 1);
+  /* H extension state of this trap (read before anything can trap again) */
+  int virt = 0, gva = 0;
+  uint64_t tval2 = 0, tinst = 0, hst = 0;
+  if (rvh_has_h) {
+    if (level == RVH_LEVEL_M) {
+      virt = (f->status & MSTATUS_MPV) != 0;
+      gva = (f->status & MSTATUS_GVA) != 0;
+      tval2 = csr_read(CSR_MTVAL2);
+      tinst = csr_read(CSR_MTINST);
+    } else if (level == RVH_LEVEL_S) {
+      hst = csr_read(CSR_HSTATUS);
+      virt = (hst & HSTATUS_SPV) != 0;
+      gva = (hst & HSTATUS_GVA) != 0;
+      tval2 = csr_read(CSR_HTVAL);
+      tinst = csr_read(CSR_HTINST);
+    } else {
+      virt = 1;
+    }
+  }
 
   /* Mode-switch return: ecall with a7 = magic. */
   if (!(cause & CAUSE_INTERRUPT) &&
       (cause == CAUSE_USER_ECALL || cause == CAUSE_SUPERVISOR_ECALL ||
-       cause == CAUSE_MACHINE_ECALL) &&
+       cause == CAUSE_VIRTUAL_SUPERVISOR_ECALL || cause == CAUSE_MACHINE_ECALL) &&
       f->x[17] == RVH_ECALL_MAGIC && ctx_depth > 0) {
     struct mode_ctx *c = &ctx_stack[ctx_depth - 1];
-    if (level == RVH_LEVEL_S && c->level == RVH_LEVEL_M) {
-      /* U code started from M, but its ecall was delegated to S: forward
-       * to M with an S-mode ecall; the S trap frame is abandoned. */
+    if (level_rank(level) < level_rank(c->level)) {
+      /* The ecall was delegated below the level that started the code:
+       * forward it upwards with an ecall from this level; this handler's
+       * frame is abandoned. */
       register uint64_t a0 __asm__("a0") = f->x[10];
       register uint64_t a7 __asm__("a7") = RVH_ECALL_MAGIC;
       __asm__ volatile("ecall" : : "r"(a0), "r"(a7) : "memory");
@@ -373,23 +434,35 @@ void rvh_trap_handler(struct trap_frame *f, int level)
     ctx_depth = ctx_depth - 1;
     f->x[2] = c->sp;
     f->epc = (uint64_t)(uintptr_t)rvh_run_at_return;
+    if (rvh_has_h && c->level != RVH_LEVEL_VS)
+      csr_write(CSR_VSSCRATCH, (uintptr_t)__vs_trap_stack_top); /* VS frames are dead */
     if (level == RVH_LEVEL_M) {
-      f->status &= ~(MSTATUS_MPP | MSTATUS_MPIE);
-      f->status |= (uint64_t)c->level << MSTATUS_MPP_SHIFT;
+      f->status &= ~(MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MPV);
       if (c->level == RVH_LEVEL_M) {
+        f->status |= MSTATUS_MPP;
         if (c->ie)
           f->status |= MSTATUS_MPIE;
         /* Any S-level handler frames are dead now. */
         csr_write(sscratch, (uintptr_t)__s_trap_stack_top);
-      } else {
+      } else if (c->level == RVH_LEVEL_S) {
+        f->status |= (uint64_t)PRV_S << MSTATUS_MPP_SHIFT;
         /* back to S: restore sstatus.SIE from the context */
         f->status &= ~MSTATUS_SIE;
         if (c->ie)
           f->status |= MSTATUS_SIE;
+      } else {
+        /* back to VS (vsstatus untouched by a trap into M) */
+        f->status |= ((uint64_t)PRV_S << MSTATUS_MPP_SHIFT) | MSTATUS_MPV;
       }
     } else {
       f->status &= ~(MSTATUS_SPP | MSTATUS_SPIE);
       f->status |= MSTATUS_SPP;
+      if (level == RVH_LEVEL_S && rvh_has_h) {
+        if (c->level == RVH_LEVEL_VS)
+          csr_set(CSR_HSTATUS, HSTATUS_SPV);
+        else
+          csr_clear(CSR_HSTATUS, HSTATUS_SPV);
+      }
       if (c->ie)
         f->status |= MSTATUS_SPIE;
     }
@@ -404,25 +477,41 @@ void rvh_trap_handler(struct trap_frame *f, int level)
     rvh_trap.epc = f->epc;
     rvh_trap.tval = f->tval;
     rvh_trap.status = f->status;
+    rvh_trap.virt = virt;
+    rvh_trap.gva = gva;
+    rvh_trap.tval2 = tval2;
+    rvh_trap.tinst = tinst;
+    rvh_trap.hstatus = hst;
     if (rvh_trap.count > 16) {
       puts("rvh: trap storm while a trap was expected");
       unexpected_trap(f, level);
     }
     if (cause == CAUSE_FETCH_ACCESS || cause == CAUSE_FETCH_PAGE_FAULT ||
-        cause == CAUSE_MISALIGNED_FETCH) {
+        cause == CAUSE_MISALIGNED_FETCH || cause == CAUSE_FETCH_GUEST_PAGE_FAULT) {
       rvh_trap.insn_len = 0;
       f->epc = f->x[1]; /* resume at the caller of the bad target */
     } else {
       uint16_t lo;
-      if (level == RVH_LEVEL_M && from != PRV_M && (csr_read(satp) >> 60) != 0) {
+      int translated = 0;
+      if (level == RVH_LEVEL_M && from != PRV_M)
+        translated = virt ? ((csr_read(CSR_VSATP) >> 60) | (csr_read(CSR_HGATP) >> 60)) != 0
+                          : (csr_read(satp) >> 60) != 0;
+      else if (level == RVH_LEVEL_S && virt)
+        translated = ((csr_read(CSR_VSATP) >> 60) | (csr_read(CSR_HGATP) >> 60)) != 0;
+      if (translated && level == RVH_LEVEL_M) {
         /* epc is a virtual address of the interrupted mode: read the
-         * instruction with MPRV=1 (translation and permissions of MPP). */
+         * instruction with MPRV=1 (translation and permissions of MPP,
+         * two-stage when MPV=1). */
         uint64_t v;
         __asm__ volatile("csrs mstatus, %1\n"
                          "lhu %0, 0(%2)\n"
                          "csrc mstatus, %1"
                          : "=&r"(v) : "r"(MSTATUS_MPRV), "r"(f->epc) : "memory");
         lo = (uint16_t)v;
+      } else if (translated) {
+        /* HS handler, trap from V=1: HLVX.HU with hstatus.SPVP = the
+         * guest's privilege (set by the trap). */
+        lo = (uint16_t)hlvx_hu(f->epc);
       } else {
         lo = *(volatile uint16_t *)(uintptr_t)f->epc;
       }

@@ -66,6 +66,8 @@
 #define MSTATUS_TSR   (1UL << 22)
 #define MSTATUS_UXL   (3UL << 32)
 #define MSTATUS_SXL   (3UL << 34)
+#define MSTATUS_GVA   (1UL << 38)   /* H extension */
+#define MSTATUS_MPV   (1UL << 39)   /* H extension */
 #define MSTATUS_SD    (1UL << 63)
 
 #define FS_OFF     0UL
@@ -86,6 +88,105 @@
 #define MIP_MTIP (1UL << IRQ_M_TIMER)
 #define MIP_SEIP (1UL << IRQ_S_EXT)
 #define MIP_MEIP (1UL << IRQ_M_EXT)
+/* H extension: VS-level interrupts and supervisor guest external */
+#define IRQ_VS_SOFT  2
+#define IRQ_VS_TIMER 6
+#define IRQ_VS_EXT   10
+#define IRQ_S_GEXT   12
+#define MIP_VSSIP (1UL << IRQ_VS_SOFT)
+#define MIP_VSTIP (1UL << IRQ_VS_TIMER)
+#define MIP_VSEIP (1UL << IRQ_VS_EXT)
+#define MIP_SGEIP (1UL << IRQ_S_GEXT)
+
+/* ---------------------------------------------------------------- H extension
+ * CSR numbers (binutils also knows the names; the numbers are given so that
+ * tests can be explicit). */
+#define CSR_HSTATUS    0x600
+#define CSR_HEDELEG    0x602
+#define CSR_HIDELEG    0x603
+#define CSR_HIE        0x604
+#define CSR_HTIMEDELTA 0x605
+#define CSR_HCOUNTEREN 0x606
+#define CSR_HGEIE      0x607
+#define CSR_HENVCFG    0x60a
+#define CSR_HTVAL      0x643
+#define CSR_HIP        0x644
+#define CSR_HVIP       0x645
+#define CSR_HTINST     0x64a
+#define CSR_HGATP      0x680
+#define CSR_HGEIP      0xe12
+#define CSR_VSSTATUS   0x200
+#define CSR_VSIE       0x204
+#define CSR_VSTVEC     0x205
+#define CSR_VSSCRATCH  0x240
+#define CSR_VSEPC      0x241
+#define CSR_VSCAUSE    0x242
+#define CSR_VSTVAL     0x243
+#define CSR_VSIP       0x244
+#define CSR_VSTIMECMP  0x24d
+#define CSR_VSATP      0x280
+#define CSR_MTINST     0x34a
+#define CSR_MTVAL2     0x34b
+#define CSR_STIMECMP   0x14d
+#define CSR_MENVCFG    0x30a
+
+#define HSTATUS_VSBE   (1UL << 5)
+#define HSTATUS_GVA    (1UL << 6)
+#define HSTATUS_SPV    (1UL << 7)
+#define HSTATUS_SPVP   (1UL << 8)
+#define HSTATUS_HU     (1UL << 9)
+#define HSTATUS_VGEIN_SHIFT 12
+#define HSTATUS_VGEIN  (0x3fUL << 12)
+#define HSTATUS_VTVM   (1UL << 20)
+#define HSTATUS_VTW    (1UL << 21)
+#define HSTATUS_VTSR   (1UL << 22)
+#define HSTATUS_VSXL_SHIFT 32
+#define HSTATUS_VSXL   (3UL << 32)
+
+#define HGATP_MODE_SHIFT 60
+#define HGATP_VMID_SHIFT 44
+#define HGATP_VMID_MASK  (0x3fffUL << 44)
+#define HGATP_PPN_MASK   ((1UL << 44) - 1)
+#define HGATP_BARE   0UL
+#define HGATP_SV39X4 (8UL << 60)
+#define HGATP_SV48X4 (9UL << 60)
+#define HGATP_SV57X4 (10UL << 60)
+
+#define ENVCFG_STCE  (1UL << 63)
+
+/* Nonzero when misa.H is set (read once at startup, in M-mode). */
+extern int rvh_has_h;
+
+/* Hypervisor instructions as raw encodings (binutils may not know them).
+ * All use rs1 = the address, rd = the result / rs2 = the data. */
+#define RVH_HINSN_R(f7, rs2n, v, addr) ({ uint64_t r__;                     \
+    __asm__ volatile(".insn r 0x73, 0x4, " #f7 ", %0, %1, x" #rs2n           \
+                     : "=r"(r__) : "r"((uint64_t)(addr)) : "memory"); r__; })
+#define hlv_b(a)    RVH_HINSN_R(0x30, 0, _, a)
+#define hlv_bu(a)   RVH_HINSN_R(0x30, 1, _, a)
+#define hlv_h(a)    RVH_HINSN_R(0x32, 0, _, a)
+#define hlv_hu(a)   RVH_HINSN_R(0x32, 1, _, a)
+#define hlvx_hu(a)  RVH_HINSN_R(0x32, 3, _, a)
+#define hlv_w(a)    RVH_HINSN_R(0x34, 0, _, a)
+#define hlv_wu(a)   RVH_HINSN_R(0x34, 1, _, a)
+#define hlvx_wu(a)  RVH_HINSN_R(0x34, 3, _, a)
+#define hlv_d(a)    RVH_HINSN_R(0x36, 0, _, a)
+#define RVH_HSV(f7, addr, val)                                               \
+  __asm__ volatile(".insn r 0x73, 0x4, " #f7 ", x0, %0, %1"                 \
+                   : : "r"((uint64_t)(addr)), "r"((uint64_t)(val)) : "memory")
+#define hsv_b(a, v) RVH_HSV(0x31, a, v)
+#define hsv_h(a, v) RVH_HSV(0x33, a, v)
+#define hsv_w(a, v) RVH_HSV(0x35, a, v)
+#define hsv_d(a, v) RVH_HSV(0x37, a, v)
+/* hfence.vvma rs1=vaddr, rs2=asid; hfence.gvma rs1=gpa>>2, rs2=vmid */
+#define hfence_vvma(va, asid)                                                \
+  __asm__ volatile(".insn r 0x73, 0x0, 0x11, x0, %0, %1"                    \
+                   : : "r"((uint64_t)(va)), "r"((uint64_t)(asid)) : "memory")
+#define hfence_gvma(gpa4, vmid)                                              \
+  __asm__ volatile(".insn r 0x73, 0x0, 0x31, x0, %0, %1"                    \
+                   : : "r"((uint64_t)(gpa4)), "r"((uint64_t)(vmid)) : "memory")
+#define hfence_vvma_all() __asm__ volatile(".4byte 0x22000073" ::: "memory")
+#define hfence_gvma_all() __asm__ volatile(".4byte 0x62000073" ::: "memory")
 
 /* exception causes */
 #define CAUSE_MISALIGNED_FETCH    0
@@ -102,6 +203,12 @@
 #define CAUSE_FETCH_PAGE_FAULT    12
 #define CAUSE_LOAD_PAGE_FAULT     13
 #define CAUSE_STORE_PAGE_FAULT    15
+/* H extension */
+#define CAUSE_VIRTUAL_SUPERVISOR_ECALL 10
+#define CAUSE_FETCH_GUEST_PAGE_FAULT   20
+#define CAUSE_LOAD_GUEST_PAGE_FAULT    21
+#define CAUSE_VIRTUAL_INSTRUCTION      22
+#define CAUSE_STORE_GUEST_PAGE_FAULT   23
 #define CAUSE_INTERRUPT           (1UL << 63)
 
 /* privilege levels */
@@ -166,7 +273,8 @@ struct trap_frame {
   uint64_t epc, cause, tval, status;
 };
 
-#define RVH_LEVEL_S 1
+#define RVH_LEVEL_S 1   /* S-mode, or HS-mode with the H extension */
+#define RVH_LEVEL_VS 2  /* VS-mode handler (vstvec), H extension only */
 #define RVH_LEVEL_M 3
 
 /* Hook called first for every trap (M or S level). Return nonzero if the
@@ -182,6 +290,11 @@ struct trap_record {
   int from;         /* privilege the trap came from (PRV_*) */
   uint64_t cause, epc, tval, status;
   unsigned insn_len;
+  /* H extension (0 without it): V before the trap (MPV / SPV, 1 for a VS
+   * handler), GVA (mstatus.GVA / hstatus.GVA), mtval2/htval,
+   * mtinst/htinst, and hstatus as seen by an HS-level handler. */
+  int virt, gva;
+  uint64_t tval2, tinst, hstatus;
 };
 extern volatile struct trap_record rvh_trap;
 
@@ -218,6 +331,15 @@ uint64_t run_in_mode(int mode, rvh_mode_fn fn, uint64_t arg);
 /* From S: run fn(arg) in U mode via sret (sstatus.SPP = 0); back via ecall
  * (works whether or not medeleg delegates U ecalls to S). */
 uint64_t s_run_in_user(rvh_mode_fn fn, uint64_t arg);
+/* H extension. From M: run fn(arg) in VS (PRV_S) or VU (PRV_U) via mret
+ * with mstatus.MPV = 1. */
+uint64_t run_in_vmode(int mode, rvh_mode_fn fn, uint64_t arg);
+/* From HS: run fn(arg) in VS or VU via sret with hstatus.SPV = 1. */
+uint64_t hs_run_in_vmode(int mode, rvh_mode_fn fn, uint64_t arg);
+/* From VS: run fn(arg) in VU via sret (vsstatus.SPP = 0). */
+uint64_t vs_run_in_user(rvh_mode_fn fn, uint64_t arg);
+/* All of them come back through an ecall (cause 8/9/10/11, whichever
+ * level takes it); a handler below the caller's level forwards it up. */
 /* Return early from a function started by run_in_mode/s_run_in_user. */
 void rvh_mode_return(uint64_t value) __attribute__((noreturn));
 #define RVH_ECALL_MAGIC 0x5256485045584954ULL /* "RVHPEXIT" */
@@ -228,6 +350,7 @@ static inline void set_mtimecmp(uint64_t v) { MMIO64(RVH_CLINT_MTIMECMP) = v; }
 static inline void set_msip(uint32_t v) { MMIO32(RVH_CLINT_MSIP) = v; }
 
 extern char __heap_start[], __ram_end[], __stack_top[];
-extern char __m_trap_stack_top[], __s_trap_stack_top[];
+extern char __m_trap_stack_top[], __s_trap_stack_top[], __vs_trap_stack_top[];
+extern char rvh_vs_trap_entry[], rvh_s_trap_entry[];
 
 #endif /* RVH_H */

@@ -45,7 +45,9 @@ TEST(HartCsr, UnimplementedCsrIsIllegalWithInstructionBitsInMtval) {
   b.reset();
   EXPECT_TRUE(csr_insn_is_illegal(b, csrw(0x5c0, t0), kPrivM));  // custom S-level, write
   b.reset();
-  EXPECT_TRUE(csr_insn_is_illegal(b, csrr(a0, 0x600), kPrivM));  // hstatus: no H extension
+  EXPECT_TRUE(csr_insn_is_illegal(b, csrr(a0, 0x7a0), kPrivM));  // tselect: no debug triggers
+  b.reset();
+  EXPECT_TRUE(csr_insn_is_illegal(b, csrr(a0, 0x608), kPrivM));  // unassigned hypervisor CSR
 }
 
 TEST(HartCsr, WriteToReadOnlyCounterIsIllegal) {
@@ -81,8 +83,9 @@ TEST(HartCsr, ReadOnlyCsrReadWithX0SourceIsLegal) {
   EXPECT_NE(b.hart.x[a1], 77u);
   EXPECT_EQ(b.hart.x[a2], 0u);
   EXPECT_EQ(b.hart.x[a3], 4242u);
-  // misa: MXL=2 (64-bit) and IMAFDCSU.
-  const uint64_t ext = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+  // misa: MXL=2 (64-bit) and IMAFDCHSU.
+  const uint64_t ext =
+      (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 7) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
   EXPECT_EQ(b.hart.x[a4], (2ull << 62) | ext);
 }
 
@@ -218,11 +221,14 @@ TEST(HartCsr, MedelegBit11IsReadOnlyZero) {
   ASSERT_TRUE(run_prog(b, p));
   expect_done(b, end);
   EXPECT_EQ(b.hart.x[a0] & (1u << 11), 0u);  // ecall from M cannot be delegated
-  // All the standard synchronous exceptions below 16 except 10, 11, 14 (reserved/M).
-  EXPECT_EQ(b.hart.x[a0] & 0xffff, 0xb3ffu);
+  // All the standard synchronous exceptions below 16 except 11 (M) and 14
+  // (reserved); with H also ecall from VS (10), guest-page faults and virtual
+  // instruction (20-23).
+  EXPECT_EQ(b.hart.x[a0] & 0xffff, 0xb7ffu);
+  EXPECT_EQ((b.hart.x[a0] >> 20) & 0xf, 0xfu);
 }
 
-TEST(HartCsr, MidelegOnlyHoldsSupervisorInterrupts) {
+TEST(HartCsr, MidelegHoldsSupervisorInterruptsAndVsBitsReadOnlyOne) {
   HartBench& b = fresh();
   Prog p;
   b.hart.x[t0] = ~0ull;
@@ -230,7 +236,7 @@ TEST(HartCsr, MidelegOnlyHoldsSupervisorInterrupts) {
   const uint64_t end = p.halt();
   ASSERT_TRUE(run_prog(b, p));
   expect_done(b, end);
-  EXPECT_EQ(b.hart.x[a0], kMipSSIP | kMipSTIP | kMipSEIP);
+  EXPECT_EQ(b.hart.x[a0], kMipSSIP | kMipSTIP | kMipSEIP | kMipVSSIP | kMipVSTIP | kMipVSEIP);
 }
 
 TEST(HartCsr, SieAndSipAreMaskedByMideleg) {
