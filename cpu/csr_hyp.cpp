@@ -81,9 +81,11 @@ bool Hart::hyp_csr_write(unsigned num, uint64_t v) {
     case kMtval2: csr.mtval2 = v; return true;
     case kMtinst: csr.mtinst = v; return true;
     case kHgatp: {
-      // Unsupported modes leave hgatp unchanged; PPN[1:0] read as zero (16 KiB root).
-      const uint64_t mode = v >> kSatpModeShift;
-      if (!atp_mode_supported(mode, true)) return true;
+      // hgatp's fields are WARL (H spec: an unsupported MODE is not ignored
+      // as for satp): an unsupported MODE keeps the old one, the other fields
+      // are written. PPN[1:0] read as zero (16 KiB root).
+      uint64_t mode = v >> kSatpModeShift;
+      if (!atp_mode_supported(mode, true)) mode = csr.hgatp >> kSatpModeShift;
       const uint64_t next = (mode << kSatpModeShift) | (v & (kHgatpVmidMask << kHgatpVmidShift)) |
                             (v & kSatpPpnMask & ~3ull);
       if (next != csr.hgatp) {

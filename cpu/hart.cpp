@@ -141,7 +141,7 @@ void Hart::run_until_sync() {
       else
         run_insns<false>(limit, insn_stop);
     } catch (const Trap& t) {
-      take_trap(t.cause, t.tval, false);
+      take_trap(t, false);
     }
   }
   flush_instret_by_priv();
@@ -157,6 +157,7 @@ void Hart::wait_for_interrupt() {
   if (irq_mtip.get_interface()) wake |= irq_mtip.value_changed_event();
   if (irq_meip.get_interface()) wake |= irq_meip.value_changed_event();
   if (irq_seip.get_interface()) wake |= irq_seip.value_changed_event();
+  wake |= wake_event_;
   while ((effective_mip() & csr.mie) == 0) {
     // Sleep until a line changes, or until stimecmp is reached (Sstc), or
     // at most 1 ms of simulated time (mip may be written by nothing else).
@@ -170,10 +171,7 @@ void Hart::wait_for_interrupt() {
     if ((csr.menvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipSTIP)) wake_at(mtime_now(), csr.stimecmp);
     if ((csr.henvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipVSTIP))
       wake_at(mtime_now() + csr.htimedelta, csr.vstimecmp);
-    if (wake.size())
-      sc_core::wait(timeout, wake);
-    else
-      sc_core::wait(timeout);
+    sc_core::wait(timeout, wake);
     sample_irq_lines();
     update_stimecmp();
     if (halted_) return;
@@ -181,6 +179,28 @@ void Hart::wait_for_interrupt() {
   // The cycle counter keeps counting while the hart sleeps.
   cycles += ps_to_cycles(sc_core::sc_time_stamp() - start);
   sync_cycles_ = cycles;
+}
+
+void Hart::notify_wake() {
+  update_irq();
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Hart::halt() {
+  halted_ = true;
+  wfi_pending_ = false;
+  insn_limit_ = 0;  // leave the run loop at once
+}
+
+void Hart::enter_guest() {
+  const bool next_virt = csr.hstatus & csr::kHstatusSPV;
+  const Priv next = (csr.mstatus & csr::kMstatusSPP) ? kPrivS : kPrivU;
+  csr.hstatus &= ~csr::kHstatusSPV;
+  uint64_t s = csr.mstatus & ~(csr::kMstatusSIE | csr::kMstatusSPP);
+  if (s & csr::kMstatusSPIE) s |= csr::kMstatusSIE;
+  csr.mstatus = s | csr::kMstatusSPIE;
+  pc = csr.sepc;
+  set_mode(next, next_virt);
 }
 
 void Hart::run_thread() {

@@ -19,6 +19,7 @@
 #include "cpu/cpi.h"
 #include "cpu/csr_defs.h"
 #include "cpu/decoded_insn.h"
+#include "cpu/exit_handler.h"
 
 namespace rvh {
 
@@ -84,6 +85,20 @@ class Hart : public sc_core::sc_module {
   std::function<uint64_t(const sc_core::sc_time&)> read_mtime;
   // Called once when the hart stops on --max-insns.
   std::function<void(Hart&)> on_insn_limit;
+
+  // --- hosted hypervisor interface (cpu/exit_handler.h) ---
+  ExitHandler* exit_handler = nullptr;
+  // SRET semantics from HS without an instruction: V <- hstatus.SPV (SPV <- 0),
+  // priv <- sstatus.SPP, SIE <- SPIE, pc <- sepc.
+  void enter_guest();
+  // After the current exit, sleep until an interrupt is pending and enabled
+  // in mie (for a guest WFI: the VS bits, i.e. vsie), then continue at pc.
+  void sleep_until_interrupt() { wfi_pending_ = true; }
+  // Another SystemC process changed this hart's interrupt state (hvip...):
+  // re-evaluate it and wake the hart if it sleeps.
+  void notify_wake();
+  // Stop the hart for good (a VM that stopped).
+  void halt();
 
   // --- architectural state (public: instruction handlers use it directly) ---
   uint64_t x[33] = {};  // x[32] is the sink for writes to x0
@@ -233,6 +248,7 @@ class Hart : public sc_core::sc_module {
 
   tlm::tlm_generic_payload payload_;
   sc_core::sc_event park_event_;  // never notified: a halted hart waits on it
+  sc_core::sc_event wake_event_;  // notify_wake()
 
   void run_thread();
   void run_until_sync();

@@ -132,9 +132,12 @@ void Hart::take_trap(const Trap& t, bool interrupt) {
   const uint64_t int_bit = interrupt ? kInterruptBit : 0;
   const uint64_t mdeleg = interrupt ? csr.mideleg : csr.medeleg;
 
-  if (from <= kPrivS && ((mdeleg >> cause) & 1)) {
+  // With a hosted hypervisor, HS- and M-mode belong to it: everything not
+  // delegated to VS is an exit (cpu/exit_handler.h).
+  const bool to_hs = (from <= kPrivS && ((mdeleg >> cause) & 1)) || exit_handler;
+  if (to_hs) {
     const uint64_t hdeleg = interrupt ? csr.hideleg : csr.hedeleg;
-    if (from_virt && ((hdeleg >> cause) & 1)) {
+    if (from_virt && ((hdeleg >> cause) & 1) && from <= kPrivS) {
       // Into VS-mode: hstatus and the HS-level sstatus are untouched, V stays 1.
       const uint64_t c = vs_cause(cause, interrupt);
       csr.vscause = c | int_bit;
@@ -161,6 +164,7 @@ void Hart::take_trap(const Trap& t, bool interrupt) {
     csr.mstatus = enter_s(csr.mstatus, from);
     pc = tvec_target(csr.stvec, cause, interrupt);
     set_mode(kPrivS, false);
+    if (exit_handler) exit_handler->handle_exit(*this, interrupt);
     return;
   }
   // Into M-mode.

@@ -1,0 +1,47 @@
+// hyp/costs.h: the hosted hypervisor's cost model (first version). Every
+// exit charges target cycles to the hart that takes it: a world switch (exit
+// + entry) plus the handler of its class. Defaults and their sources are in
+// docs/hypervisor.md; `--hyp-costs FILE.json` overrides any of them, and the
+// effective values are written into the stats.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace rvh::hyp {
+
+struct HypCosts {
+  // World switch: what KVM saves and restores around a guest run
+  // (vcpu_switch.S: 31 GPRs each way, ~12 CSRs each way) at csr_access and
+  // gpr_save cycles, plus a fixed pipeline/trap overhead.
+  uint64_t gpr_save = 1;        // cycles per general-purpose register saved or restored
+  uint64_t csr_access = 4;      // cycles per CSR read or write
+  uint64_t switch_fixed = 60;   // trap entry + sret + fence overheads, both directions
+  unsigned switch_gprs = 62;    // 31 saved + 31 restored
+  unsigned switch_csrs = 24;    // sstatus, hstatus, scounteren, stvec, sscratch, sepc, ... each way
+  // Handlers, per exit class.
+  uint64_t sbi_call = 150;        // dispatch + a simple SBI function
+  uint64_t sbi_ipi = 300;         // per target vCPU kick
+  uint64_t sbi_rfence = 400;      // remote fence request
+  uint64_t sbi_hsm = 500;         // hart start/stop bookkeeping
+  uint64_t sbi_console = 200;     // per call, plus mmio_user per byte
+  uint64_t csr_emulation = 120;   // virtual-instruction CSR emulation
+  uint64_t wfi = 100;             // WFI exit before the vCPU blocks
+  uint64_t wfi_wakeup = 200;      // waking a blocked vCPU
+  uint64_t redirect = 80;         // trap redirected to the guest
+  uint64_t insn_fetch = 60;       // reading the trapping instruction with HLVX
+  uint64_t mmio_kernel = 300;     // MMIO emulated in the hypervisor (virtual PLIC)
+  uint64_t mmio_user = 3000;      // MMIO forwarded to the VMM side (virtual UART)
+  uint64_t gstage_map = 1500;     // G-stage page-fault map (allocate + PTE writes + fence)
+  uint64_t host_interrupt = 200;  // a host interrupt taken while the guest ran
+
+  uint64_t world_switch() const { return switch_fixed + switch_gprs * gpr_save + switch_csrs * csr_access; }
+
+  nlohmann::json to_json() const;
+  // Applies the keys present in `j`; throws std::runtime_error naming an unknown key.
+  void apply_json(const nlohmann::json& j);
+  static HypCosts from_file(const std::string& path);
+};
+
+}  // namespace rvh::hyp
