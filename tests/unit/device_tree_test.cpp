@@ -85,7 +85,7 @@ TEST(DeviceTree, RootAndMemory) {
   EXPECT_EQ(t.u32("/", "#address-cells"), 2u);
   EXPECT_EQ(t.u32("/", "#size-cells"), 2u);
   EXPECT_EQ(t.str("/", "compatible"), "riscv-virtio");
-  EXPECT_EQ(t.str("/", "model"), "riscv-virtio,qemu");
+  EXPECT_EQ(t.str("/", "model"), "riscv-virtio,rvh-vp");
   ASSERT_TRUE(t.has("/memory@80000000"));
   EXPECT_EQ(t.str("/memory@80000000", "device_type"), "memory");
   EXPECT_EQ(t.cells("/memory@80000000", "reg"), reg64(0x80000000, 256ull << 20));
