@@ -158,7 +158,8 @@ void Hart::wait_for_interrupt() {
   if (irq_meip.get_interface()) wake |= irq_meip.value_changed_event();
   if (irq_seip.get_interface()) wake |= irq_seip.value_changed_event();
   wake |= wake_event_;
-  while ((effective_mip() & csr.mie) == 0) {
+  asleep_ = true;
+  while (parked_ || ((effective_mip() & csr.mie) == 0 && !wake_requested_)) {
     // Sleep until a line changes, or until stimecmp is reached (Sstc), or
     // at most 1 ms of simulated time (mip may be written by nothing else).
     sc_core::sc_time timeout(1, sc_core::SC_MS);
@@ -174,8 +175,13 @@ void Hart::wait_for_interrupt() {
     sc_core::wait(timeout, wake);
     sample_irq_lines();
     update_stimecmp();
-    if (halted_) return;
+    if (halted_) {
+      asleep_ = false;
+      return;
+    }
   }
+  asleep_ = false;
+  wake_requested_ = false;
   // The cycle counter keeps counting while the hart sleeps.
   cycles += ps_to_cycles(sc_core::sc_time_stamp() - start);
   sync_cycles_ = cycles;
@@ -184,6 +190,12 @@ void Hart::wait_for_interrupt() {
 void Hart::notify_wake() {
   update_irq();
   wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Hart::unpark() {
+  parked_ = false;
+  wake_requested_ = true;
+  notify_wake();
 }
 
 void Hart::halt() {

@@ -97,6 +97,11 @@ class Hart : public sc_core::sc_module {
   // Another SystemC process changed this hart's interrupt state (hvip...):
   // re-evaluate it and wake the hart if it sleeps.
   void notify_wake();
+  // Park the hart (after the current exit) until unpark(), whatever is
+  // pending: a stopped vCPU (SBI HSM).
+  void park() { parked_ = true; wfi_pending_ = true; }
+  void unpark();
+  bool asleep() const { return asleep_; }
   // Stop the hart for good (a VM that stopped).
   void halt();
 
@@ -226,6 +231,7 @@ class Hart : public sc_core::sc_module {
   uint64_t stimecmp_stip_ = 0;
   uint64_t vstimecmp_vstip_ = 0;
   bool wfi_pending_ = false;
+  bool parked_ = false, asleep_ = false, wake_requested_ = false;
   uint64_t counter_adjust_[2] = {0, 0};  // [0] minstret, [1] mcycle: CSR = counter + adjust
   uint64_t counter_frozen_[2] = {0, 0};  // value while inhibited
   uint64_t insn_limit_ = ~0ull;

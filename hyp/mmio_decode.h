@@ -15,6 +15,10 @@ struct MmioInsn {
   unsigned reg = 0;          // rd for loads, rs2 for stores (x registers)
   unsigned length = 4;       // 2 or 4: how far pc advances
   std::string why;           // for kUnsupported: "AMO", "LR/SC", "FP load", "not a load/store", ...
+  uint32_t insn = 0;         // the 32-bit (for a compressed original: expanded) encoding that
+                             // was classified, bits 1:0 = 11; for traces. 0 when there is none
+                             // (zero htinst, reserved compressed encoding); for an htinst
+                             // value with bit 0 clear, the value itself.
 };
 
 // `bits`: htinst (from_htinst) or the instruction as fetched (low 16 bits

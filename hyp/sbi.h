@@ -55,7 +55,27 @@ struct SbiResult {
   uint64_t value = 0;
   SbiAction action = SbiAction::kResume;
   bool legacy = false;  // v0.1 calls return only a0 (error/value in a0), a1 untouched
+  // A legacy (v0.1) result: a0 = `a0`; error and value both hold it, so a0
+  // is right whichever field the vCPU writes.
+  static SbiResult legacy_a0(int64_t a0, SbiAction action = SbiAction::kResume) {
+    SbiResult r;
+    r.error = a0;
+    r.value = static_cast<uint64_t>(a0);
+    r.action = action;
+    r.legacy = true;
+    return r;
+  }
 };
+
+// Resolves an SBI hart list (binary-encoding.adoc "Hart list parameter")
+// against the hart ids 0..num_harts-1 of a VM: hart_mask_base == -1 means
+// all harts; otherwise bit i of hart_mask names hart hart_mask_base + i.
+// `targets` receives the existing harts named, in increasing order. Returns
+// kSbiErrInvalidParam if some set bit names a hart that does not exist
+// (`targets` still holds the valid ones: like KVM, callers act on those),
+// else kSbiSuccess.
+int64_t sbi_hart_mask_targets(uint64_t hart_mask, uint64_t hart_mask_base, unsigned num_harts,
+                              std::vector<unsigned>& targets);
 
 class SbiExtension {
  public:
@@ -75,6 +95,8 @@ class SbiExtension {
 class SbiDispatcher {
  public:
   SbiDispatcher();  // registers every extension this project implements
+  // Switches an extension off. Throws std::invalid_argument for a name that
+  // is not registered and for "base" (the spec requires BASE everywhere).
   void disable(const std::string& name);
   bool enabled(const std::string& name) const;
   // Finds the extension; nullptr if none or disabled.

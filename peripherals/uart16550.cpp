@@ -223,6 +223,21 @@ void Uart16550::push_input(const std::string& bytes) {
     m_kick.notify(sc_core::SC_ZERO_TIME);
 }
 
+int Uart16550::take_input_byte() {
+    pull_input();
+    if (m_rx_count_fifo == 0) return -1;
+    const int b = rx_pop();
+    pull_input();
+    update_irq();
+    return b;
+}
+
+void Uart16550::write_output(const uint8_t* data, size_t len) {
+    // Straight to the sink: no register state changes (no THRE interrupt).
+    for (size_t i = 0; i < len; ++i)
+        if (m_sink) m_sink(data[i]);
+}
+
 void Uart16550::pull_input() {
     if (!m_has_input.load(std::memory_order_acquire) || loopback()) return;
     if (m_rx_count_fifo >= rx_capacity()) return;

@@ -93,6 +93,12 @@ public:
     void set_output(OutputSink sink) { m_sink = std::move(sink); }
     // Queues bytes as if they had arrived on the input; SystemC thread only.
     void push_input(const std::string& bytes);
+    // Takes the next received byte, from the RX FIFO first, then from the
+    // host input queue (a console that reads besides the registers, e.g. the
+    // SBI debug console of a hosted hypervisor). -1 when nothing is waiting.
+    int take_input_byte();
+    // Writes bytes to the output sink as the transmitter does.
+    void write_output(const uint8_t* data, size_t len);
     // Stops the host reader thread (if any) and restores the terminal.
     void stop_input();
 

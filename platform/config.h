@@ -34,6 +34,9 @@ struct PlatformConfig {
   std::string stdout_path = "/soc/serial@10000000";
   // Where the firmware expects the DTB; set by the SoC builder (top of RAM, 8-byte aligned).
   uint64_t dtb_addr = 0;
+  // false for a guest's view (hosted hypervisor): no CLINT, no test device,
+  // no poweroff/reboot nodes; timer, IPIs and reset come from SBI.
+  bool machine_devices = true;
   // Initrd location if any (0 = none).
   uint64_t initrd_start = 0, initrd_end = 0;
 };

@@ -153,11 +153,13 @@ void write_soc(Writer& w, const PlatformConfig& c) {
   w.string("compatible", "simple-bus");
   w.empty("ranges");
 
-  w.begin(unit("test", mm::kFinisherBase));
-  w.u32("phandle", test);
-  w.reg64(mm::kFinisherBase, mm::kFinisherSize);
-  w.strings("compatible", {"sifive,test1", "sifive,test0", "syscon"});
-  w.end();
+  if (c.machine_devices) {
+    w.begin(unit("test", mm::kFinisherBase));
+    w.u32("phandle", test);
+    w.reg64(mm::kFinisherBase, mm::kFinisherSize);
+    w.strings("compatible", {"sifive,test1", "sifive,test0", "syscon"});
+    w.end();
+  }
 
   w.begin(unit("serial", mm::kUart0Base));
   w.reg64(mm::kUart0Base, mm::kUart0Size);
@@ -179,11 +181,13 @@ void write_soc(Writer& w, const PlatformConfig& c) {
   w.cells("interrupts-extended", per_hart_irqs(c.num_harts, kIrqMExt, kIrqSExt));
   w.end();
 
-  w.begin(unit("clint", mm::kClintBase));
-  w.reg64(mm::kClintBase, mm::kClintSize);
-  w.strings("compatible", {"sifive,clint0", "riscv,clint0"});
-  w.cells("interrupts-extended", per_hart_irqs(c.num_harts, kIrqMSoft, kIrqMTimer));
-  w.end();
+  if (c.machine_devices) {
+    w.begin(unit("clint", mm::kClintBase));
+    w.reg64(mm::kClintBase, mm::kClintSize);
+    w.strings("compatible", {"sifive,clint0", "riscv,clint0"});
+    w.cells("interrupts-extended", per_hart_irqs(c.num_harts, kIrqMSoft, kIrqMTimer));
+    w.end();
+  }
 
   w.end();  // soc
 }
@@ -216,6 +220,11 @@ void build_into(Writer& w, const PlatformConfig& c) {
   write_cpus(w, c);
   write_soc(w, c);
 
+  if (!c.machine_devices) {
+    w.end();  // root
+    w.finish();
+    return;
+  }
   // SBI system reset (OpenSBI) and Linux poweroff/reboot through the test device.
   const uint32_t test = DeviceTreePhandles::test(c.num_harts);
   w.begin("poweroff");

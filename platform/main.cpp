@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <algorithm>
 #include <iostream>
 
 #include <systemc>
@@ -44,15 +45,31 @@ int sc_main(int argc, char** argv) {
   params.quantum_insns = opt.quantum_insns;
   params.max_insns = opt.max_insns;
   params.trace = opt.trace;
-  params.read_stdin = !opt.no_stdin;
+  params.read_stdin = !opt.no_stdin && !opt.hyp;  // with --hyp the guest's virtual UART reads stdin
+  hyp::VmConfig vm_config;
+  if (opt.hyp) {
+    vm_config.guest_ram_size = opt.guest_memory;
+    vm_config.num_vcpus = opt.smp;
+    vm_config.sstc = opt.guest_sstc;
+    vm_config.prefault = opt.hyp_prefault;
+    vm_config.redirect_inst_access_fault = !opt.kvm_no_inst_access_redirect;
+    vm_config.strict_mmio = opt.strict_mmio;
+    vm_config.read_stdin = !opt.no_stdin;
+    vm_config.disabled_sbi = opt.sbi_disable;
+    // Host RAM: 2 MiB for the host, then the VM's page tables and guest RAM.
+    params.config.ram_size = std::max<uint64_t>(opt.memory, (2ull << 20) + hyp::Vm::host_bytes_needed(opt.guest_memory));
+  }
 
   try {
+    if (opt.hyp && !opt.hyp_costs.empty()) vm_config.costs = hyp::HypCosts::from_file(opt.hyp_costs);
     Soc soc("soc", params);
-    if (!opt.elf.empty())
+    if (opt.hyp)
+      soc.start_hypervisor(vm_config, opt.kernel, opt.append);
+    else if (!opt.elf.empty())
       soc.load_bare_elf(opt.elf);
     else
       soc.load_firmware(opt.bios, opt.kernel, opt.initrd);
-    soc.place_device_tree(opt.dtb, opt.dump_dtb);
+    if (!opt.hyp || !opt.dump_dtb.empty()) soc.place_device_tree(opt.dtb, opt.dump_dtb);
 
     const auto host_start = std::chrono::steady_clock::now();
     sc_core::sc_start();
@@ -63,7 +80,8 @@ int sc_main(int argc, char** argv) {
     RunReport report = make_run_report(soc, host_seconds);
     std::fflush(stdout);
     print_run_summary(report, std::cerr);
-    if (!opt.stats.empty()) write_stats_json(report, opt.stats);
+    if (soc.vm()) soc.vm()->print_stats(std::cerr);
+    if (!opt.stats.empty()) write_stats_json(report, opt.stats, soc.vm() ? soc.vm()->stats_json() : nlohmann::json());
     return soc.result().exit_code;
   } catch (const LoadError& e) {
     std::cerr << "rvh-vp: " << e.what() << "\n";

@@ -88,8 +88,23 @@ po::options_description visible_options() {
       ("help,h", po::bool_switch(), "print this help and exit")
       ("version", po::bool_switch(), "print the version and exit");
 
+  po::options_description hyp("Hosted hypervisor (docs/hypervisor.md)");
+  hyp.add_options()
+      ("hyp", po::bool_switch(),
+       "run --kernel as a guest of the hosted hypervisor in VS-mode (no --bios)")
+      ("guest-memory", po::value<std::string>()->value_name("SIZE"), "guest RAM at guest-physical 0x80000000 (default 128M)")
+      ("hyp-costs", po::value<std::string>()->value_name("FILE"),
+       "JSON file of hypervisor costs in cycles (see docs/hypervisor.md), overriding the defaults")
+      ("hyp-prefault", po::bool_switch(), "map all guest RAM in the G-stage at VM start (default: on first touch)")
+      ("no-guest-sstc", po::bool_switch(), "no Sstc for the guest: its timer goes through SBI set_timer")
+      ("kvm-no-inst-access-redirect", po::bool_switch(),
+       "behave as KVM did before Linux commit 51c58956732b: an instruction access fault stops the VM")
+      ("strict-mmio", po::bool_switch(), "a guest access to an address with no device stops the VM")
+      ("sbi-disable", po::value<std::vector<std::string>>()->composing()->value_name("EXT"),
+       "switch an SBI extension off for the guest: base, time, ipi, rfence, hsm, srst, dbcn, legacy");
+
   po::options_description all;
-  all.add(program).add(machine).add(run);
+  all.add(program).add(machine).add(run).add(hyp);
   return all;
 }
 
@@ -232,6 +247,38 @@ Options parse_options(int argc, char** argv) {
     if (o.quantum_insns == 0) throw UsageError("--quantum-insns 0: must be at least 1");
   }
 
+  o.hyp = vm["hyp"].as<bool>();
+  o.hyp_costs = get(vm, "hyp-costs");
+  o.hyp_prefault = vm["hyp-prefault"].as<bool>();
+  o.guest_sstc = !vm["no-guest-sstc"].as<bool>();
+  o.kvm_no_inst_access_redirect = vm["kvm-no-inst-access-redirect"].as<bool>();
+  o.strict_mmio = vm["strict-mmio"].as<bool>();
+  if (vm.count("sbi-disable")) {
+    static const char* const kKnown[] = {"base", "time", "ipi", "rfence", "hsm", "srst", "dbcn", "legacy"};
+    for (const std::string& ext : vm["sbi-disable"].as<std::vector<std::string>>()) {
+      bool known = false;
+      for (const char* k : kKnown) known |= ext == k;
+      if (!known) throw UsageError("--sbi-disable " + ext + ": unknown extension; use base, time, ipi, rfence, hsm, srst, dbcn or legacy");
+      o.sbi_disable.push_back(ext);
+    }
+  }
+  if (vm.count("guest-memory")) {
+    const std::string m = get(vm, "guest-memory");
+    try {
+      o.guest_memory = parse_size(m);
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("--guest-memory ") + e.what());
+    }
+    if (o.guest_memory % (2ull << 20) != 0 || o.guest_memory > (16ull << 30))
+      throw UsageError("--guest-memory " + m + ": use a multiple of 2M, at most 16G");
+  }
+  if (o.hyp) {
+    if (!o.bios.empty() || !o.elf.empty())
+      throw UsageError("--hyp runs --kernel as a guest; the hypervisor replaces the firmware (no --bios or ELF)");
+    if (o.kernel.empty()) throw UsageError("--hyp needs --kernel GUEST (an ELF or a raw image for 0x80200000)");
+    if (!o.dtb.empty()) throw UsageError("--dtb is not used with --hyp: the hypervisor generates the guest's device tree");
+    return o;
+  }
   if (!o.elf.empty() && !o.bios.empty())
     throw UsageError("both an ELF ('" + o.elf + "') and --bios given; run one program: "
                      "an ELF in M-mode, or firmware with --bios");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace rvh {
 
@@ -38,6 +39,16 @@ struct Options {
   uint64_t quantum_insns = 10000;  // --quantum-insns N: max instructions between syncs
   bool trace = false;            // --trace: instruction trace to stderr
   bool no_stdin = false;         // --no-stdin: UART input is not read from stdin
+
+  // Hosted hypervisor (--hyp): --kernel is the guest, run in VS-mode.
+  bool hyp = false;
+  uint64_t guest_memory = 128ull << 20;  // --guest-memory SIZE
+  std::string hyp_costs;                 // --hyp-costs FILE.json
+  bool hyp_prefault = false;             // --hyp-prefault: map all guest RAM at start
+  bool guest_sstc = true;                // --no-guest-sstc: SBI set_timer instead of vstimecmp
+  bool kvm_no_inst_access_redirect = false;  // --kvm-no-inst-access-redirect (pre-51c58956732b)
+  bool strict_mmio = false;              // --strict-mmio
+  std::vector<std::string> sbi_disable;  // --sbi-disable EXT (repeatable)
 
   bool help = false;     // --help / -h: print usage_text() and exit 0
   bool version = false;  // --version: print version_text() and exit 0

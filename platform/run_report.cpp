@@ -21,13 +21,13 @@ RunReport make_run_report(Soc& soc, double host_seconds) {
     HartReport hr;
     hr.id = h->config().hart_id;
     hr.instret = h->instret;
-    for (int m = 0; m < 4; ++m) hr.by_mode[m] = h->stats.instret_by_priv[m];
+    for (int m = 0; m < 6; ++m) hr.by_mode[m] = h->stats.instret_by_priv[m];
     hr.cycles = h->cycles;
     hr.traps = h->stats.traps;
     hr.interrupts = h->stats.interrupts;
     hr.mmio_accesses = h->stats.mmio_accesses;
     hr.wfi_sleeps = h->stats.wfi_sleeps;
-    r.total_instret += hr.by_mode[0] + hr.by_mode[1] + hr.by_mode[3];
+    r.total_instret += hr.by_mode[0] + hr.by_mode[1] + hr.by_mode[3] + hr.by_mode[4] + hr.by_mode[5];
     r.harts.push_back(hr);
   }
   r.mips = host_seconds > 0 ? static_cast<double>(r.total_instret) / host_seconds / 1e6 : 0;
@@ -41,13 +41,15 @@ void print_run_summary(const RunReport& r, std::ostream& out) {
   out << std::setprecision(3) << "host time: " << r.host_seconds << " s\n";
   out << "instructions: " << r.total_instret << "  MIPS: " << std::setprecision(1) << r.mips << "\n";
   for (const auto& h : r.harts) {
-    out << "  hart" << h.id << ": M " << h.by_mode[3] << "  S " << h.by_mode[1] << "  U " << h.by_mode[0]
+    out << "  hart" << h.id << ": M " << h.by_mode[3] << "  S " << h.by_mode[1] << "  U " << h.by_mode[0];
+    if (h.by_mode[4] || h.by_mode[5]) out << "  VS " << h.by_mode[5] << "  VU " << h.by_mode[4];
+    out
         << "  cycles " << h.cycles << "  traps " << h.traps << "  interrupts " << h.interrupts
         << "  mmio " << h.mmio_accesses << "  wfi " << h.wfi_sleeps << "\n";
   }
 }
 
-void write_stats_json(const RunReport& r, const std::string& path) {
+void write_stats_json(const RunReport& r, const std::string& path, const nlohmann::json& hypervisor) {
   nlohmann::json j;
   j["schema"] = "rvh-vp-stats/1";
   j["stopped_by"] = r.reason;
@@ -58,13 +60,15 @@ void write_stats_json(const RunReport& r, const std::string& path) {
   j["mips"] = r.mips;
   for (const auto& h : r.harts) {
     j["harts"].push_back({{"id", h.id},
-                          {"instructions", {{"M", h.by_mode[3]}, {"S", h.by_mode[1]}, {"U", h.by_mode[0]}}},
+                          {"instructions", {{"M", h.by_mode[3]}, {"S", h.by_mode[1]}, {"U", h.by_mode[0]},
+                                            {"VS", h.by_mode[5]}, {"VU", h.by_mode[4]}}},
                           {"cycles", h.cycles},
                           {"traps", h.traps},
                           {"interrupts", h.interrupts},
                           {"mmio_accesses", h.mmio_accesses},
                           {"wfi_sleeps", h.wfi_sleeps}});
   }
+  if (!hypervisor.is_null()) j["hypervisor"] = hypervisor;
   std::ofstream f(path);
   if (!f) throw std::runtime_error(path + ": cannot write stats file");
   f << j.dump(2) << "\n";

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace rvh {
 
 class Soc;
@@ -13,7 +15,7 @@ class Soc;
 struct HartReport {
   unsigned id = 0;
   uint64_t instret = 0;
-  uint64_t by_mode[4] = {0, 0, 0, 0};  // U, S, -, M
+  uint64_t by_mode[6] = {0, 0, 0, 0, 0, 0};  // U, S, -, M, VU, VS
   uint64_t cycles = 0;
   uint64_t traps = 0, interrupts = 0, mmio_accesses = 0, wfi_sleeps = 0;
 };
@@ -30,6 +32,7 @@ struct RunReport {
 
 RunReport make_run_report(Soc& soc, double host_seconds);
 void print_run_summary(const RunReport& r, std::ostream& out);
-void write_stats_json(const RunReport& r, const std::string& path);
+// `hypervisor`: the VM's statistics (hyp::Vm::stats_json), or null.
+void write_stats_json(const RunReport& r, const std::string& path, const nlohmann::json& hypervisor);
 
 }  // namespace rvh

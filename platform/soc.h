@@ -19,6 +19,7 @@
 #include "platform/htif.h"
 #include "platform/loader.h"
 #include "platform/memory.h"
+#include "hyp/vm.h"
 
 namespace rvh {
 
@@ -48,6 +49,11 @@ class Soc : public sc_core::sc_module {
   void load_firmware(const std::string& bios, const std::string& kernel, const std::string& initrd);
   // Bare-metal ELF: all harts start at its entry in M-mode (Spike style).
   void load_bare_elf(const std::string& path);
+  // Hosted hypervisor (platform/hyp_boot.cpp): the harts become vCPUs of one
+  // VM; `kernel` is loaded into guest memory with a generated guest DTB.
+  void start_hypervisor(const hyp::VmConfig& vm_config, const std::string& kernel, const std::string& bootargs);
+  hyp::Vm* vm() { return vm_.get(); }
+
   // Device tree: generated from the configuration unless dtb_file is given.
   void place_device_tree(const std::string& dtb_file, const std::string& dump_path);
 
@@ -71,6 +77,7 @@ class Soc : public sc_core::sc_module {
   TestFinisher finisher_;
   std::unique_ptr<Htif> htif_;
   std::vector<std::unique_ptr<Hart>> harts_;
+  std::unique_ptr<hyp::Vm> vm_;
 
   sc_core::sc_vector<sc_core::sc_signal<bool>> msip_, mtip_, meip_, seip_;
   sc_core::sc_vector<sc_core::sc_signal<bool>> plic_sources_;

@@ -35,117 +35,15 @@ int puts(const char *s)
 }
 
 /* ------------------------------------------------------------------ printf */
-/* Supports %d %i %u %x %X %o %c %s %p %%, flags '-' '0', width, and the
- * length modifiers l, ll, z, h (ignored). No floating point. */
-static int emit_num(uint64_t v, int neg, unsigned base, int upper, int width,
-                    int zero, int left)
+static void uart_sink(char ch, void *ctx)
 {
-  char buf[24];
-  int n = 0, count = 0;
-  const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  do {
-    buf[n++] = digits[v % base];
-    v /= base;
-  } while (v);
-  int len = n + (neg ? 1 : 0);
-  if (!left && !zero)
-    for (; len < width; width--, count++)
-      uart_putc(' ');
-  if (neg) {
-    uart_putc('-');
-    count++;
-  }
-  if (!left && zero)
-    for (; len < width; width--, count++)
-      uart_putc('0');
-  while (n)
-    uart_putc(buf[--n]), count++;
-  for (; left && len < width; width--, count++)
-    uart_putc(' ');
-  return count;
+  (void)ctx;
+  uart_putc(ch);
 }
 
 int vprintf(const char *fmt, va_list ap)
 {
-  int count = 0;
-  for (; *fmt; fmt++) {
-    if (*fmt != '%') {
-      uart_putc(*fmt);
-      count++;
-      continue;
-    }
-    fmt++;
-    int zero = 0, left = 0, width = 0, lng = 0;
-    for (;; fmt++) {
-      if (*fmt == '0')
-        zero = 1;
-      else if (*fmt == '-')
-        left = 1;
-      else
-        break;
-    }
-    while (*fmt >= '0' && *fmt <= '9')
-      width = width * 10 + (*fmt++ - '0');
-    for (;; fmt++) {
-      if (*fmt == 'l' || *fmt == 'z')
-        lng = 1;
-      else if (*fmt != 'h')
-        break;
-    }
-    switch (*fmt) {
-    case 'd':
-    case 'i': {
-      int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-      uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
-      count += emit_num(mag, v < 0, 10, 0, width, zero, left);
-      break;
-    }
-    case 'u':
-    case 'x':
-    case 'X':
-    case 'o': {
-      uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
-      unsigned base = *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16;
-      count += emit_num(v, 0, base, *fmt == 'X', width, zero, left);
-      break;
-    }
-    case 'p':
-      uart_puts("0x");
-      count += 2 + emit_num((uintptr_t)va_arg(ap, void *), 0, 16, 0, 16, 1, 0);
-      break;
-    case 'c':
-      uart_putc((char)va_arg(ap, int));
-      count++;
-      break;
-    case 's': {
-      const char *s = va_arg(ap, const char *);
-      if (!s)
-        s = "(null)";
-      int len = 0;
-      while (s[len])
-        len++;
-      for (; !left && len < width; width--, count++)
-        uart_putc(' ');
-      uart_puts(s);
-      count += len;
-      for (; left && len < width; width--, count++)
-        uart_putc(' ');
-      break;
-    }
-    case '%':
-      uart_putc('%');
-      count++;
-      break;
-    case '\0':
-      return count;
-    default:
-      uart_putc('%');
-      uart_putc(*fmt);
-      count += 2;
-      break;
-    }
-  }
-  return count;
+  return rvh_vformat(uart_sink, 0, fmt, ap);
 }
 
 int printf(const char *fmt, ...)
@@ -166,40 +64,7 @@ void rvh_exit(int code)
     __asm__ volatile("wfi");
 }
 
-/* ------------------------------------------------------------------ checks */
-volatile unsigned rvh_checks_run;
-volatile unsigned rvh_checks_failed;
-
-void rvh_check(int ok, const char *expr, const char *file, int line)
-{
-  rvh_checks_run++;
-  if (!ok) {
-    rvh_checks_failed++;
-    printf("%s:%d: CHECK(%s) failed\n", file, line, expr);
-  }
-}
-
-void rvh_check_eq(uint64_t actual, uint64_t expected, const char *a,
-                  const char *e, const char *file, int line)
-{
-  rvh_checks_run++;
-  if (actual != expected) {
-    rvh_checks_failed++;
-    printf("%s:%d: CHECK_EQ(%s, %s) failed: expected 0x%lx, got 0x%lx\n", file,
-           line, a, e, expected, actual);
-  }
-}
-
-void rvh_check_ne(uint64_t actual, uint64_t unexpected, const char *a,
-                  const char *e, const char *file, int line)
-{
-  rvh_checks_run++;
-  if (actual == unexpected) {
-    rvh_checks_failed++;
-    printf("%s:%d: CHECK_NE(%s, %s) failed: both 0x%lx\n", file, line, a, e,
-           actual);
-  }
-}
+/* Checks (rvh_check, rvh_check_eq, rvh_check_ne): rvh_common.c. */
 
 uint64_t rvh_boot_dtb;
 

@@ -1,0 +1,137 @@
+// hyp/vcpu.cpp: the services a vCPU offers to exit handlers and SBI
+// extensions: guest time and the SBI timer, virtual interrupts, HSM start and
+// park, guest memory reads, trap redirection and cost accounting. The exit
+// dispatcher itself is in hyp/exit.cpp.
+#include "hyp/vcpu.h"
+
+#include "hyp/vm.h"
+
+namespace rvh::hyp {
+
+Vcpu::Vcpu(sc_core::sc_module_name name, Vm& vm, Hart& hart, unsigned id)
+    : sc_core::sc_module(name), vm_(vm), hart_(hart), id_(id) {
+  SC_METHOD(timer_fired);
+  sensitive << timer_event_;
+  dont_initialize();
+}
+
+void Vcpu::charge(const std::string& what, uint64_t cycles) {
+  hart_.cycles += cycles;
+  stats_.hyp_cycles += cycles;
+  stats_.cost_cycles[what] += cycles;
+}
+
+uint64_t Vcpu::guest_time() {
+  // The guest's time CSR: platform mtime at the hart's local time + htimedelta.
+  return hart_.mtime_now() + hart_.csr.htimedelta;
+}
+
+// SBI set_timer without Sstc: the pending VS timer interrupt is cleared and a
+// host timer is armed for the guest time `stime_value` (KVM: an hrtimer).
+void Vcpu::set_timer(uint64_t stime_value) {
+  hart_.csr.hvip &= ~csr::kMipVSTIP;
+  hart_.update_irq();
+  timer_event_.cancel();
+  const uint64_t now = guest_time();
+  if (stime_value <= now) {
+    hart_.csr.hvip |= csr::kMipVSTIP;
+    ++stats_.interrupts_injected["VSTIP"];
+    hart_.update_irq();
+    return;
+  }
+  if (stime_value == ~0ull) return;  // "never" (Linux writes -1 to disarm)
+  const double ticks = static_cast<double>(stime_value - now);
+  // Relative to the hart's local time, which runs ahead of SystemC time.
+  const sc_core::sc_time ahead = hart_.local_time() - sc_core::sc_time_stamp();
+  timer_event_.notify(sc_core::sc_time(ticks / static_cast<double>(vm_.timebase_hz), sc_core::SC_SEC) + ahead);
+}
+
+// The host timer expired: inject VSTIP. On hardware this host interrupt kicks
+// the vCPU out of the guest (an exit and a re-entry) or wakes it from WFI;
+// both are charged here.
+void Vcpu::timer_fired() {
+  hart_.csr.hvip |= csr::kMipVSTIP;
+  ++stats_.interrupts_injected["VSTIP"];
+  if (hart_.asleep()) {
+    charge("wfi_wakeup", vm_.config().costs.wfi_wakeup);
+  } else if (hsm_ == HsmState::kStarted) {
+    ++stats_.host_interrupt_exits;
+    ++stats_.exits;
+    charge("host_interrupt", vm_.config().costs.world_switch() + vm_.config().costs.host_interrupt);
+  }
+  hart_.notify_wake();
+}
+
+void Vcpu::set_software_interrupt(bool pending) {
+  if (pending) {
+    hart_.csr.hvip |= csr::kMipVSSIP;
+    ++stats_.interrupts_injected["VSSIP"];
+  } else {
+    hart_.csr.hvip &= ~csr::kMipVSSIP;
+  }
+  hart_.notify_wake();
+}
+
+void Vcpu::flush_guest_tlb() { hart_.flush_tlb(); }
+
+int64_t Vcpu::start(uint64_t start_addr, uint64_t opaque) {
+  if (hsm_ != HsmState::kStopped) return kSbiErrAlreadyAvailable;
+  // SBI HSM hart_start: a0 = hartid, a1 = opaque, satp = 0, sstatus.SIE = 0.
+  hart_.x[10] = id_;
+  hart_.x[11] = opaque;
+  hart_.csr.vsatp = 0;
+  hart_.csr.vsstatus &= ~csr::kMstatusSIE;
+  hart_.csr.sepc = start_addr;
+  hart_.csr.mstatus |= csr::kMstatusSPP;
+  hart_.csr.hstatus |= csr::kHstatusSPV | csr::kHstatusSPVP;
+  hart_.flush_tlb();
+  hart_.enter_guest();
+  hsm_ = HsmState::kStarted;
+  hart_.unpark();
+  return kSbiSuccess;
+}
+
+void Vcpu::park() {
+  hsm_ = HsmState::kStopped;
+  hart_.park();
+}
+
+bool Vcpu::read_guest_virtual(uint64_t vaddr, unsigned size, uint64_t& value) {
+  // HLV as the guest's supervisor: SPVP = 1.
+  const uint64_t saved = hart_.csr.hstatus;
+  hart_.csr.hstatus |= csr::kHstatusSPVP;
+  bool ok = true;
+  try {
+    switch (size) {
+      case 1: value = hart_.hyp_load<uint8_t>(vaddr, false); break;
+      case 2: value = hart_.hyp_load<uint16_t>(vaddr, false); break;
+      case 4: value = hart_.hyp_load<uint32_t>(vaddr, false); break;
+      default: value = hart_.hyp_load<uint64_t>(vaddr, false); break;
+    }
+  } catch (const Trap&) {
+    ok = false;
+  }
+  hart_.csr.hstatus = saved;
+  return ok;
+}
+
+// Like kvm_riscv_vcpu_trap_redirect (with the Linux 6.3 SPP fix): the trap
+// enters the guest's VS-mode as if the hardware had delegated it. The exit
+// left sepc at the faulting pc and sstatus.SPP at the guest's privilege.
+void Vcpu::redirect_trap(uint64_t cause, uint64_t tval) {
+  auto& c = hart_.csr;
+  const bool from_vs = c.mstatus & csr::kMstatusSPP;
+  uint64_t vs = c.vsstatus & ~(csr::kMstatusSPP | csr::kMstatusSPIE | csr::kMstatusSIE);
+  if (from_vs) vs |= csr::kMstatusSPP;
+  if (c.vsstatus & csr::kMstatusSIE) vs |= csr::kMstatusSPIE;
+  c.vsstatus = vs;
+  c.vscause = cause;
+  c.vstval = tval;
+  c.vsepc = c.sepc;
+  c.sepc = c.vstvec & ~3ull;
+  c.mstatus |= csr::kMstatusSPP;  // the handler runs in VS-mode
+  ++stats_.redirected_traps;
+  charge("redirect", vm_.config().costs.redirect);
+}
+
+}  // namespace rvh::hyp

@@ -1,0 +1,240 @@
+// hyp/vm.cpp: see vm.h. G-stage tables are Sv39x4 (41-bit guest physical
+// addresses) in a page-table pool at the start of the VM's host window; guest
+// RAM follows, 2 MiB aligned so that 2 MiB blocks can map it.
+#include "hyp/vm.h"
+
+#include <cstdio>
+#include <cstring>
+#include <iomanip>
+#include <iostream>
+#include <stdexcept>
+
+#include "peripherals/plic.h"
+#include "peripherals/uart16550.h"
+
+namespace rvh::hyp {
+namespace {
+constexpr uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8, kPteU = 16, kPteA = 64, kPteD = 128;
+constexpr uint64_t kLeafRwx = kPteV | kPteR | kPteW | kPteX | kPteU | kPteA | kPteD;
+constexpr uint64_t kPoolBytes = 4ull << 20;
+constexpr uint64_t k2MiB = 2ull << 20;
+constexpr uint64_t kUartBase = 0x10000000, kUartSize = 0x100;
+constexpr uint64_t kPlicBase = 0xc000000, kPlicSize = 0x600000;
+constexpr unsigned kPlicSources = 95, kUartIrq = 10;
+// Host physical addresses with nothing behind them (between the devices and RAM).
+constexpr uint64_t kHostHoleBase = 0x40000000, kHostHoleMask = 0x3ffff000;
+
+Uart16550Options vuart_options(bool read_stdin) {
+  Uart16550Options o;
+  o.read_input = read_stdin;
+  return o;
+}
+}  // namespace
+
+uint64_t kvm_default_hedeleg() {
+  return (1ull << csr::kCauseMisalignedFetch) | (1ull << csr::kCauseBreakpoint) | (1ull << csr::kCauseEcallU) |
+         (1ull << csr::kCauseFetchPageFault) | (1ull << csr::kCauseLoadPageFault) |
+         (1ull << csr::kCauseStorePageFault);
+}
+
+uint64_t Vm::host_bytes_needed(uint64_t guest_ram_size) { return kPoolBytes + ((guest_ram_size + k2MiB - 1) & ~(k2MiB - 1)); }
+
+Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& window,
+       const std::vector<Hart*>& harts)
+    : sc_core::sc_module(name),
+      config_(config),
+      window_(window),
+      harts_(harts),
+      uart_socket_("uart_socket"),
+      plic_socket_("plic_socket"),
+      plic_sources_("vplic_source", kPlicSources + 1),
+      plic_contexts_("vplic_context", 2 * harts.size()) {
+  if (window.hpa_base % k2MiB) throw std::runtime_error("hypervisor: host window must be 2 MiB aligned");
+  if (window.size < host_bytes_needed(config.guest_ram_size))
+    throw std::runtime_error("hypervisor: not enough host RAM for " + std::to_string(config.guest_ram_size >> 20) +
+                             " MiB of guest memory");
+  if (harts.size() < config.num_vcpus) throw std::runtime_error("hypervisor: fewer harts than vCPUs");
+  pt_next_ = window.hpa_base;
+  pt_end_ = window.hpa_base + kPoolBytes;
+  guest_ram_hpa_ = pt_end_;
+  hgatp_root_ = alloc_table_page(16 << 10);  // Sv39x4 root: 16 KiB, 16 KiB aligned
+
+  for (const std::string& ext : config.disabled_sbi) sbi_.disable(ext);
+
+  // Per-VM devices: a virtual 16550 (PLIC source 10) and a virtual PLIC whose
+  // S-mode contexts drive the vCPUs' VSEIP.
+  uart_ = std::make_unique<Uart16550>("vuart", vuart_options(config.read_stdin));
+  plic_ = std::make_unique<Plic>("vplic", static_cast<unsigned>(harts.size()), kPlicSources);
+  uart_socket_.bind(uart_->socket);
+  plic_socket_.bind(plic_->socket);
+  for (unsigned i = 0; i <= kPlicSources; ++i) plic_->irq_in[i].bind(plic_sources_[i]);
+  uart_->irq.bind(plic_sources_[kUartIrq]);
+  for (unsigned c = 0; c < plic_contexts_.size(); ++c) plic_->ctx_irq[c].bind(plic_contexts_[c]);
+  SC_METHOD(plic_context_changed);
+  for (unsigned c = 0; c < plic_contexts_.size(); ++c) sensitive << plic_contexts_[c].value_changed_event();
+  dont_initialize();
+
+  for (unsigned i = 0; i < config.num_vcpus; ++i) {
+    vcpus_.push_back(std::make_unique<Vcpu>(("vcpu" + std::to_string(i)).c_str(), *this, *harts[i], i));
+    setup_hart(*harts[i], *vcpus_.back());
+  }
+  if (config.prefault)
+    for (uint64_t gpa = config.guest_ram_base; gpa < config.guest_ram_base + config.guest_ram_size; gpa += k2MiB)
+      map_gpa(gpa);
+}
+
+Vm::~Vm() = default;
+
+// The hart belongs to the hypervisor: HS/M state as KVM leaves it for a
+// guest run (kvm_arch_vcpu_create / kvm_riscv_vcpu_load).
+void Vm::setup_hart(Hart& h, Vcpu& v) {
+  auto& c = h.csr;
+  h.exit_handler = &v;
+  // PMP: let S/U reach all of physical memory (what firmware would do).
+  c.pmpaddr[0] = ~0ull >> 10;
+  c.pmpcfg[0] = csr::kPmpR | csr::kPmpW | csr::kPmpX | (csr::kPmpNapot << csr::kPmpAShift);
+  c.medeleg = csr::kDelegableExceptions;
+  c.mideleg = csr::kSupervisorInterrupts | csr::kVsInterrupts;
+  c.mcounteren = 7;
+  c.menvcfg = csr::kMenvcfgSTCE;
+  c.hedeleg = (config_.hedeleg ? config_.hedeleg : kvm_default_hedeleg()) & csr::kHedelegWritable;
+  c.hideleg = csr::kVsInterrupts;
+  c.hcounteren = 7;  // cycle, time, instret; hpm counters trap and read 0
+  c.henvcfg = config_.sstc ? csr::kMenvcfgSTCE : 0;
+  c.htimedelta = 0;  // SystemC time 0 is VM creation: guest time starts at 0
+  c.hgatp = (csr::kHgatpModeSv39x4 << csr::kSatpModeShift) |
+            (static_cast<uint64_t>(config_.vmid) << csr::kHgatpVmidShift) | (hgatp_root_ >> 12);
+  c.hstatus = (2ull << 32) | csr::kHstatusVTW | csr::kHstatusSPVP | csr::kHstatusSPV;
+  c.vsstatus = 2ull << 32;
+  c.mie = 0;
+  h.flush_tlb();
+  h.set_mode(kPrivS, false);  // HS, until boot() or SBI HSM enters the guest
+  v.park();
+}
+
+void Vm::boot(uint64_t entry, uint64_t dtb_gpa) {
+  Hart& h = vcpus_.at(0)->hart();
+  h.x[10] = 0;
+  h.x[11] = dtb_gpa;
+  vcpus_.at(0)->start(entry, dtb_gpa);
+}
+
+uint64_t Vm::alloc_table_page(uint64_t bytes) {
+  const uint64_t at = (pt_next_ + bytes - 1) & ~(bytes - 1);
+  if (at + bytes > pt_end_) throw std::runtime_error("hypervisor: G-stage page-table pool exhausted");
+  pt_next_ = at + bytes;
+  std::memset(window_.host + (at - window_.hpa_base), 0, bytes);
+  return at;
+}
+
+uint64_t& Vm::pte_at(uint64_t hpa) {
+  return *reinterpret_cast<uint64_t*>(window_.host + (hpa - window_.hpa_base));
+}
+
+// Writes a leaf at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB), creating the
+// intermediate tables. The hart sees the tables through the same RAM.
+void Vm::gstage_map(uint64_t gpa, uint64_t hpa, unsigned level) {
+  uint64_t table = hgatp_root_;
+  for (unsigned l = 2; l > level; --l) {
+    const uint64_t index = (gpa >> (12 + 9 * l)) & (l == 2 ? 0x7ff : 0x1ff);
+    uint64_t& pte = pte_at(table + index * 8);
+    if (!(pte & kPteV)) pte = ((alloc_table_page(4096) >> 12) << 10) | kPteV;
+    table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
+  }
+  const uint64_t index = (gpa >> (12 + 9 * level)) & (level == 2 ? 0x7ff : 0x1ff);
+  pte_at(table + index * 8) = ((hpa >> 12) << 10) | kLeafRwx;
+}
+
+bool Vm::is_guest_ram(uint64_t gpa, uint64_t len) const {
+  return gpa >= config_.guest_ram_base && len <= config_.guest_ram_size &&
+         gpa - config_.guest_ram_base <= config_.guest_ram_size - len;
+}
+
+void Vm::map_gpa(uint64_t gpa) {
+  const uint64_t block = gpa & ~(k2MiB - 1);
+  const uint64_t offset = block - config_.guest_ram_base;
+  if (is_guest_ram(block, k2MiB) && (config_.guest_ram_base % k2MiB) == 0) {
+    gstage_map(block, guest_ram_hpa_ + offset, 1);
+    return;
+  }
+  const uint64_t page = gpa & ~0xfffull;
+  gstage_map(page, guest_ram_hpa_ + (page - config_.guest_ram_base), 0);
+}
+
+void Vm::map_hole(uint64_t gpa) { gstage_map(gpa & ~0xfffull, kHostHoleBase | (gpa & kHostHoleMask), 0); }
+
+bool Vm::read_guest_physical(uint64_t gpa, void* buf, uint64_t len) {
+  if (!is_guest_ram(gpa, len)) return false;
+  std::memcpy(buf, window_.host + (guest_ram_hpa_ - window_.hpa_base) + (gpa - config_.guest_ram_base), len);
+  return true;
+}
+
+bool Vm::write_guest_physical(uint64_t gpa, const void* buf, uint64_t len) {
+  if (!is_guest_ram(gpa, len)) return false;
+  std::memcpy(window_.host + (guest_ram_hpa_ - window_.hpa_base) + (gpa - config_.guest_ram_base), buf, len);
+  return true;
+}
+
+bool Vm::mmio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, sc_core::sc_time& delay,
+                     bool& is_kernel_device) {
+  tlm_utils::simple_initiator_socket<Vm>* socket = nullptr;
+  uint64_t offset = 0;
+  if (gpa >= kUartBase && gpa - kUartBase < kUartSize) {
+    socket = &uart_socket_;
+    offset = gpa - kUartBase;
+    is_kernel_device = false;  // a VMM-side device (kvmtool's 8250): mmio_exit_user
+  } else if (gpa >= kPlicBase && gpa - kPlicBase < kPlicSize) {
+    socket = &plic_socket_;
+    offset = gpa - kPlicBase;
+    is_kernel_device = true;  // an in-kernel irqchip: mmio_exit_kernel
+  } else {
+    if (!write) std::memset(data, 0, len);
+    return false;
+  }
+  tlm::tlm_generic_payload p;
+  p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  p.set_address(offset);
+  p.set_data_ptr(data);
+  p.set_data_length(len);
+  p.set_streaming_width(len);
+  p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  (*socket)->b_transport(p, delay);
+  // A width the device does not take reads as 0 and drops the write, as a
+  // bus error would on hardware; the guest is not stopped for it.
+  if (p.is_response_error() && !write) std::memset(data, 0, len);
+  return true;
+}
+
+void Vm::report_unmapped_once(uint64_t gpa, bool write) {
+  if (!reported_unmapped_.insert(gpa).second) return;
+  std::fprintf(stderr, "rvh-vp: vm: %s guest-physical 0x%llx: no device there (%s)\n", write ? "write to" : "read of",
+               static_cast<unsigned long long>(gpa), write ? "ignored" : "reads 0");
+}
+
+void Vm::plic_context_changed() {
+  for (unsigned i = 0; i < vcpus_.size(); ++i) {
+    Hart& h = vcpus_[i]->hart();
+    const bool level = plic_contexts_[2 * i + 1].read();
+    const bool was = h.csr.hvip & csr::kMipVSEIP;
+    if (level == was) continue;
+    if (level) {
+      h.csr.hvip |= csr::kMipVSEIP;
+      ++vcpus_[i]->stats().interrupts_injected["VSEIP"];
+    } else {
+      h.csr.hvip &= ~csr::kMipVSEIP;
+    }
+    h.notify_wake();
+  }
+}
+
+void Vm::console_write(const uint8_t* data, size_t len) { uart_->write_output(data, len); }
+int Vm::console_read() { return uart_->take_input_byte(); }
+
+void Vm::stop(int exit_code, const std::string& reason) {
+  if (stop_.stopped) return;
+  stop_ = VmStopInfo{true, exit_code, reason};
+  for (Hart* h : harts_) h->halt();
+  if (on_stop) on_stop(exit_code, reason);
+}
+
+}  // namespace rvh::hyp

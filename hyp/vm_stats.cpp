@@ -1,0 +1,111 @@
+// hyp/vm_stats.cpp: the VM's statistics, under KVM's names (kvm_vcpu_stat)
+// plus ours, per vCPU and summed per VM: printed at exit and in --stats.
+#include <iomanip>
+#include <ostream>
+
+#include "hyp/vm.h"
+
+namespace rvh::hyp {
+namespace {
+nlohmann::json vcpu_json(Vcpu& v) {
+  const VcpuStats& s = v.stats();
+  const Hart& h = v.hart();
+  nlohmann::json j;
+  j["id"] = v.id();
+  j["exits"] = s.exits;
+  j["ecall_exit_stat"] = s.ecall_exit_stat;
+  j["wfi_exit_stat"] = s.wfi_exit_stat;
+  j["mmio_exit_user"] = s.mmio_exit_user;
+  j["mmio_exit_kernel"] = s.mmio_exit_kernel;
+  j["csr_exit_user"] = s.csr_exit_user;
+  j["csr_exit_kernel"] = s.csr_exit_kernel;
+  j["instr_illegal_exits"] = s.instr_illegal_exits;
+  j["load_misaligned_exits"] = s.load_misaligned_exits;
+  j["store_misaligned_exits"] = s.store_misaligned_exits;
+  j["load_access_exits"] = s.load_access_exits;
+  j["store_access_exits"] = s.store_access_exits;
+  j["inst_access_exits"] = s.inst_access_exits;
+  j["gstage_map_faults"] = s.gstage_map_faults;
+  j["virtual_insn_exits"] = s.virtual_insn_exits;
+  j["host_interrupt_exits"] = s.host_interrupt_exits;
+  j["redirected_traps"] = s.redirected_traps;
+  j["unmapped_mmio"] = s.unmapped_mmio;
+  j["sbi_calls"] = s.sbi_calls;
+  j["interrupts_injected"] = s.interrupts_injected;
+  j["cost_cycles"] = s.cost_cycles;
+  j["hypervisor_cycles"] = s.hyp_cycles;
+  j["guest_instructions"] = h.stats.instret_by_priv[kModeVS] + h.stats.instret_by_priv[kModeVU];
+  j["guest_instructions_vs"] = h.stats.instret_by_priv[kModeVS];
+  j["guest_instructions_vu"] = h.stats.instret_by_priv[kModeVU];
+  j["cycles"] = h.cycles;
+  j["guest_cycles"] = h.cycles > s.hyp_cycles ? h.cycles - s.hyp_cycles : 0;
+  return j;
+}
+
+void add_into(nlohmann::json& total, const nlohmann::json& part) {
+  if (total.is_null()) total = nlohmann::json::object();
+  for (auto it = part.begin(); it != part.end(); ++it) {
+    if (it.key() == "id") continue;
+    if (it.value().is_number_unsigned()) {
+      total[it.key()] = total.value(it.key(), uint64_t{0}) + it.value().get<uint64_t>();
+    } else if (it.value().is_object()) {
+      add_into(total[it.key()], it.value());
+    }
+  }
+}
+}  // namespace
+
+nlohmann::json Vm::stats_json() {
+  nlohmann::json j;
+  nlohmann::json total = nlohmann::json::object();
+  for (auto& v : vcpus_) {
+    nlohmann::json vj = vcpu_json(*v);
+    add_into(total, vj);
+    j["vcpus"].push_back(vj);
+  }
+  j["vm"] = total;
+  j["costs"] = config_.costs.to_json();
+  j["config"] = {{"guest_memory", config_.guest_ram_size}, {"vcpus", config_.num_vcpus},
+                 {"sstc", config_.sstc}, {"prefault", config_.prefault},
+                 {"redirect_inst_access_fault", config_.redirect_inst_access_fault},
+                 {"strict_mmio", config_.strict_mmio}, {"disabled_sbi", config_.disabled_sbi}};
+  j["stopped"] = {{"reason", stop_.reason}, {"exit_code", stop_.exit_code}};
+  return j;
+}
+
+void Vm::print_stats(std::ostream& out) {
+  nlohmann::json j = stats_json();
+  const nlohmann::json& t = j["vm"];
+  auto get = [&](const char* k) { return t.value(k, uint64_t{0}); };
+  out << "\n== hosted hypervisor: VM exits ==\n";
+  static const char* const kRows[] = {"exits", "ecall_exit_stat", "wfi_exit_stat", "mmio_exit_user",
+                                      "mmio_exit_kernel", "csr_exit_kernel", "csr_exit_user",
+                                      "instr_illegal_exits", "load_misaligned_exits", "store_misaligned_exits",
+                                      "load_access_exits", "store_access_exits", "inst_access_exits",
+                                      "gstage_map_faults", "virtual_insn_exits", "host_interrupt_exits",
+                                      "redirected_traps", "unmapped_mmio"};
+  for (const char* k : kRows) out << "  " << std::left << std::setw(24) << k << get(k) << "\n";
+  if (t.contains("sbi_calls")) {
+    out << "SBI calls:\n";
+    for (auto it = t["sbi_calls"].begin(); it != t["sbi_calls"].end(); ++it)
+      out << "  " << std::left << std::setw(32) << it.key() << it.value().get<uint64_t>() << "\n";
+  }
+  if (t.contains("interrupts_injected")) {
+    out << "interrupts injected:\n";
+    for (auto it = t["interrupts_injected"].begin(); it != t["interrupts_injected"].end(); ++it)
+      out << "  " << std::left << std::setw(32) << it.key() << it.value().get<uint64_t>() << "\n";
+  }
+  out << "cost breakdown (target cycles):\n";
+  if (t.contains("cost_cycles"))
+    for (auto it = t["cost_cycles"].begin(); it != t["cost_cycles"].end(); ++it)
+      out << "  " << std::left << std::setw(32) << it.key() << it.value().get<uint64_t>() << "\n";
+  const uint64_t hyp = get("hypervisor_cycles"), cycles = get("cycles");
+  const uint64_t guest = cycles > hyp ? cycles - hyp : 0;
+  out << "guest vs hypervisor: guest " << guest << " cycles (" << get("guest_instructions")
+      << " instructions), hypervisor " << hyp << " cycles";
+  if (cycles) out << " (" << std::fixed << std::setprecision(2) << 100.0 * static_cast<double>(hyp) / static_cast<double>(cycles) << "% of all cycles)";
+  out << "\n";
+  if (stop_.stopped) out << "VM stopped: " << stop_.reason << " (exit code " << stop_.exit_code << ")\n";
+}
+
+}  // namespace rvh::hyp
