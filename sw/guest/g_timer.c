@@ -61,7 +61,7 @@ int main(unsigned long hartid, unsigned long dtb)
   CHECK(tick_time >= deadline);
   printf("set_timer(+2 ms): interrupt after %lu us (late by %lu ticks)\n",
          (tick_time - now) * 1000000 / hz, tick_time - deadline);
-  CHECK(tick_time - deadline < 100 * ms);
+  CHECK(tick_time - deadline < 500 * ms);     /* QEMU: host-time jitter */
   CHECK_EQ(csr_read(sip) & MIP_STIP, 0);       /* cleared by set_timer(-1) */
 
   /* 2. A deadline in the past fires at once. */

@@ -503,3 +503,64 @@ int g_on_qemu(void)
     cached = g_dt_mentions("qemu");
   return cached;
 }
+
+uintptr_t g_hole_gpa(void)
+{
+  return g_dt_mentions("pci-host-ecam-generic") ? 0x28000000UL : 0x40000000UL;
+}
+
+int g_dt_gpa_described(uint64_t gpa)
+{
+  const uint8_t *fdt = (const uint8_t *)(uintptr_t)g_dtb;
+  if (!fdt || g_dt_u32(fdt) != FDT_MAGIC)
+    return 0;
+  const uint8_t *p = fdt + g_dt_u32(fdt + 8);
+  const char *strings = (const char *)fdt + g_dt_u32(fdt + 12);
+  int depth = 0, in_soc = 0; /* in_soc: depth of a "soc" node, 0 = none */
+  for (;;) {
+    uint32_t tok = g_dt_u32(p);
+    p += 4;
+    if (tok == FDT_BEGIN_NODE) {
+      const char *name = (const char *)p;
+      unsigned n = 0;
+      while (name[n])
+        n++;
+      p += (n + 1 + 3) & ~3u;
+      depth++;
+      if (depth == 2 && name[0] == 's' && name[1] == 'o' && name[2] == 'c' &&
+          (name[3] == 0 || name[3] == '@'))
+        in_soc = depth;
+    } else if (tok == FDT_END_NODE) {
+      if (depth == in_soc)
+        in_soc = 0;
+      depth--;
+    } else if (tok == FDT_PROP) {
+      uint32_t len = g_dt_u32(p), nameoff = g_dt_u32(p + 4);
+      const uint8_t *val = p + 8;
+      p += 8 + ((len + 3) & ~3u);
+      /* reg of a device: a child of / or of /soc (2 address + 2 size cells) */
+      if ((depth == 2 || (in_soc && depth == in_soc + 1)) &&
+          streq(strings + nameoff, "reg")) {
+        for (uint32_t off = 0; off + 16 <= len; off += 16) {
+          uint64_t base = (uint64_t)g_dt_u32(val + off) << 32 | g_dt_u32(val + off + 4);
+          uint64_t size = (uint64_t)g_dt_u32(val + off + 8) << 32 | g_dt_u32(val + off + 12);
+          if (gpa >= base && gpa - base < size)
+            return 1;
+        }
+      }
+    } else if (tok != FDT_NOP) {
+      return 0;
+    }
+  }
+}
+
+int g_dt_memory(uint64_t *base, uint64_t *size)
+{
+  uint32_t len;
+  const uint8_t *reg = g_dt_prop("/memory", "reg", &len);
+  if (!reg || len < 16)
+    return 0;
+  *base = (uint64_t)g_dt_u32(reg) << 32 | g_dt_u32(reg + 4);
+  *size = (uint64_t)g_dt_u32(reg + 8) << 32 | g_dt_u32(reg + 12);
+  return 1;
+}

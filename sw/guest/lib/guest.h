@@ -132,6 +132,18 @@ const char *g_dt_cpu_isa(unsigned long hartid);  /* riscv,isa or NULL */
 int g_isa_has_ext(const char *isa, const char *ext); /* "sstc", "h", ... */
 int g_dt_mentions(const char *needle);      /* raw search of the whole DTB */
 int g_on_qemu(void);                        /* the DTB mentions "qemu" */
+/* A guest-physical address that is neither RAM nor a device: 0x40000000,
+ * unless the DTB has a PCIe host bridge (QEMU virt maps its PCIe MMIO
+ * window at 0x40000000; fetches there read 0xffffffff = illegal
+ * instruction), then 0x28000000 (between QEMU virt's flash and PCIe
+ * ECAM). */
+uintptr_t g_hole_gpa(void);
+/* Some device or memory node of the DTB (a child of / or /soc, 2 address
+ * and 2 size cells) has a reg range covering `gpa`. */
+int g_dt_gpa_described(uint64_t gpa);
+/* RAM from the first /memory node's reg (2 address + 2 size cells);
+ * returns 0 if absent. */
+int g_dt_memory(uint64_t *base, uint64_t *size);
 
 /* ---------------------------------------------------------------- misc */
 static inline uint64_t g_rdtime(void) { return csr_read(time); }

@@ -1,0 +1,103 @@
+// hyp_test_util.h -- a VM bench for the hosted hypervisor's unit tests:
+// two harts on a bus with 64 MiB of host RAM, and one VM with two vCPUs and
+// 16 MiB of guest RAM. Built once per process (SystemC allows one
+// elaboration); include in one translation unit per test executable (it
+// pulls in periph_test_util.h, which defines sc_main).
+//
+// Exit handlers are plain C++: a test sets the trap CSRs the hardware would
+// have written (enter_exit()), calls vcpu.handle_exit(), and checks the
+// registers and CSRs. Nothing needs sc_start() unless a test wants time to
+// pass (SBI timer, WFI).
+#ifndef RVH_TESTS_UNIT_HYP_TEST_UTIL_H
+#define RVH_TESTS_UNIT_HYP_TEST_UTIL_H
+
+#include "tests/unit/periph_test_util.h"
+
+#include <memory>
+#include <vector>
+
+#include "cpu/hart.h"
+#include "hyp/vm.h"
+#include "platform/bus.h"
+#include "platform/memory.h"
+
+namespace rvh::test {
+
+constexpr uint64_t kHostRamBase = 0x80000000;
+constexpr uint64_t kHostRamSize = 64ull << 20;
+constexpr uint64_t kGuestRamBase = 0x80000000;
+constexpr uint64_t kGuestRamSize = 16ull << 20;
+
+struct HypBench {
+  Bus bus{"hyp_bus"};
+  Memory ram{"hyp_ram", kHostRamSize};
+  std::vector<std::unique_ptr<Hart>> harts;
+  sc_core::sc_vector<sc_core::sc_signal<bool>> lines{"hyp_lines", 8};
+  std::unique_ptr<hyp::Vm> vm;
+  int stop_code = -1;
+  std::string stop_reason;
+
+  explicit HypBench(const hyp::VmConfig& overrides = default_config()) {
+    bus.map("ram", kHostRamBase, kHostRamSize);
+    bus.init_socket.bind(ram.socket);
+    std::vector<Hart*> raw;
+    for (unsigned i = 0; i < 2; ++i) {
+      HartConfig hc;
+      hc.hart_id = i;
+      auto h = std::make_unique<Hart>(("hyp_hart" + std::to_string(i)).c_str(), hc);
+      h->bus.bind(bus.targ_socket);
+      h->irq_msip.bind(lines[4 * i + 0]);
+      h->irq_mtip.bind(lines[4 * i + 1]);
+      h->irq_meip.bind(lines[4 * i + 2]);
+      h->irq_seip.bind(lines[4 * i + 3]);
+      raw.push_back(h.get());
+      harts.push_back(std::move(h));
+    }
+    hyp::HostWindow w;
+    w.hpa_base = kHostRamBase + (2ull << 20);
+    w.size = kHostRamSize - (2ull << 20);
+    w.host = ram.host_pointer(2ull << 20);
+    vm = std::make_unique<hyp::Vm>("test_vm", overrides, w, raw);
+    vm->on_stop = [this](int code, const std::string& reason) {
+      stop_code = code;
+      stop_reason = reason;
+    };
+  }
+
+  static hyp::VmConfig default_config() {
+    hyp::VmConfig c;
+    c.guest_ram_size = kGuestRamSize;
+    c.num_vcpus = 2;
+    c.read_stdin = false;
+    return c;
+  }
+
+  hyp::Vcpu& vcpu(unsigned i) { return vm->vcpu(i); }
+  Hart& hart(unsigned i) { return *harts.at(i); }
+
+  // The state the hardware leaves after a trap from the guest into HS:
+  // sepc, scause, stval, htval, htinst, hstatus.SPV/SPVP, sstatus.SPP, V=0.
+  void enter_exit(unsigned vcpu_id, uint64_t cause, uint64_t tval, uint64_t pc, bool from_vs = true,
+                  uint64_t htval = 0, uint64_t htinst = 0) {
+    Hart& h = hart(vcpu_id);
+    h.csr.scause = cause;
+    h.csr.stval = tval;
+    h.csr.sepc = pc;
+    h.csr.htval = htval;
+    h.csr.htinst = htinst;
+    h.csr.hstatus |= csr::kHstatusSPV;
+    h.csr.hstatus = (h.csr.hstatus & ~csr::kHstatusSPVP) | (from_vs ? csr::kHstatusSPVP : 0);
+    h.csr.mstatus = (h.csr.mstatus & ~csr::kMstatusSPP) | (from_vs ? csr::kMstatusSPP : 0);
+    h.set_mode(kPrivS, false);
+  }
+};
+
+// One bench per process (SystemC elaborates once).
+inline HypBench& hyp_bench() {
+  static HypBench* bench = new HypBench();
+  return *bench;
+}
+
+}  // namespace rvh::test
+
+#endif
