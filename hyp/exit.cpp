@@ -15,6 +15,17 @@
 namespace rvh::hyp {
 
 void Vcpu::handle_exit(Hart& hart, bool interrupt) {
+  // Nothing a guest does may take the simulator down: a handler that fails
+  // stops the VM with its message.
+  try {
+    dispatch_exit(hart, interrupt);
+  } catch (const std::exception& e) {
+    unsupported_exit(*this, std::string("hypervisor error: ") + e.what());
+    hart.halt();
+  }
+}
+
+void Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
   auto& c = hart.csr;
   const HypCosts& costs = vm_.config().costs;
   ++stats_.exits;

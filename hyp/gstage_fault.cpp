@@ -73,7 +73,7 @@ ExitOutcome guest_page_fault(Vcpu& v) {
   Vm& vm = v.vm();
   const uint64_t gpa = (h.csr.htval << 2) | (h.csr.stval & 3);
   if (vm.is_guest_ram(gpa, 1)) {
-    vm.map_gpa(gpa);
+    if (!vm.map_gpa(gpa)) return unsupported_exit(v, "G-stage page-table pool exhausted");
     ++v.stats().gstage_map_faults;
     v.charge("gstage_map", vm.config().costs.gstage_map);
     return ExitOutcome::kResume;  // re-execute the access
@@ -82,7 +82,7 @@ ExitOutcome guest_page_fault(Vcpu& v) {
     // Code fetched from a guest-physical page with nothing behind it: map the
     // page to a hole in host physical memory, as an unpopulated region would
     // be, so the refetch raises an instruction access fault (scause 1).
-    vm.map_hole(gpa);
+    if (!vm.map_hole(gpa)) return unsupported_exit(v, "G-stage page-table pool exhausted");
     ++v.stats().gstage_map_faults;
     v.charge("gstage_map", vm.config().costs.gstage_map);
     return ExitOutcome::kResume;

@@ -49,7 +49,6 @@ SbiDispatcher::SbiDispatcher() {
 }
 
 void SbiDispatcher::disable(const std::string& name) {
-  if (name == "base") throw std::invalid_argument("the SBI base extension cannot be disabled");
   const auto it = std::find_if(extensions_.begin(), extensions_.end(),
                                [&](const auto& e) { return name == e->name(); });
   if (it == extensions_.end()) {

@@ -95,8 +95,9 @@ class SbiExtension {
 class SbiDispatcher {
  public:
   SbiDispatcher();  // registers every extension this project implements
-  // Switches an extension off. Throws std::invalid_argument for a name that
-  // is not registered and for "base" (the spec requires BASE everywhere).
+  // Switches an extension off; std::invalid_argument for a name that is not
+  // registered. "base" may go too (the spec requires it, but a guest then
+  // sees an SBI without probing, e.g. Linux falls back to v0.1 calls).
   void disable(const std::string& name);
   bool enabled(const std::string& name) const;
   // Finds the extension; nullptr if none or disabled.

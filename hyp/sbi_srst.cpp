@@ -5,6 +5,7 @@
 // ignored):
 //  - shutdown (0): Vm::stop(0, "shutdown...") and action kStopVm.
 //  - cold reboot (1), warm reboot (2): Vm::stop(0, "reboot...") and kStopVm.
+//  - reason "system failure" (1): exit status 1 instead of 0.
 //    The VP does not reboot the guest: a reboot ends the run like a
 //    shutdown (KVM also only reports KVM_SYSTEM_EVENT_RESET to the VMM).
 //  - reason 0 (no reason) or 1 (system failure), carried into the reason
@@ -48,7 +49,9 @@ class SbiSrst : public SbiExtension {
     std::string detail = type == kTypeColdReboot ? "cold" : type == kTypeWarmReboot ? "warm" : "";
     if (reason == kReasonSystemFailure) detail += std::string(detail.empty() ? "" : ", ") + "system failure";
     if (!detail.empty()) text += ": " + detail;
-    vcpu.vm().stop(0, text);
+    // A guest that reports a system failure ends the run with status 1, so
+    // scripts and tests see it; shutdown and reboot end it with 0.
+    vcpu.vm().stop(reason == kReasonSystemFailure ? 1 : 0, text);
     r.action = SbiAction::kStopVm;
     return r;
   }

@@ -82,6 +82,7 @@ class Vcpu : public sc_core::sc_module, public ExitHandler {
   HsmState hsm_ = HsmState::kStopped;
   sc_core::sc_event timer_event_;
   void timer_fired();
+  void dispatch_exit(Hart& hart, bool interrupt);
 
   friend class ExitDispatcher;
 };

@@ -58,6 +58,7 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
   pt_end_ = window.hpa_base + kPoolBytes;
   guest_ram_hpa_ = pt_end_;
   hgatp_root_ = alloc_table_page(16 << 10);  // Sv39x4 root: 16 KiB, 16 KiB aligned
+  if (!hgatp_root_) throw std::runtime_error("hypervisor: no room for the G-stage root table");
 
   for (const std::string& ext : config.disabled_sbi) sbi_.disable(ext);
 
@@ -79,8 +80,8 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
     setup_hart(*harts[i], *vcpus_.back());
   }
   if (config.prefault)
-    for (uint64_t gpa = config.guest_ram_base; gpa < config.guest_ram_base + config.guest_ram_size; gpa += k2MiB)
-      map_gpa(gpa);
+    for (uint64_t gpa = config.guest_ram_base; gpa < config.guest_ram_base + config.guest_ram_size; gpa += 0x1000)
+      if (!map_gpa(gpa)) throw std::runtime_error("hypervisor: G-stage page-table pool too small to prefault");
 }
 
 Vm::~Vm() = default;
@@ -106,6 +107,9 @@ void Vm::setup_hart(Hart& h, Vcpu& v) {
             (static_cast<uint64_t>(config_.vmid) << csr::kHgatpVmidShift) | (hgatp_root_ >> 12);
   c.hstatus = (2ull << 32) | csr::kHstatusVTW | csr::kHstatusSPVP | csr::kHstatusSPV;
   c.vsstatus = 2ull << 32;
+  // The HS-level FS stays on while the guest runs (KVM keeps the guest's FP
+  // context live in sstatus.FS); the guest controls its own vsstatus.FS.
+  c.mstatus |= 1ull << csr::kMstatusFsShift;
   c.mie = 0;
   h.flush_tlb();
   h.set_mode(kPrivS, false);  // HS, until boot() or SBI HSM enters the guest
@@ -121,7 +125,7 @@ void Vm::boot(uint64_t entry, uint64_t dtb_gpa) {
 
 uint64_t Vm::alloc_table_page(uint64_t bytes) {
   const uint64_t at = (pt_next_ + bytes - 1) & ~(bytes - 1);
-  if (at + bytes > pt_end_) throw std::runtime_error("hypervisor: G-stage page-table pool exhausted");
+  if (at + bytes > pt_end_) return 0;  // pool exhausted
   pt_next_ = at + bytes;
   std::memset(window_.host + (at - window_.hpa_base), 0, bytes);
   return at;
@@ -133,16 +137,21 @@ uint64_t& Vm::pte_at(uint64_t hpa) {
 
 // Writes a leaf at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB), creating the
 // intermediate tables. The hart sees the tables through the same RAM.
-void Vm::gstage_map(uint64_t gpa, uint64_t hpa, unsigned level) {
+bool Vm::gstage_map(uint64_t gpa, uint64_t hpa, unsigned level) {
   uint64_t table = hgatp_root_;
   for (unsigned l = 2; l > level; --l) {
     const uint64_t index = (gpa >> (12 + 9 * l)) & (l == 2 ? 0x7ff : 0x1ff);
     uint64_t& pte = pte_at(table + index * 8);
-    if (!(pte & kPteV)) pte = ((alloc_table_page(4096) >> 12) << 10) | kPteV;
+    if (!(pte & kPteV)) {
+      const uint64_t page = alloc_table_page(4096);
+      if (!page) return false;
+      pte = ((page >> 12) << 10) | kPteV;
+    }
     table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
   }
   const uint64_t index = (gpa >> (12 + 9 * level)) & (level == 2 ? 0x7ff : 0x1ff);
   pte_at(table + index * 8) = ((hpa >> 12) << 10) | kLeafRwx;
+  return true;
 }
 
 bool Vm::is_guest_ram(uint64_t gpa, uint64_t len) const {
@@ -150,18 +159,16 @@ bool Vm::is_guest_ram(uint64_t gpa, uint64_t len) const {
          gpa - config_.guest_ram_base <= config_.guest_ram_size - len;
 }
 
-void Vm::map_gpa(uint64_t gpa) {
+bool Vm::map_gpa(uint64_t gpa) {
   const uint64_t block = gpa & ~(k2MiB - 1);
   const uint64_t offset = block - config_.guest_ram_base;
-  if (is_guest_ram(block, k2MiB) && (config_.guest_ram_base % k2MiB) == 0) {
-    gstage_map(block, guest_ram_hpa_ + offset, 1);
-    return;
-  }
+  if (is_guest_ram(block, k2MiB) && (config_.guest_ram_base % k2MiB) == 0)
+    return gstage_map(block, guest_ram_hpa_ + offset, 1);
   const uint64_t page = gpa & ~0xfffull;
-  gstage_map(page, guest_ram_hpa_ + (page - config_.guest_ram_base), 0);
+  return gstage_map(page, guest_ram_hpa_ + (page - config_.guest_ram_base), 0);
 }
 
-void Vm::map_hole(uint64_t gpa) { gstage_map(gpa & ~0xfffull, kHostHoleBase | (gpa & kHostHoleMask), 0); }
+bool Vm::map_hole(uint64_t gpa) { return gstage_map(gpa & ~0xfffull, kHostHoleBase | (gpa & kHostHoleMask), 0); }
 
 bool Vm::read_guest_physical(uint64_t gpa, void* buf, uint64_t len) {
   if (!is_guest_ram(gpa, len)) return false;

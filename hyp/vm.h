@@ -81,10 +81,11 @@ class Vm : public sc_core::sc_module {
   bool is_guest_ram(uint64_t gpa, uint64_t len) const;
   bool read_guest_physical(uint64_t gpa, void* buf, uint64_t len);
   bool write_guest_physical(uint64_t gpa, const void* buf, uint64_t len);
-  // G-stage mapping of the page or block around a guest-RAM gpa.
-  void map_gpa(uint64_t gpa);
+  // G-stage mapping of the page or block around a guest-RAM gpa; false when
+  // the page-table pool is exhausted.
+  bool map_gpa(uint64_t gpa);
   // Maps a 4 KiB page with nothing behind it (a host-physical hole).
-  void map_hole(uint64_t gpa);
+  bool map_hole(uint64_t gpa);
   uint64_t gstage_root() const { return hgatp_root_; }
 
   // --- devices (the per-VM bus): data in guest byte order ---
@@ -126,7 +127,7 @@ class Vm : public sc_core::sc_module {
 
   uint64_t alloc_table_page(uint64_t bytes);
   uint64_t& pte_at(uint64_t hpa);
-  void gstage_map(uint64_t gpa, uint64_t hpa, unsigned level);
+  bool gstage_map(uint64_t gpa, uint64_t hpa, unsigned level);
   void setup_hart(Hart& h, Vcpu& v);
 };
 

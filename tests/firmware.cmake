@@ -16,3 +16,11 @@ endfunction()
 
 rvh_add_firmware_test(firmware_uboot_prompt uboot_prompt.script)
 rvh_add_firmware_test(firmware_uboot_smp4 uboot_smp4.script --smp 4)
+
+# The same U-Boot as a guest of the hosted hypervisor (--hyp): no OpenSBI,
+# the hypervisor provides SBI and the virtual UART.
+add_test(NAME firmware_uboot_guest
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/firmware/run_if_present.sh ${RVH_UBOOT_SMODE} --
+          $<TARGET_FILE:console_driver> ${CMAKE_CURRENT_SOURCE_DIR}/firmware/uboot_guest.script --
+          $<TARGET_FILE:rvh-vp> --hyp --kernel ${RVH_UBOOT_SMODE})
+set_tests_properties(firmware_uboot_guest PROPERTIES LABELS "firmware;hyp" SKIP_RETURN_CODE 77 TIMEOUT 300)

@@ -1,9 +1,12 @@
-/* g_sbi_base: SBI BASE extension as seen by an S-mode guest.
+/* g_sbi_base: the SBI BASE extension as seen by an S-mode guest.
  * Prints the spec/impl versions and IDs; checks only what holds for both
- * OpenSBI 1.1 (SBI 1.0) and a KVM-like SBI 2.0: spec version >= 0.2,
- * nonzero impl id... well, a valid one, probe results for the standard
- * extensions, unknown extensions probe 0 and unknown EIDs/FIDs return
- * SBI_ERR_NOT_SUPPORTED with execution continuing after the ecall. */
+ * OpenSBI 1.1 (SBI 1.0) and a KVM-like SBI 2.0: spec version >= 0.2 with
+ * bit 31 clear, impl id nonzero (OpenSBI 1, KVM 3), mvendorid/marchid/
+ * mimpid succeed, probe of BASE/TIME/IPI/RFENCE/HSM/SRST nonzero, probe of
+ * an unknown extension 0, unknown EIDs and an unknown BASE function return
+ * SBI_ERR_NOT_SUPPORTED (-2) and execution continues after the ecall;
+ * callee-saved registers survive an SBI call; a0/a1 at entry are the hart
+ * id and the DTB. */
 #include "guest.h"
 
 int main(unsigned long hartid, unsigned long dtb)
