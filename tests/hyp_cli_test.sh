@@ -1,0 +1,65 @@
+#!/bin/sh
+# hyp_cli_test.sh RVH_VP SW_DIR: the hosted hypervisor from the command line:
+# the seed patch both ways, the cost model override, the stats JSON, errors.
+set -u
+vp=$1 sw=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+pass() { echo "ok: $1"; }
+fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+guest=$sw/g_smoke_all.elf
+[ -f "$guest" ] || { echo "skipped: $guest not built"; exit 77; }
+
+# 1. Default (Linux 51c58956732b): the guest's own handler sees scause 1.
+"$vp" --no-stdin --hyp --kernel "$guest" --stats "$tmp/new.json" >"$tmp/new.out" 2>&1; code=$?
+if [ $code -eq 0 ] && grep -q "fetch from a hole -> fetch access fault  ok   scause 1 stval 0x40000000" "$tmp/new.out"; then
+  pass "instruction access fault redirected to the guest"
+else
+  fail "default run (exit $code)"; tail -20 "$tmp/new.out"
+fi
+
+# 2. --kvm-no-inst-access-redirect: KVM before the fix returned -EOPNOTSUPP: the VM stops.
+"$vp" --no-stdin --hyp --kvm-no-inst-access-redirect --kernel "$guest" >"$tmp/old.out" 2>&1; code=$?
+if [ $code -eq 3 ] && grep -q "unsupported exit (instruction access fault not redirected)" "$tmp/old.out" &&
+   grep -q "SCAUSE  0x1" "$tmp/old.out" && grep -q "HTINST" "$tmp/old.out" && ! grep -q "PASS: g_smoke_all" "$tmp/old.out"; then
+  pass "old behaviour stops the VM with a report"
+else
+  fail "old behaviour (exit $code)"; tail -20 "$tmp/old.out"
+fi
+
+# 3. The stats JSON carries KVM's names, the costs and the configuration.
+for key in '"ecall_exit_stat"' '"mmio_exit_user"' '"mmio_exit_kernel"' '"wfi_exit_stat"' '"inst_access_exits"' \
+           '"gstage_map_faults"' '"world_switch"' '"redirect_inst_access_fault": true' '"VS"'; do
+  grep -q "$key" "$tmp/new.json" || fail "stats JSON lacks $key"
+done
+pass "stats JSON"
+
+# 4. --hyp-costs: raising mmio_user by 1000 cycles raises its cost line by 1000 per MMIO user exit.
+printf '{"mmio_user": 4000}\n' >"$tmp/costs.json"
+"$vp" --no-stdin --hyp --hyp-costs "$tmp/costs.json" --kernel "$guest" --stats "$tmp/costs_run.json" >"$tmp/c.out" 2>&1
+exits=$(sed -n 's/^  mmio_exit_user *\([0-9]*\)$/\1/p' "$tmp/c.out" | head -1)
+base=$(sed -n 's/^  mmio_user *\([0-9]*\)$/\1/p' "$tmp/new.out" | head -1)
+new=$(sed -n 's/^  mmio_user *\([0-9]*\)$/\1/p' "$tmp/c.out" | head -1)
+if [ -n "$exits" ] && [ -n "$base" ] && [ -n "$new" ] && [ $((new - base)) -eq $((exits * 1000)) ]; then
+  pass "cost override moves the mmio_user cost by exits x 1000"
+else
+  fail "cost override: exits=$exits base=$base new=$new"
+fi
+printf '{"no_such_cost": 1}\n' >"$tmp/bad.json"
+"$vp" --no-stdin --hyp --hyp-costs "$tmp/bad.json" --kernel "$guest" >"$tmp/bad.out" 2>&1; code=$?
+[ $code -eq 1 ] && grep -q "unknown key 'no_such_cost'" "$tmp/bad.out" && pass "unknown cost key rejected" || fail "unknown cost key (exit $code)"
+
+# 5. Usage errors.
+"$vp" --hyp >"$tmp/u.out" 2>&1; [ $? -eq 2 ] && grep -q "needs --kernel" "$tmp/u.out" && pass "--hyp without --kernel" || fail "--hyp without --kernel"
+"$vp" --hyp --kernel "$guest" --guest-memory 3M >"$tmp/u.out" 2>&1; [ $? -eq 2 ] && pass "--guest-memory not a multiple of 2M" || fail "--guest-memory 3M"
+"$vp" --hyp --kernel "$guest" --sbi-disable nosuch >"$tmp/u.out" 2>&1; [ $? -eq 2 ] && pass "--sbi-disable unknown" || fail "--sbi-disable nosuch"
+
+# 6. A guest image that does not fit in guest memory.
+head -c $((5 * 1024 * 1024)) /dev/zero >"$tmp/big.bin"
+"$vp" --no-stdin --hyp --guest-memory 4M --kernel "$tmp/big.bin" >"$tmp/big.out" 2>&1; code=$?
+[ $code -eq 1 ] && grep -q "not fit in guest RAM" "$tmp/big.out" && pass "guest image too large" || { fail "guest image too large (exit $code)"; cat "$tmp/big.out"; }
+
+echo "$failures failed"
+[ "$failures" -eq 0 ] && echo "PASS: hyp_cli" && exit 0
+exit 1
