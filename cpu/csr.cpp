@@ -165,7 +165,7 @@ uint64_t Hart::csr_read(unsigned num, uint32_t insn_bits, bool for_rmw) {
     case kSie: return csr.mie & csr.mideleg & kSupervisorInterrupts;
     case kMie: return csr.mie;
     case kSip: return (for_rmw ? csr.mip : effective_mip()) & csr.mideleg & kSupervisorInterrupts;
-    case kMip: return for_rmw ? csr.mip : effective_mip();
+    case kMip: return for_rmw ? (csr.mip | (csr.hvip & kMipVSSIP)) : effective_mip();  // VSSIP aliases hvip
     case kStvec: return csr.stvec;
     case kMtvec: return csr.mtvec;
     case kScounteren: return csr.scounteren;

@@ -69,6 +69,11 @@ class Vm : public sc_core::sc_module {
   static uint64_t host_bytes_needed(uint64_t guest_ram_size);
 
   const VmConfig& config() const { return config_; }
+  // Run-time switches (tests, tools): redirect_inst_access_fault, strict_mmio
+  // and costs take effect at the next exit. The others (guest RAM, vCPUs,
+  // sstc, prefault, hedeleg, disabled_sbi, vmid) are applied at creation;
+  // changing them here has no effect.
+  VmConfig& mutable_config() { return config_; }
   unsigned num_vcpus() const { return static_cast<unsigned>(vcpus_.size()); }
   Vcpu& vcpu(unsigned i) { return *vcpus_.at(i); }
   SbiDispatcher& sbi() { return sbi_; }
@@ -100,6 +105,9 @@ class Vm : public sc_core::sc_module {
   // --- lifecycle ---
   void stop(int exit_code, const std::string& reason);
   const VmStopInfo& stop_info() const { return stop_; }
+  // Tests: forget a stop so that the next stop() is reported again (the
+  // harts stay halted; the caller resets them).
+  void clear_stop() { stop_ = VmStopInfo{}; }
   std::function<void(int, const std::string&)> on_stop;  // the platform ends the run
 
   uint64_t timebase_hz = 10'000'000;

@@ -51,6 +51,22 @@ struct HartTestAccess {
     h.flush_tlb();
     h.set_priv(kPrivM);
   }
+  // Undoes halt() (a stopped VM) and any pending sleep or park, so that a
+  // bench shared by the tests of one process can run the hart again. A
+  // running hart thread waiting for good in run_thread() is woken.
+  static void unhalt(Hart& h) {
+    const bool was_halted = h.halted_;
+    h.halted_ = false;
+    h.insn_limit_ = h.cfg_.max_insns ? h.cfg_.max_insns : ~0ull;
+    h.wfi_pending_ = false;
+    h.parked_ = false;
+    h.wake_requested_ = false;
+    if (was_halted && sc_core::sc_start_of_simulation_invoked()) h.park_event_.notify(sc_core::SC_ZERO_TIME);
+  }
+  // After the current exit the hart sleeps (WFI) or parks.
+  static bool wfi_pending(const Hart& h) { return h.wfi_pending_; }
+  static bool parked(const Hart& h) { return h.parked_; }
+  static void clear_wfi_pending(Hart& h) { h.wfi_pending_ = false; }
 };
 }  // namespace rvh
 

@@ -11,8 +11,9 @@
 #ifndef RVH_TESTS_UNIT_HYP_TEST_UTIL_H
 #define RVH_TESTS_UNIT_HYP_TEST_UTIL_H
 
-#include "tests/unit/periph_test_util.h"
+#include "tests/unit/hart_test_util.h"  // enc::, Reg, HartTestAccess; includes periph_test_util.h
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -62,6 +63,60 @@ struct HypBench {
       stop_code = code;
       stop_reason = reason;
     };
+    initial_config_ = vm->config();
+    for (auto& h : harts) initial_csrs_.push_back(h->csr);
+  }
+
+  // Fresh state for one test in a process that runs several (gtest_shuffle,
+  // --gtest_repeat): the VM's run-time switches back to the bench's, the
+  // stop forgotten, the G-stage empty (root cleared: every guest page faults
+  // again), guest RAM zeroed, the harts un-halted with the registers zero and
+  // the CSRs as the VM set them up, in HS at pc 0, both vCPUs stopped (HSM)
+  // with zero stats.
+  void reset() {
+    vm->mutable_config() = initial_config_;
+    vm->clear_stop();
+    stop_code = -1;
+    stop_reason.clear();
+    std::memset(ram.host_pointer(vm->gstage_root() - kHostRamBase), 0, 16 << 10);
+    static const std::vector<uint8_t> zeros(1 << 20, 0);
+    for (uint64_t off = 0; off < kGuestRamSize; off += zeros.size())
+      vm->write_guest_physical(kGuestRamBase + off, zeros.data(), zeros.size());
+    for (unsigned i = 0; i < harts.size(); ++i) {
+      Hart& h = *harts[i];
+      HartTestAccess::unhalt(h);
+      std::fill(std::begin(h.x), std::end(h.x), 0);
+      std::fill(std::begin(h.f), std::end(h.f), 0);
+      h.csr = initial_csrs_[i];
+      h.pc = h.npc = 0;
+      h.reservation = ~0ull;
+      h.set_mode(kPrivS, false);
+      h.flush_tlb();
+      h.update_irq();
+    }
+    for (unsigned i = 0; i < vm->num_vcpus(); ++i) {
+      vcpu(i).stats() = hyp::VcpuStats{};
+      vcpu(i).park();
+    }
+    // park() asks a running hart to sleep after its current exit. Let every
+    // hart thread get there (asleep in wait_for_interrupt, where parked alone
+    // keeps it), then drop the request: it would otherwise outlive the next
+    // unpark() (Vcpu::start) and put the started vCPU back to sleep.
+    if (sc_core::sc_start_of_simulation_invoked()) {
+      for (int k = 0; k < 100; ++k) {
+        bool all_asleep = true;
+        sc_core::sc_time step(1, sc_core::SC_US);
+        for (auto& h : harts) {
+          if (h->asleep()) continue;
+          all_asleep = false;
+          const sc_core::sc_time ahead = h->local_time() - sc_core::sc_time_stamp();
+          if (ahead + sc_core::sc_time(1, sc_core::SC_US) > step) step = ahead + sc_core::sc_time(1, sc_core::SC_US);
+        }
+        if (all_asleep) break;
+        sc_core::sc_start(step);
+      }
+      for (auto& h : harts) HartTestAccess::clear_wfi_pending(*h);
+    }
   }
 
   static hyp::VmConfig default_config() {
@@ -71,6 +126,9 @@ struct HypBench {
     c.read_stdin = false;
     return c;
   }
+
+  hyp::VmConfig initial_config_;
+  std::vector<CsrFile> initial_csrs_;
 
   hyp::Vcpu& vcpu(unsigned i) { return vm->vcpu(i); }
   Hart& hart(unsigned i) { return *harts.at(i); }
@@ -96,6 +154,16 @@ struct HypBench {
 inline HypBench& hyp_bench() {
   static HypBench* bench = new HypBench();
   return *bench;
+}
+
+// The bench, reset for a test. Ends elaboration first (sc_start of zero
+// time): the bus's multi-socket completes its bindings there, and the harts
+// reach the bus (HLV/HLVX, G-stage walks) only after that.
+inline HypBench& fresh_hyp_bench() {
+  HypBench& b = hyp_bench();
+  if (!sc_core::sc_start_of_simulation_invoked()) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  b.reset();
+  return b;
 }
 
 }  // namespace rvh::test
