@@ -559,5 +559,71 @@ TEST(HartHCsr, VsFcsrWithVsstatusFsOffIsIllegal) {
   expect_csr_trap_from_v(b, csrr(a0, kFcsr), kPrivS, kCauseIllegalInsn);
 }
 
+TEST(HartHCsr, HgatpInHsWithTvmIsIllegal) {
+  HartBench& b = hfresh();
+  b.hart.csr.mstatus |= kMstatusTVM;
+  Prog p;
+  const uint32_t insn = csrr(a0, kHgatp);
+  p << insn;
+  p.halt();
+  ASSERT_TRUE(run_mode(b, p, kPrivS, false));
+  expect_mtrap(b, kCauseIllegalInsn, kCode, insn);
+}
+
+TEST(HartHCsr, VsatpInHsWithTvmWorks) {
+  HartBench& b = hfresh();
+  b.hart.csr.mstatus |= kMstatusTVM;
+  b.hart.x[a1] = (8ull << 60) | 0x80123;
+  Prog p;
+  p << csrw(kVsatp, a1) << csrr(a0, kVsatp);
+  const uint64_t end = p.halt();
+  ASSERT_TRUE(run_mode(b, p, kPrivS, false));
+  expect_done(b, end);
+  EXPECT_EQ(b.hart.x[a0], (8ull << 60) | 0x80123);
+  EXPECT_EQ(b.hart.csr.satp, 0u);
+}
+
+TEST(HartHCsr, HcounterenDoesNotAffectHsOrU) {
+  HartBench& b = hfresh();
+  b.hart.csr.mcounteren = 1;
+  b.hart.csr.scounteren = 1;
+  b.hart.csr.hcounteren = 0;
+  Prog p;
+  p << csrr(a0, kCycle);
+  const uint64_t end = p.halt();
+  ASSERT_TRUE(run_mode(b, p, kPrivU, false));
+  expect_done(b, end);
+}
+
+TEST(HartHCsr, VsStimecmpWithHcounterenTmClearIsVirtual) {
+  HartBench& b = hfresh();
+  wr(b, kMenvcfg, kMenvcfgSTCE);
+  wr(b, kHenvcfg, kMenvcfgSTCE);
+  b.hart.csr.mcounteren = 2;
+  b.hart.csr.hcounteren = 0;
+  expect_csr_trap_from_v(b, csrw(kStimecmp, a1), kPrivS, kCauseVirtualInsn);
+}
+
+TEST(HartHCsr, VuAccessingVsscratchNumberIsVirtual) {
+  HartBench& b = hfresh();
+  expect_csr_trap_from_v(b, csrr(a0, kSscratch), kPrivU, kCauseVirtualInsn);
+}
+
+TEST(HartHCsr, WriteToReadOnlyCounterInVsIsIllegal) {
+  HartBench& b = hfresh();
+  b.hart.csr.mcounteren = 1;
+  b.hart.csr.hcounteren = 1;
+  expect_csr_trap_from_v(b, csrw(kCycle, a1), kPrivS, kCauseIllegalInsn);
+}
+
+TEST(HartHCsr, VsReadingHgeipIsVirtualWritingIsIllegal) {
+  // hgeip is read-only (0xe12): a read is HS-qualified (virtual), a write
+  // would be illegal in HS-mode too (illegal).
+  HartBench& b = hfresh();
+  expect_csr_trap_from_v(b, csrr(a0, kHgeip), kPrivS, kCauseVirtualInsn);
+  HartBench& b2 = hfresh();
+  expect_csr_trap_from_v(b2, csrw(kHgeip, a1), kPrivS, kCauseIllegalInsn);
+}
+
 }  // namespace
 }  // namespace rvh::test

@@ -41,6 +41,7 @@ struct HartTestAccess {
     std::fill(std::begin(h.f), std::end(h.f), 0);
     h.csr = CsrFile{};
     h.csr.mstatus = (2ull << 32) | (2ull << 34);
+    h.csr.mideleg = csr::kVsInterrupts;  // read-only one with H, as after reset
     h.csr.mhartid = h.cfg_.hart_id;
     h.counter_adjust_[0] = h.counter_adjust_[1] = 0;
     h.counter_frozen_[0] = h.counter_frozen_[1] = 0;
