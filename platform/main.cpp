@@ -56,6 +56,7 @@ int sc_main(int argc, char** argv) {
     vm_config.strict_mmio = opt.strict_mmio;
     vm_config.read_stdin = !opt.no_stdin;
     vm_config.disabled_sbi = opt.sbi_disable;
+    vm_config.hedeleg = opt.hyp_hedeleg;
     // Host RAM: 2 MiB for the host, then the VM's page tables and guest RAM.
     params.config.ram_size = std::max<uint64_t>(opt.memory, (2ull << 20) + hyp::Vm::host_bytes_needed(opt.guest_memory));
   }

@@ -100,6 +100,8 @@ po::options_description visible_options() {
       ("kvm-no-inst-access-redirect", po::bool_switch(),
        "behave as KVM did before Linux commit 51c58956732b: an instruction access fault stops the VM")
       ("strict-mmio", po::bool_switch(), "a guest access to an address with no device stops the VM")
+      ("hyp-hedeleg", po::value<std::string>()->value_name("MASK"),
+       "exceptions delegated to the guest (hedeleg), e.g. 0xb109 (default: KVM's set, 0xb109)")
       ("sbi-disable", po::value<std::vector<std::string>>()->composing()->value_name("EXT"),
        "switch an SBI extension off for the guest: base, time, ipi, rfence, hsm, srst, dbcn, legacy");
 
@@ -261,6 +263,10 @@ Options parse_options(int argc, char** argv) {
       if (!known) throw UsageError("--sbi-disable " + ext + ": unknown extension; use base, time, ipi, rfence, hsm, srst, dbcn or legacy");
       o.sbi_disable.push_back(ext);
     }
+  }
+  if (vm.count("hyp-hedeleg")) {
+    o.hyp_hedeleg = number_option("--hyp-hedeleg", get(vm, "hyp-hedeleg"));
+    if (o.hyp_hedeleg == 0) throw UsageError("--hyp-hedeleg 0: leave the option out for KVM's default set");
   }
   if (vm.count("guest-memory")) {
     const std::string m = get(vm, "guest-memory");

@@ -49,6 +49,7 @@ struct Options {
   bool kvm_no_inst_access_redirect = false;  // --kvm-no-inst-access-redirect (pre-51c58956732b)
   bool strict_mmio = false;              // --strict-mmio
   std::vector<std::string> sbi_disable;  // --sbi-disable EXT (repeatable)
+  uint64_t hyp_hedeleg = 0;              // --hyp-hedeleg MASK (0: KVM's default)
 
   bool help = false;     // --help / -h: print usage_text() and exit 0
   bool version = false;  // --version: print version_text() and exit 0
