@@ -104,8 +104,10 @@ void Hart::trace_insn(const DecodedInsn& d) {
   std::fprintf(stderr, "hart%u %c %016" PRIx64 " %08x %s\n", cfg_.hart_id, "USHM"[priv], pc, d.raw, sym.c_str());
 }
 
+// --max-insns counts every instruction the hart started, including those
+// that trapped (a guest stuck in a trap loop retires nothing).
 void Hart::check_insn_limit() {
-  if (instret >= insn_limit_ && !halted_) {
+  if (instret + stats.traps >= insn_limit_ && !halted_) {
     halted_ = true;
     if (on_insn_limit) on_insn_limit(*this);
   }

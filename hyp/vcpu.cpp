@@ -81,6 +81,7 @@ int64_t Vcpu::start(uint64_t start_addr, uint64_t opaque) {
   hart_.x[11] = opaque;
   hart_.csr.vsatp = 0;
   hart_.csr.vsstatus &= ~csr::kMstatusSIE;
+  hart_.csr.scounteren = 7;  // KVM's vCPU reset value
   hart_.csr.sepc = start_addr;
   hart_.csr.mstatus |= csr::kMstatusSPP;
   hart_.csr.hstatus |= csr::kHstatusSPV | csr::kHstatusSPVP;

@@ -101,6 +101,7 @@ void Vm::setup_hart(Hart& h, Vcpu& v) {
   c.hedeleg = (config_.hedeleg ? config_.hedeleg : kvm_default_hedeleg()) & csr::kHedelegWritable;
   c.hideleg = csr::kVsInterrupts;
   c.hcounteren = 7;  // cycle, time, instret; hpm counters trap and read 0
+  c.scounteren = 7;  // the guest's: KVM makes CY, TM, IR readable in VU by default
   c.henvcfg = config_.sstc ? csr::kMenvcfgSTCE : 0;
   c.htimedelta = 0;  // SystemC time 0 is VM creation: guest time starts at 0
   c.hgatp = (csr::kHgatpModeSv39x4 << csr::kSatpModeShift) |

@@ -75,7 +75,7 @@ po::options_description visible_options() {
   po::options_description run("Simulation");
   run.add_options()
       ("max-insns", po::value<std::string>()->value_name("N"),
-       "stop after N instructions per hart (default 0 = unlimited)")
+       "stop after N instructions per hart, counting those that trapped (default 0 = unlimited)")
       ("quantum", po::value<std::string>()->value_name("NS"),
        "global TLM quantum in simulated nanoseconds: how far a hart may run ahead "
        "of SystemC time (default 1000)")

@@ -1,0 +1,20 @@
+# Linux workload (sw/linux/build.sh): Linux 6.1 Image with a built-in
+# initramfs holding sw/linux/init.c. Included by the top-level CMakeLists.
+#   linux_image   custom target (not in ALL): builds into ${CMAKE_BINARY_DIR}/linux
+#                 -> ${RVH_LINUX_IMAGE}
+# Needs (Debian): linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+#                 bc bison flex libssl-dev cpio
+set(RVH_LINUX_TARBALL /usr/src/linux-source-6.1.tar.xz CACHE FILEPATH
+    "Linux source tarball for sw/linux/build.sh (Debian: linux-source-6.1)")
+set(RVH_LINUX_DIR ${CMAKE_BINARY_DIR}/linux)
+set(RVH_LINUX_IMAGE ${RVH_LINUX_DIR}/Image)
+set(RVH_LINUX_BUILD_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/build.sh)
+
+add_custom_target(linux_image
+  COMMAND ${CMAKE_COMMAND} -E env RVH_LINUX_TARBALL=${RVH_LINUX_TARBALL}
+          ${RVH_LINUX_BUILD_SCRIPT} ${RVH_LINUX_DIR}
+  WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
+  USES_TERMINAL
+  COMMENT "Building the Linux workload (sw/linux/build.sh) into ${RVH_LINUX_DIR}"
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/build.sh ${CMAKE_CURRENT_LIST_DIR}/init.c
+          ${CMAKE_CURRENT_LIST_DIR}/rvh.config)
