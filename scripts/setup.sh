@@ -11,6 +11,8 @@ packages=(
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   opensbi u-boot-qemu qemu-system-misc device-tree-compiler
+  # Linux 6.1 workload (sw/linux, ctest label linux)
+  linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross bc bison flex libssl-dev cpio
 )
 
 if [ "${RVH_SKIP_APT:-0}" != 1 ]; then

@@ -16,9 +16,7 @@ if(EXISTS "${RVH_LINUX_TARBALL}" AND RVH_LINUX_CROSS_CC)
 else()
   set(_rvh_linux_default OFF)
 endif()
-# Off by default until the guest boots pass (see the issue note); turn on
-# with -DRVH_LINUX_TESTS=ON.
-option(RVH_LINUX_TESTS "Register the Linux boot tests (label linux; builds a kernel)" OFF)
+option(RVH_LINUX_TESTS "Register the Linux boot tests (label linux; builds a kernel)" ${_rvh_linux_default})
 
 if(RVH_LINUX_TESTS AND TARGET rvh-vp)
   add_test(NAME linux_build
