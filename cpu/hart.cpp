@@ -119,7 +119,10 @@ void Hart::check_insn_limit() {
 template <bool kTrace>
 void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   while (cycles < cycle_limit && instret < insn_stop) {
-    if (__builtin_expect(irq_ready_, 0)) take_interrupt_if_any();
+    if (__builtin_expect(irq_ready_, 0)) {
+      take_interrupt_if_any();
+      if (halted_) return;  // an exit handler stopped the hart
+    }
     const DecodedInsn& d = decoded_at_pc();
     if (kTrace) trace_insn(d);
     npc = pc + d.len;
@@ -136,7 +139,7 @@ void Hart::run_until_sync() {
   // quantum_insns instructions, whichever comes first.
   const uint64_t limit = sync_cycles_ + quantum_cycles_;
   const uint64_t insn_stop = cfg_.quantum_insns ? std::min(insn_limit_, instret + cfg_.quantum_insns) : insn_limit_;
-  while (cycles < limit && instret < insn_stop && !wfi_pending_) {
+  while (cycles < limit && instret < insn_stop && !wfi_pending_ && !halted_) {
     try {
       if (trace)
         run_insns<true>(limit, insn_stop);

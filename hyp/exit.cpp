@@ -15,6 +15,10 @@
 namespace rvh::hyp {
 
 void Vcpu::handle_exit(Hart& hart, bool interrupt) {
+  if (vm_.stop_info().stopped) {  // the VM is gone: nothing to run or count
+    hart.halt();
+    return;
+  }
   // Nothing a guest does may take the simulator down: a handler that fails
   // stops the VM with its message.
   try {

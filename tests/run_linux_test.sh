@@ -12,6 +12,7 @@
 #     powers off through the syscon/test finisher) or "stopped by: vm: shutdown"
 #     (guest: SBI SRST shutdown handled by the hosted hypervisor)
 #   - exit status 0
+# A kernel panic stops the run at once and fails the test.
 # Exits 77 (ctest SKIP_RETURN_CODE) when rvh-vp or OpenSBI (bare) is missing.
 # Environment: RVH_LINUX_TIMEOUT (s, default 600), RVH_OPENSBI.
 set -u
@@ -54,8 +55,25 @@ esac
 
 echo "run_linux_test: $*"
 start=$(date +%s)
-out=$(timeout "$tmo" "$@" </dev/null 2>&1)
+# Run in the background so that a kernel panic (after which the machine
+# never stops by itself) fails the test at once instead of at the timeout.
+log=$(mktemp "${TMPDIR:-/tmp}/rvh-linux.XXXXXX")
+trap 'rm -f "$log"' EXIT
+timeout "$tmo" "$@" </dev/null >"$log" 2>&1 &
+pid=$!
+panicked=0
+while kill -0 "$pid" 2>/dev/null; do
+  if grep -q "end Kernel panic" "$log"; then
+    sleep 1  # let the panic message finish
+    panicked=1
+    kill "$pid" 2>/dev/null  # timeout passes SIGTERM on to rvh-vp
+    break
+  fi
+  sleep 0.2
+done
+wait "$pid"
 rc=$?
+out=$(cat "$log")
 printf '%s\n' "$out"
 echo "run_linux_test: wall time $(( $(date +%s) - start )) s, exit status $rc"
 out=$(printf '%s\n' "$out" | tr -d '\r')
@@ -67,7 +85,10 @@ check() {  # check <fixed string> <description>
     status=1
   fi
 }
-if [ $rc -eq 124 ]; then
+if [ $panicked -eq 1 ]; then
+  echo "run_linux_test: FAIL: kernel panic (run stopped)"
+  status=1
+elif [ $rc -eq 124 ]; then
   echo "run_linux_test: FAIL: timed out after ${tmo}s"
   status=1
 elif [ $rc -ne 0 ]; then
