@@ -37,4 +37,11 @@ if(RVH_LINUX_TESTS AND TARGET rvh-vp)
       LABELS "linux;${_mode}" FIXTURES_REQUIRED linux_image SKIP_RETURN_CODE 77
       TIMEOUT 900 ENVIRONMENT "RVH_LINUX_TIMEOUT=840;RVH_OPENSBI=${RVH_GUEST_OPENSBI}")
   endforeach()
+
+  # A guest boot is deterministic (issue: same instructions and simulated time twice).
+  add_test(NAME linux_guest_determinism
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/same_twice.sh $<TARGET_FILE:rvh-vp> --no-stdin --hyp
+                   --guest-memory 256M --kernel ${RVH_LINUX_IMAGE} --append "console=ttyS0 earlycon=sbi")
+  set_tests_properties(linux_guest_determinism PROPERTIES
+    LABELS "linux;guest;determinism" FIXTURES_REQUIRED linux_image TIMEOUT 900)
 endif()
