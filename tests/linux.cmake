@@ -38,6 +38,12 @@ if(RVH_LINUX_TESTS AND TARGET rvh-vp)
       TIMEOUT 900 ENVIRONMENT "RVH_LINUX_TIMEOUT=840;RVH_OPENSBI=${RVH_GUEST_OPENSBI}")
   endforeach()
 
+  # The guest without Sstc: its timer goes through SBI set_timer.
+  add_test(NAME linux_guest_nosstc COMMAND ${_rvh_linux_runner} guest $<TARGET_FILE:rvh-vp> ${RVH_LINUX_IMAGE} 1)
+  set_tests_properties(linux_guest_nosstc PROPERTIES
+    LABELS "linux;guest" FIXTURES_REQUIRED linux_image SKIP_RETURN_CODE 77 TIMEOUT 900
+    ENVIRONMENT "RVH_LINUX_TIMEOUT=840;RVH_LINUX_GUEST_ARGS=--no-guest-sstc")
+
   # A guest boot is deterministic (issue: same instructions and simulated time twice).
   add_test(NAME linux_guest_determinism
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/same_twice.sh $<TARGET_FILE:rvh-vp> --no-stdin --hyp

@@ -45,7 +45,9 @@ bare)
   ;;
 guest)
   want_stop="stopped by: vm: shutdown"
-  set -- "$vp" --no-stdin --smp "$smp" --hyp --guest-memory 256M --kernel "$image" --append "$append"
+  # RVH_LINUX_GUEST_ARGS: extra hypervisor options, e.g. --no-guest-sstc.
+  # shellcheck disable=SC2086
+  set -- "$vp" --no-stdin --smp "$smp" --hyp --guest-memory 256M ${RVH_LINUX_GUEST_ARGS:-} --kernel "$image" --append "$append"
   ;;
 *)
   echo "run_linux_test: unknown mode $mode" >&2
