@@ -102,6 +102,11 @@ check "RVH-LINUX-INIT: child ok" "fork/exit test"
 check "RVH-LINUX-INIT: processors: $smp" "/proc/cpuinfo hart count"
 check "RVH-LINUX-INIT: done" "/init did not finish"
 check "$want_stop" "power-off"
+# With several harts, IPIs must have been delivered (/proc/interrupts).
+if [ "$smp" -gt 1 ] && ! printf '%s\n' "$out" | grep -qE '^IPI[0-9]+: *[0-9 ]*[1-9]'; then
+  echo "run_linux_test: FAIL: /proc/interrupts shows no IPI delivered"
+  status=1
+fi
 if printf '%s\n' "$out" | grep -qF "RVH-LINUX-INIT: FAIL"; then
   echo "run_linux_test: FAIL: /init reported a failure"
   status=1
