@@ -176,7 +176,6 @@ class Hart : public sc_core::sc_module {
   // HLV/HLVX/HSV (insn_hyp.cpp): accesses as VS/VU per hstatus.SPVP, two stages.
   template <typename T> T hyp_load(uint64_t vaddr, bool execute_permission);
   template <typename T> void hyp_store(uint64_t vaddr, T value);
-  void flush_guest_tlb() { flush_tlb(); }
   uint64_t mtime_now();  // mtime at this hart's local time
   sc_core::sc_time local_time() const;
 
@@ -186,7 +185,6 @@ class Hart : public sc_core::sc_module {
 
   const HartConfig& config() const { return cfg_; }
   bool halted() const { return halted_; }
-  uint64_t sim_cycles_total() const { return cycles; }
 
   // TLM backward path.
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
