@@ -164,6 +164,7 @@ void Hart::wait_for_interrupt() {
   if (irq_seip.get_interface()) wake |= irq_seip.value_changed_event();
   wake |= wake_event_;
   asleep_ = true;
+  for (HartObserver* o : observers) o->sleep_changed(*this, true);
   while (parked_ || ((effective_mip() & csr.mie) == 0 && !wake_requested_)) {
     // Sleep until a line changes, or until stimecmp is reached (Sstc), or
     // at most 1 ms of simulated time (mip may be written by nothing else).
@@ -190,6 +191,13 @@ void Hart::wait_for_interrupt() {
   // The cycle counter keeps counting while the hart sleeps.
   cycles += ps_to_cycles(sc_core::sc_time_stamp() - start);
   sync_cycles_ = cycles;
+  for (HartObserver* o : observers) o->sleep_changed(*this, false);
+}
+
+sc_core::sc_time Hart::observation_time() const {
+  const sc_core::sc_process_handle current = sc_core::sc_get_current_process_handle();
+  if (current.valid() && current.get_parent_object() == this) return local_time();
+  return sc_core::sc_time_stamp();
 }
 
 void Hart::notify_wake() {

@@ -20,6 +20,7 @@
 #include "cpu/csr_defs.h"
 #include "cpu/decoded_insn.h"
 #include "cpu/exit_handler.h"
+#include "cpu/hart_observer.h"
 
 namespace rvh {
 
@@ -102,6 +103,7 @@ class Hart : public sc_core::sc_module {
   void park() { parked_ = true; wfi_pending_ = true; }
   void unpark();
   bool asleep() const { return asleep_; }
+  bool parked() const { return parked_; }
   // Stop the hart for good (a VM that stopped).
   void halt();
 
@@ -178,6 +180,12 @@ class Hart : public sc_core::sc_module {
   template <typename T> void hyp_store(uint64_t vaddr, T value);
   uint64_t mtime_now();  // mtime at this hart's local time
   sc_core::sc_time local_time() const;
+
+  // Reports (cpu/hart_observer.h): empty unless --timeline or --vcd.
+  std::vector<HartObserver*> observers;
+  // The time to stamp an observed change with: local_time() on this hart's
+  // own thread, SystemC time on any other process (this hart may be ahead).
+  sc_core::sc_time observation_time() const;
 
   // Instruction-level trace to stderr (--trace).
   bool trace = false;

@@ -34,10 +34,13 @@ void Hart::on_mstatus_change() {
 
 void Hart::set_mode(Priv p, bool v) {
   flush_instret_by_priv();
+  const bool changed = p != priv || v != virt;
   priv = p;
   virt = v;
   fetch_vpage_ = ~0ull;
   on_mstatus_change();
+  if (__builtin_expect(!observers.empty(), 0) && changed)
+    for (HartObserver* o : observers) o->mode_changed(*this);
 }
 
 [[noreturn]] void Hart::page_fault(AccessType type, uint64_t vaddr, bool gva) const {

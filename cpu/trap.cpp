@@ -58,6 +58,8 @@ uint64_t enter_s(uint64_t status, Priv from) {
 
 void Hart::update_irq() {
   irq_ready_ = select_interrupt(csr, effective_mip() & csr.mie, priv, virt) >= 0;
+  if (__builtin_expect(!observers.empty(), 0))
+    for (HartObserver* o : observers) o->interrupts_changed(*this);
 }
 
 int Hart::take_interrupt_if_any() {

@@ -19,14 +19,18 @@ void Vcpu::handle_exit(Hart& hart, bool interrupt) {
     hart.halt();
     return;
   }
+  // Benchmark-region calls are instrumentation, not exits (hyp/sbi_bench.cpp).
+  if (!interrupt && bench_marker_ecall(*this)) return;
   // Nothing a guest does may take the simulator down: a handler that fails
   // stops the VM with its message.
+  begin_exit(true);
   try {
     dispatch_exit(hart, interrupt);
   } catch (const std::exception& e) {
     unsupported_exit(*this, std::string("hypervisor error: ") + e.what());
     hart.halt();
   }
+  end_exit();
 }
 
 void Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
@@ -38,6 +42,7 @@ void Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
     // No host interrupt is enabled while a guest runs (the hypervisor's own
     // timers are SystemC events); one arriving anyway is counted and the
     // guest resumes.
+    name_exit("host interrupt");
     ++stats_.host_interrupt_exits;
     charge("host_interrupt", costs.host_interrupt);
     hart.enter_guest();
@@ -113,6 +118,7 @@ void Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
 }
 
 ExitOutcome unsupported_exit(Vcpu& v, const std::string& what) {
+  v.name_exit("unsupported exit");
   const auto& c = v.hart().csr;
   std::ostringstream msg;
   msg << std::hex << "vcpu" << std::dec << v.id() << ": " << what << std::hex << "\n"

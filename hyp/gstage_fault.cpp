@@ -56,6 +56,8 @@ ExitOutcome emulate_mmio(Vcpu& v, uint64_t gpa, bool store) {
     v.set_reg(mi.reg, mmio_load_result(mi, raw));
   }
   h.csr.sepc += mi.length;
+  const char* device = vm.device_name(gpa);
+  v.name_exit(std::string("mmio ") + (device ? device : "unmapped") + (kernel_device ? " (kernel)" : " (user)"));
   if (kernel_device) {
     ++v.stats().mmio_exit_kernel;
     v.charge("mmio_kernel", vm.config().costs.mmio_kernel);
@@ -74,6 +76,7 @@ ExitOutcome guest_page_fault(Vcpu& v) {
   const uint64_t gpa = (h.csr.htval << 2) | (h.csr.stval & 3);
   if (vm.is_guest_ram(gpa, 1)) {
     if (!vm.map_gpa(gpa)) return unsupported_exit(v, "G-stage page-table pool exhausted");
+    v.name_exit("gstage map");
     ++v.stats().gstage_map_faults;
     v.charge("gstage_map", vm.config().costs.gstage_map);
     return ExitOutcome::kResume;  // re-execute the access
@@ -83,6 +86,7 @@ ExitOutcome guest_page_fault(Vcpu& v) {
     // page to a hole in host physical memory, as an unpopulated region would
     // be, so the refetch raises an instruction access fault (scause 1).
     if (!vm.map_hole(gpa)) return unsupported_exit(v, "G-stage page-table pool exhausted");
+    v.name_exit("gstage map (hole)");
     ++v.stats().gstage_map_faults;
     v.charge("gstage_map", vm.config().costs.gstage_map);
     return ExitOutcome::kResume;

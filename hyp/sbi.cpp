@@ -46,6 +46,7 @@ SbiDispatcher::SbiDispatcher() {
   extensions_.push_back(make_sbi_srst());
   extensions_.push_back(make_sbi_dbcn());
   extensions_.push_back(make_sbi_legacy());
+  extensions_.push_back(make_sbi_bench());  // simulator-only instrumentation
 }
 
 void SbiDispatcher::disable(const std::string& name) {
@@ -72,12 +73,15 @@ SbiExtension* SbiDispatcher::find(uint64_t eid) const {
 SbiResult SbiDispatcher::dispatch(Vcpu& vcpu, const SbiCall& call) const {
   SbiExtension* ext = find(call.eid);
   if (!ext) {
+    vcpu.name_exit("sbi unknown");
     ++vcpu.stats().sbi_calls["unknown"];
     SbiResult r;
     r.error = kSbiErrNotSupported;
     return r;
   }
-  ++vcpu.stats().sbi_calls[std::string(ext->name()) + "." + ext->function_name(call.eid, call.fid)];
+  const std::string key = std::string(ext->name()) + "." + ext->function_name(call.eid, call.fid);
+  vcpu.name_exit("sbi " + key);
+  ++vcpu.stats().sbi_calls[key];
   return ext->call(vcpu, call);
 }
 

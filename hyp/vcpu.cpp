@@ -19,6 +19,7 @@ void Vcpu::charge(const std::string& what, uint64_t cycles) {
   hart_.cycles += cycles;
   stats_.hyp_cycles += cycles;
   stats_.cost_cycles[what] += cycles;
+  if (recorder_ && exit_.active) exit_.event.charges.emplace_back(what, cycles);
 }
 
 uint64_t Vcpu::guest_time() {
@@ -55,9 +56,12 @@ void Vcpu::timer_fired() {
   if (hart_.asleep()) {
     charge("wfi_wakeup", vm_.config().costs.wfi_wakeup);
   } else if (hsm_ == HsmState::kStarted) {
+    begin_exit(false);
+    name_exit("host interrupt");
     ++stats_.host_interrupt_exits;
     ++stats_.exits;
     charge("host_interrupt", vm_.config().costs.world_switch() + vm_.config().costs.host_interrupt);
+    end_exit();
   }
   hart_.notify_wake();
 }
@@ -131,6 +135,7 @@ void Vcpu::redirect_trap(uint64_t cause, uint64_t tval) {
   c.vsepc = c.sepc;
   c.sepc = c.vstvec & ~3ull;
   c.mstatus |= csr::kMstatusSPP;  // the handler runs in VS-mode
+  name_exit(std::string("redirect ") + exception_cause_name(cause));
   ++stats_.redirected_traps;
   charge("redirect", vm_.config().costs.redirect);
 }

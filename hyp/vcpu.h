@@ -10,6 +10,8 @@
 #include <systemc>
 
 #include "cpu/hart.h"
+#include "hyp/cost_histogram.h"
+#include "hyp/exit_trace.h"
 #include "hyp/sbi.h"
 
 namespace rvh::hyp {
@@ -31,6 +33,7 @@ struct VcpuStats {
   std::map<std::string, uint64_t> sbi_calls;          // "time.set_timer" -> count
   std::map<std::string, uint64_t> interrupts_injected;  // "VSSIP", "VSTIP", "VSEIP"
   std::map<std::string, uint64_t> cost_cycles;         // per exit class, cycles charged
+  std::map<std::string, CostHistogram> exit_costs;     // per exit name (hyp/exit_trace.h), cycles per exit
   uint64_t hyp_cycles = 0;  // all cycles charged to the hypervisor
 };
 
@@ -73,6 +76,11 @@ class Vcpu : public sc_core::sc_module, public ExitHandler {
   void charge(const std::string& what, uint64_t cycles);
   // Park this vCPU until HSM start (used at VM creation and for hart_stop).
   void park();
+  // Names the exit being handled (the first name given wins), e.g.
+  // "sbi time.set_timer"; see hyp/exit_trace.h.
+  void name_exit(std::string name);
+  // Every exit is reported to `r` (null: none, the default).
+  void set_exit_recorder(ExitRecorder* r) { recorder_ = r; }
 
  private:
   Vm& vm_;
@@ -83,6 +91,18 @@ class Vcpu : public sc_core::sc_module, public ExitHandler {
   sc_core::sc_event timer_event_;
   void timer_fired();
   void dispatch_exit(Hart& hart, bool interrupt);
+
+  // The exit being handled (hyp/exit_trace.cpp).
+  struct CurrentExit {
+    bool active = false;
+    std::string name;
+    uint64_t start_cycles = 0, start_hyp_cycles = 0;
+    ExitEvent event;  // filled only with a recorder
+  };
+  CurrentExit exit_;
+  ExitRecorder* recorder_ = nullptr;
+  void begin_exit(bool trap);
+  void end_exit();
 
   friend class ExitDispatcher;
 };

@@ -31,6 +31,7 @@ ExitOutcome emulate_csr(Vcpu& v, uint32_t insn) {
   // Read-only hpmcounterN: no counters are given to guests, so they read 0.
   v.set_reg(rd, 0);
   v.hart().csr.sepc += 4;
+  v.name_exit("csr emulation");
   ++v.stats().csr_exit_kernel;
   v.charge("csr_emulation", v.vm().config().costs.csr_emulation);
   return ExitOutcome::kResume;
@@ -63,6 +64,7 @@ ExitOutcome emulate_virtual_instruction(Vcpu& v) {
   uint32_t insn = static_cast<uint32_t>(h.csr.stval);
   if (insn == 0 && !fetch_guest_instruction(v, insn)) return ExitOutcome::kResume;
   if (insn == kWfi) {
+    v.name_exit("wfi");
     ++v.stats().wfi_exit_stat;
     v.charge("wfi", v.vm().config().costs.wfi);
     h.csr.sepc += 4;

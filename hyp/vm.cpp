@@ -213,6 +213,12 @@ bool Vm::mmio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, sc_c
   return true;
 }
 
+const char* Vm::device_name(uint64_t gpa) const {
+  if (gpa >= kUartBase && gpa - kUartBase < kUartSize) return "uart";
+  if (gpa >= kPlicBase && gpa - kPlicBase < kPlicSize) return "plic";
+  return nullptr;
+}
+
 void Vm::report_unmapped_once(uint64_t gpa, bool write) {
   if (!reported_unmapped_.insert(gpa).second) return;
   std::fprintf(stderr, "rvh-vp: vm: %s guest-physical 0x%llx: no device there (%s)\n", write ? "write to" : "read of",

@@ -98,6 +98,8 @@ class Vm : public sc_core::sc_module {
   bool mmio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, sc_core::sc_time& delay,
                    bool& is_kernel_device);
   void report_unmapped_once(uint64_t gpa, bool write);
+  // "uart", "plic", or null for a gpa no device of the VM claims.
+  const char* device_name(uint64_t gpa) const;
   void console_write(const uint8_t* data, size_t len);
   int console_read();  // -1 when no input is waiting
   Uart16550& uart() { return *uart_; }
@@ -111,6 +113,8 @@ class Vm : public sc_core::sc_module {
   std::function<void(int, const std::string&)> on_stop;  // the platform ends the run
 
   uint64_t timebase_hz = 10'000'000;
+  // Benchmark regions recorded by hyp/sbi_bench.cpp: "regions" in stats_json().
+  nlohmann::json bench_regions = nlohmann::json::array();
   nlohmann::json stats_json();
   void print_stats(std::ostream& out);
 

@@ -33,6 +33,8 @@ nlohmann::json vcpu_json(Vcpu& v) {
   j["sbi_calls"] = s.sbi_calls;
   j["interrupts_injected"] = s.interrupts_injected;
   j["cost_cycles"] = s.cost_cycles;
+  j["exit_cost_histograms"] = nlohmann::json::object();
+  for (const auto& [name, hist] : s.exit_costs) j["exit_cost_histograms"][name] = hist.to_json();
   j["hypervisor_cycles"] = s.hyp_cycles;
   j["guest_instructions"] = h.stats.instret_by_priv[kModeVS] + h.stats.instret_by_priv[kModeVU];
   j["guest_instructions_vs"] = h.stats.instret_by_priv[kModeVS];
@@ -70,6 +72,7 @@ nlohmann::json Vm::stats_json() {
                  {"redirect_inst_access_fault", config_.redirect_inst_access_fault},
                  {"strict_mmio", config_.strict_mmio}, {"disabled_sbi", config_.disabled_sbi}};
   j["stopped"] = {{"reason", stop_.reason}, {"exit_code", stop_.exit_code}};
+  j["regions"] = bench_regions;
   return j;
 }
 

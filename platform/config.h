@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace rvh {
 
@@ -23,6 +24,17 @@ constexpr uint64_t kRamBase = 0x80000000;
 constexpr unsigned kPlicNumSources = 95;  // riscv,ndev as QEMU virt
 }  // namespace memmap
 
+// A device a library user attached to the SoC (Soc::attach_device,
+// docs/library.md). With a compatible string it is described in the device
+// tree as /soc/<name>@<base> { reg; compatible; interrupt-parent = <&plic>;
+// interrupts = <plic_source>; }.
+struct UserDevice {
+  std::string name;                     // bus region and node name
+  uint64_t base = 0, size = 0;
+  std::vector<std::string> compatible;  // empty: not in the device tree
+  unsigned plic_source = 0;             // 0: no interrupt
+};
+
 struct PlatformConfig {
   unsigned num_harts = 1;                  // --smp, 1..8
   uint64_t ram_size = 128ull << 20;        // -m
@@ -39,6 +51,8 @@ struct PlatformConfig {
   bool machine_devices = true;
   // Initrd location if any (0 = none).
   uint64_t initrd_start = 0, initrd_end = 0;
+  // Devices attached by a library user, in attach order.
+  std::vector<UserDevice> user_devices;
 };
 
 }  // namespace rvh

@@ -4,6 +4,8 @@
 // look for); only the devices this platform models are described.
 #include "platform/device_tree.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -60,6 +62,14 @@ class Writer {
   void strings(const char* name, std::initializer_list<const char*> list) {
     std::string joined;
     for (const char* s : list) {
+      joined += s;
+      joined += '\0';
+    }
+    check(fdt_property(fdt_, name, joined.data(), static_cast<int>(joined.size())), name);
+  }
+  void strings(const char* name, const std::vector<std::string>& list) {
+    std::string joined;
+    for (const std::string& s : list) {
       joined += s;
       joined += '\0';
     }
@@ -189,6 +199,19 @@ void write_soc(Writer& w, const PlatformConfig& c) {
     w.end();
   }
 
+  // Devices attached by a library user (Soc::attach_device).
+  for (const UserDevice& d : c.user_devices) {
+    if (d.compatible.empty()) continue;
+    w.begin(unit(d.name.c_str(), d.base));
+    w.reg64(d.base, d.size);
+    w.strings("compatible", d.compatible);
+    if (d.plic_source != 0) {
+      w.u32("interrupt-parent", plic);
+      w.u32("interrupts", d.plic_source);
+    }
+    w.end();
+  }
+
   w.end();  // soc
 }
 
@@ -258,9 +281,31 @@ void validate(const PlatformConfig& c) {
   if (c.initrd_end < c.initrd_start)
     throw DeviceTreeError("device tree: initrd end " + hex(c.initrd_end) + " is below its start " +
                           hex(c.initrd_start));
+  for (const UserDevice& d : c.user_devices) check_user_device(d);
 }
 
 }  // namespace
+
+void check_user_device(const UserDevice& d) {
+  const std::string what = "device '" + d.name + "': ";
+  // Devicetree spec 0.4, 2.2.1: 1 to 31 characters of [0-9a-zA-Z,._+-],
+  // starting with a letter.
+  const bool name_ok = !d.name.empty() && d.name.size() <= 31 && std::isalpha(static_cast<unsigned char>(d.name[0])) &&
+                       std::all_of(d.name.begin(), d.name.end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || (ch != '\0' && std::strchr(",._+-", ch));
+                       });
+  if (!name_ok)
+    throw DeviceTreeError(what + "the name must be 1 to 31 characters of [0-9a-zA-Z,._+-] starting with a letter");
+  if (d.size == 0) throw DeviceTreeError(what + "size is 0");
+  if (d.base + d.size - 1 < d.base) throw DeviceTreeError(what + "region wraps around 2^64");
+  if (d.plic_source > memmap::kPlicNumSources)
+    throw DeviceTreeError(what + "PLIC source " + std::to_string(d.plic_source) + " is not in 1.." +
+                          std::to_string(memmap::kPlicNumSources));
+  if (d.plic_source == memmap::kUart0Irq)
+    throw DeviceTreeError(what + "PLIC source " + std::to_string(d.plic_source) + " is UART0's");
+  for (const std::string& c : d.compatible)
+    if (c.empty()) throw DeviceTreeError(what + "empty compatible string");
+}
 
 std::vector<uint8_t> build_device_tree(const PlatformConfig& config) {
   validate(config);

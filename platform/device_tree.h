@@ -35,8 +35,15 @@ struct DeviceTreePhandles {
 // totalsize == vector size). Throws DeviceTreeError if config.num_harts is 0,
 // config.ram_size is 0 or RAM would not fit below 2^64, timebase_hz is 0 or
 // wider than 32 bits, isa does not start with "rv64", the initrd range is
-// reversed, or libfdt fails.
+// reversed, a user device fails check_user_device(), or libfdt fails.
 std::vector<uint8_t> build_device_tree(const PlatformConfig& config);
+
+// Checks what the tree needs of a user device (PlatformConfig::user_devices):
+// a node name of 1 to 31 characters of [0-9a-zA-Z,._+-] starting with a
+// letter, a non-empty region below 2^64, a PLIC source in 0..95 other than
+// UART0's (10), no empty compatible string. Throws DeviceTreeError naming the
+// device and the problem. build_device_tree() checks every user device.
+void check_user_device(const UserDevice& device);
 
 // Writes `data` to `path` (used by --dump-dtb). Throws std::runtime_error
 // naming the path and the reason if the file cannot be written.

@@ -5,18 +5,34 @@
 #include <cstdlib>
 #include <exception>
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include <systemc>
 
+#include "platform/compare.h"
 #include "platform/device_tree.h"
 #include "platform/loader.h"
 #include "platform/options.h"
+#include "platform/provenance.h"
+#include "platform/report_html.h"
 #include "platform/run_report.h"
 #include "platform/soc.h"
+#include "platform/timeline.h"
+#include "platform/vcd_trace.h"
 
 int sc_main(int argc, char** argv) {
   using namespace rvh;
+  // Subcommands (rvh-vp NAME ARGS...), dispatched before option parsing.
+  if (argc > 1) {
+    const std::string sub = argv[1];
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    if (sub == "compare") return compare_command(rest, std::cout, std::cerr);
+    if (sub == "report") return report_command(rest, std::cout, std::cerr);
+  }
   Options opt;
   try {
     opt = parse_options(argc, argv);
@@ -32,6 +48,21 @@ int sc_main(int argc, char** argv) {
     std::cout << version_text() << "\n";
     return 0;
   }
+  TimingConfig timing;
+  try {
+    timing = resolve_config(opt.config_file, opt.hyp_costs, opt.config_sets);
+  } catch (const ConfigError& e) {
+    std::cerr << "rvh-vp: " << e.what() << "\n";
+    return 2;
+  }
+  if (opt.help_config) {
+    std::cout << config_key_table(timing);
+    return 0;
+  }
+  if (opt.dump_config) {
+    std::cout << config_to_json(timing).dump(2) << "\n";
+    return 0;
+  }
 
   // SystemC prints a banner and info lines; keep stdout for the guest console.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -41,8 +72,7 @@ int sc_main(int argc, char** argv) {
   params.config.num_harts = opt.smp;
   params.config.ram_size = opt.memory;
   params.config.bootargs = opt.append;
-  params.quantum = sc_core::sc_time(static_cast<double>(opt.quantum_ns), sc_core::SC_NS);
-  params.quantum_insns = opt.quantum_insns;
+  params.timing = timing;
   params.max_insns = opt.max_insns;
   params.trace = opt.trace;
   params.read_stdin = !opt.no_stdin && !opt.hyp;  // with --hyp the guest's virtual UART reads stdin
@@ -57,12 +87,12 @@ int sc_main(int argc, char** argv) {
     vm_config.read_stdin = !opt.no_stdin;
     vm_config.disabled_sbi = opt.sbi_disable;
     vm_config.hedeleg = opt.hyp_hedeleg;
+    vm_config.costs = timing.hyp;
     // Host RAM: 2 MiB for the host, then the VM's page tables and guest RAM.
     params.config.ram_size = std::max<uint64_t>(opt.memory, (2ull << 20) + hyp::Vm::host_bytes_needed(opt.guest_memory));
   }
 
   try {
-    if (opt.hyp && !opt.hyp_costs.empty()) vm_config.costs = hyp::HypCosts::from_file(opt.hyp_costs);
     Soc soc("soc", params);
     if (opt.hyp)
       soc.start_hypervisor(vm_config, opt.kernel, opt.append);
@@ -72,17 +102,39 @@ int sc_main(int argc, char** argv) {
       soc.load_firmware(opt.bios, opt.kernel, opt.initrd);
     if (!opt.hyp || !opt.dump_dtb.empty()) soc.place_device_tree(opt.dtb, opt.dump_dtb);
 
+    // Reports watching the run (docs/reports.md).
+    if (!opt.report_html.empty() && !std::ofstream(opt.report_html, std::ios::app))
+      throw std::runtime_error(opt.report_html + ": cannot write file");
+    std::unique_ptr<Timeline> timeline;
+    if (!opt.timeline.empty()) {
+      std::vector<Hart*> harts;
+      for (auto& h : soc.harts()) harts.push_back(h.get());
+      timeline = std::make_unique<Timeline>(opt.timeline, opt.timeline_max_events, harts, soc.vm());
+    }
+    std::unique_ptr<VcdTrace> vcd;
+    if (!opt.vcd.empty()) vcd = std::make_unique<VcdTrace>("vcd", opt.vcd, soc);
+
     const auto host_start = std::chrono::steady_clock::now();
     sc_core::sc_start();
     const double host_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
     soc.uart().stop_input();
+    if (timeline) timeline->finish();
+    if (vcd) vcd->close();
 
     RunReport report = make_run_report(soc, host_seconds);
     std::fflush(stdout);
     print_run_summary(report, std::cerr);
     if (soc.vm()) soc.vm()->print_stats(std::cerr);
-    if (!opt.stats.empty()) write_stats_json(report, opt.stats, soc.vm() ? soc.vm()->stats_json() : nlohmann::json());
+    if (!opt.stats.empty() || !opt.report_html.empty()) {
+      RunContext context{config_to_json(timing), command_line_json(argc, argv),
+                         describe_inputs({opt.elf, opt.bios, opt.kernel, opt.initrd, opt.dtb, opt.config_file,
+                                          opt.hyp_costs})};
+      const nlohmann::json stats =
+          make_stats_json(report, soc.vm() ? soc.vm()->stats_json() : nlohmann::json(), context);
+      if (!opt.stats.empty()) write_json_file(stats, opt.stats);
+      if (!opt.report_html.empty()) write_report_html(stats, opt.report_html);
+    }
     return soc.result().exit_code;
   } catch (const LoadError& e) {
     std::cerr << "rvh-vp: " << e.what() << "\n";

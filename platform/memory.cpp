@@ -7,8 +7,10 @@ namespace rvh {
 
 Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, sc_core::sc_time read_latency,
                sc_core::sc_time write_latency)
-    : sc_core::sc_module(name), socket("socket"), data_(size, 0), read_only_(read_only),
-      read_latency_(read_latency), write_latency_(write_latency) {
+    : Memory(name, size, read_only, MemoryLatency{read_latency, write_latency, read_latency, write_latency}) {}
+
+Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, const MemoryLatency& latency)
+    : sc_core::sc_module(name), socket("socket"), data_(size, 0), read_only_(read_only), latency_(latency) {
   socket.register_b_transport(this, &Memory::b_transport);
   socket.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &Memory::transport_dbg);
@@ -39,14 +41,14 @@ void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& dela
   }
   if (trans.is_read()) {
     std::memcpy(trans.get_data_ptr(), data_.data() + addr, len);
-    delay += read_latency_;
+    delay += latency_.read;
   } else if (trans.is_write()) {
     if (read_only_) {
       trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
       return;
     }
     std::memcpy(data_.data() + addr, trans.get_data_ptr(), len);
-    delay += write_latency_;
+    delay += latency_.write;
   }
   trans.set_dmi_allowed(true);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -57,8 +59,8 @@ bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
   dmi.set_start_address(0);
   dmi.set_end_address(data_.size() - 1);
   dmi.set_granted_access(read_only_ ? tlm::tlm_dmi::DMI_ACCESS_READ : tlm::tlm_dmi::DMI_ACCESS_READ_WRITE);
-  dmi.set_read_latency(read_latency_);
-  dmi.set_write_latency(write_latency_);
+  dmi.set_read_latency(latency_.dmi_read);
+  dmi.set_write_latency(latency_.dmi_write);
   return true;
 }
 

@@ -11,14 +11,23 @@
 
 namespace rvh {
 
+// Access latencies: b_transport adds read/write to the caller's delay; a DMI
+// grant carries dmi_read/dmi_write, which the initiator adds per access.
+struct MemoryLatency {
+  sc_core::sc_time read = sc_core::SC_ZERO_TIME, write = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time dmi_read = sc_core::SC_ZERO_TIME, dmi_write = sc_core::SC_ZERO_TIME;
+};
+
 class Memory : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Memory> socket;
 
   // read_only: a ROM (writes from the bus get TLM_COMMAND_ERROR_RESPONSE).
+  // The two-latency form uses the same latencies for b_transport and DMI.
   Memory(sc_core::sc_module_name name, uint64_t size, bool read_only = false,
          sc_core::sc_time read_latency = sc_core::SC_ZERO_TIME,
          sc_core::sc_time write_latency = sc_core::SC_ZERO_TIME);
+  Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, const MemoryLatency& latency);
 
   uint64_t size() const { return data_.size(); }
   // Backdoor access by offset; false if out of range.
@@ -29,7 +38,7 @@ class Memory : public sc_core::sc_module {
  private:
   std::vector<uint8_t> data_;
   bool read_only_;
-  sc_core::sc_time read_latency_, write_latency_;
+  MemoryLatency latency_;
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);

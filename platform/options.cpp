@@ -7,10 +7,6 @@
 
 #include <boost/program_options.hpp>
 
-#ifndef RVH_VERSION
-#define RVH_VERSION "0.1.0"
-#endif
-
 namespace po = boost::program_options;
 
 namespace rvh {
@@ -83,6 +79,13 @@ po::options_description visible_options() {
        "at most N instructions between synchronisation checks (default 10000)")
       ("stats", po::value<std::string>()->value_name("FILE"),
        "write run statistics as JSON to FILE at exit")
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "timing configuration (JSON; docs/timing.md): CPI, clock, latencies, quantum, hypervisor "
+       "costs; a --stats report is accepted too and reproduces its run's configuration")
+      ("set", po::value<std::vector<std::string>>()->composing()->value_name("KEY=VALUE"),
+       "override one configuration value, e.g. --set hyp.sbi_call=300 --set hart.clock_hz=2GHz (repeatable)")
+      ("dump-config", po::bool_switch(), "print the effective configuration as JSON and exit")
+      ("help-config", po::bool_switch(), "list every configuration key with its default and meaning, and exit")
       ("trace", po::bool_switch(), "print an instruction trace to stderr")
       ("no-stdin", po::bool_switch(), "do not read stdin for the UART (for scripts and CI)")
       ("help,h", po::bool_switch(), "print this help and exit")
@@ -105,8 +108,20 @@ po::options_description visible_options() {
       ("sbi-disable", po::value<std::vector<std::string>>()->composing()->value_name("EXT"),
        "switch an SBI extension off for the guest: base, time, ipi, rfence, hsm, srst, dbcn, legacy");
 
+  po::options_description reports("Reports (docs/reports.md)");
+  reports.add_options()
+      ("timeline", po::value<std::string>()->value_name("FILE"),
+       "write a Chrome trace-event timeline (open in ui.perfetto.dev): hart modes, and with --hyp every "
+       "exit per vCPU with its cause and cost")
+      ("timeline-max-events", po::value<std::string>()->value_name("N"),
+       "stop adding slices to the timeline after N (default 1000000); the file and stderr say so")
+      ("vcd", po::value<std::string>()->value_name("FILE"),
+       "write a VCD trace (GTKWave) of the interrupt lines, privilege mode, V, WFI and VS interrupts per hart")
+      ("report", po::value<std::string>()->value_name("FILE"),
+       "write a self-contained HTML report with plots (also: rvh-vp report STATS.json OUT.html)");
+
   po::options_description all;
-  all.add(program).add(machine).add(run).add(hyp);
+  all.add(program).add(machine).add(run).add(hyp).add(reports);
   return all;
 }
 
@@ -202,7 +217,8 @@ Options parse_options(int argc, char** argv) {
   Options o;
   o.help = vm["help"].as<bool>();
   o.version = vm["version"].as<bool>();
-  if (o.help || o.version) return o;
+  o.help_config = vm["help-config"].as<bool>();
+  if (o.help || o.version || o.help_config) return o;
 
   o.bios = get(vm, "bios");
   o.kernel = get(vm, "kernel");
@@ -211,6 +227,14 @@ Options parse_options(int argc, char** argv) {
   o.dtb = get(vm, "dtb");
   o.dump_dtb = get(vm, "dump-dtb");
   o.stats = get(vm, "stats");
+  o.timeline = get(vm, "timeline");
+  o.vcd = get(vm, "vcd");
+  o.report_html = get(vm, "report");
+  if (vm.count("timeline-max-events")) {
+    o.timeline_max_events = number_option("--timeline-max-events", get(vm, "timeline-max-events"));
+    if (o.timeline_max_events == 0) throw UsageError("--timeline-max-events 0: must be at least 1");
+    if (o.timeline.empty()) throw UsageError("--timeline-max-events needs --timeline FILE");
+  }
   o.trace = vm["trace"].as<bool>();
   o.no_stdin = vm["no-stdin"].as<bool>();
 
@@ -241,16 +265,27 @@ Options parse_options(int argc, char** argv) {
   }
   if (vm.count("max-insns")) o.max_insns = number_option("--max-insns", get(vm, "max-insns"));
   if (vm.count("quantum")) {
-    o.quantum_ns = number_option("--quantum", get(vm, "quantum"));
-    if (o.quantum_ns == 0) throw UsageError("--quantum 0: must be at least 1 ns");
+    const uint64_t ns = number_option("--quantum", get(vm, "quantum"));
+    if (ns == 0) throw UsageError("--quantum 0: must be at least 1 ns");
+    o.config_sets.push_back("sim.quantum_ns=" + std::to_string(ns));
   }
   if (vm.count("quantum-insns")) {
-    o.quantum_insns = number_option("--quantum-insns", get(vm, "quantum-insns"));
-    if (o.quantum_insns == 0) throw UsageError("--quantum-insns 0: must be at least 1");
+    const uint64_t n = number_option("--quantum-insns", get(vm, "quantum-insns"));
+    if (n == 0) throw UsageError("--quantum-insns 0: must be at least 1");
+    o.config_sets.push_back("sim.quantum_insns=" + std::to_string(n));
   }
+  o.config_file = get(vm, "config");
+  if (vm.count("set"))
+    for (const std::string& kv : vm["set"].as<std::vector<std::string>>()) {
+      if (kv.find('=') == std::string::npos || kv[0] == '=')
+        throw UsageError("--set " + kv + ": expected KEY=VALUE, e.g. --set hyp.sbi_call=300 (see --help-config)");
+      o.config_sets.push_back(kv);
+    }
 
   o.hyp = vm["hyp"].as<bool>();
   o.hyp_costs = get(vm, "hyp-costs");
+  o.dump_config = vm["dump-config"].as<bool>();
+  if (o.dump_config) return o;  // prints the configuration; nothing is run
   o.hyp_prefault = vm["hyp-prefault"].as<bool>();
   o.guest_sstc = !vm["no-guest-sstc"].as<bool>();
   o.kvm_no_inst_access_redirect = vm["kvm-no-inst-access-redirect"].as<bool>();
@@ -303,7 +338,9 @@ Options parse_options(int argc, char** argv) {
 std::string usage_text(const std::string& program_name) {
   std::ostringstream os;
   os << "Usage: " << program_name << " [options] PROGRAM.elf\n"
-     << "       " << program_name << " [options] --bios FIRMWARE [--kernel IMAGE [--initrd FILE]]\n\n"
+     << "       " << program_name << " [options] --bios FIRMWARE [--kernel IMAGE [--initrd FILE]]\n"
+     << "       " << program_name << " compare A.json B.json      two --stats reports side by side\n"
+     << "       " << program_name << " report STATS.json OUT.html the HTML report of a --stats file\n\n"
      << "rvh-vp: a SystemC RISC-V (RV64GC) virtual platform with a QEMU virt-like memory map.\n"
      << "A bare-metal PROGRAM.elf runs in M-mode from its entry point; --bios firmware starts\n"
      << "from the boot ROM like QEMU's virt. Long options also work with one dash (-smp 4).\n"
@@ -314,6 +351,5 @@ std::string usage_text(const std::string& program_name) {
   return os.str();
 }
 
-std::string version_text() { return std::string("rvh-vp ") + RVH_VERSION; }
 
 }  // namespace rvh

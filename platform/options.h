@@ -35,15 +35,26 @@ struct Options {
 
   uint64_t max_insns = 0;        // --max-insns N per hart; 0 = unlimited
   std::string stats;             // --stats FILE: JSON statistics at exit
-  uint64_t quantum_ns = 1000;    // --quantum NS: global TLM quantum (simulated ns)
-  uint64_t quantum_insns = 10000;  // --quantum-insns N: max instructions between syncs
+  // Reports (docs/reports.md).
+  std::string timeline;          // --timeline FILE.json: Chrome trace-event / Perfetto timeline
+  uint64_t timeline_max_events = 1'000'000;  // --timeline-max-events N: slices written at most
+  std::string vcd;               // --vcd FILE: VCD of interrupt lines, privilege mode and V
+  std::string report_html;       // --report FILE.html: self-contained HTML report
+  // Timing configuration (platform/timing_config.h, docs/timing.md), applied
+  // in this order over the defaults: --config FILE, then the assignments in
+  // config_sets (the older single-purpose options --quantum, --quantum-insns
+  // and --hyp-costs become assignments there, before those of --set).
+  std::string config_file;               // --config FILE.json (or a --stats report)
+  std::vector<std::string> config_sets;  // "key=value", in order
+  std::string hyp_costs;                 // --hyp-costs FILE.json: keys under hyp.
+  bool dump_config = false;              // --dump-config: print the effective configuration as JSON, exit
+  bool help_config = false;              // --help-config: list every key with its meaning, exit
   bool trace = false;            // --trace: instruction trace to stderr
   bool no_stdin = false;         // --no-stdin: UART input is not read from stdin
 
   // Hosted hypervisor (--hyp): --kernel is the guest, run in VS-mode.
   bool hyp = false;
   uint64_t guest_memory = 128ull << 20;  // --guest-memory SIZE
-  std::string hyp_costs;                 // --hyp-costs FILE.json
   bool hyp_prefault = false;             // --hyp-prefault: map all guest RAM at start
   bool guest_sstc = true;                // --no-guest-sstc: SBI set_timer instead of vstimecmp
   bool kvm_no_inst_access_redirect = false;  // --kvm-no-inst-access-redirect (pre-51c58956732b)
@@ -74,6 +85,6 @@ uint64_t parse_size(const std::string& text);
 
 // The --help text (every option, with defaults) and the --version line.
 std::string usage_text(const std::string& program_name);
-std::string version_text();
+std::string version_text();  // defined in platform/provenance.cpp
 
 }  // namespace rvh

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/provenance.h"
 #include "platform/soc.h"
 
 namespace rvh {
@@ -49,9 +50,13 @@ void print_run_summary(const RunReport& r, std::ostream& out) {
   }
 }
 
-void write_stats_json(const RunReport& r, const std::string& path, const nlohmann::json& hypervisor) {
+nlohmann::json make_stats_json(const RunReport& r, const nlohmann::json& hypervisor, const RunContext& context) {
   nlohmann::json j;
-  j["schema"] = "rvh-vp-stats/1";
+  j["schema"] = "rvh-vp-stats/2";
+  j["versions"] = software_versions();
+  j["command_line"] = context.command_line;
+  j["inputs"] = context.inputs;
+  j["config"] = context.config;
   j["stopped_by"] = r.reason;
   j["exit_code"] = r.exit_code;
   j["sim_time_ns"] = static_cast<uint64_t>(r.sim_seconds * 1e9 + 0.5);
@@ -69,9 +74,14 @@ void write_stats_json(const RunReport& r, const std::string& path, const nlohman
                           {"wfi_sleeps", h.wfi_sleeps}});
   }
   if (!hypervisor.is_null()) j["hypervisor"] = hypervisor;
+  return j;
+}
+
+void write_json_file(const nlohmann::json& j, const std::string& path) {
   std::ofstream f(path);
-  if (!f) throw std::runtime_error(path + ": cannot write stats file");
+  if (!f) throw std::runtime_error(path + ": cannot write file");
   f << j.dump(2) << "\n";
+  if (!f) throw std::runtime_error(path + ": write failed");
 }
 
 }  // namespace rvh

@@ -1,5 +1,5 @@
 // platform/run_report.h: the end-of-run summary (stderr) and --stats JSON
-// (schema "rvh-vp-stats/1", docs/summary.md).
+// (schema "rvh-vp-stats/2", docs/summary.md).
 #pragma once
 #include <cstdint>
 #include <ostream>
@@ -30,9 +30,20 @@ struct RunReport {
   std::vector<HartReport> harts;
 };
 
+// What a report records besides the figures, so that its run can be
+// reproduced from it alone (platform/provenance.h).
+struct RunContext {
+  nlohmann::json config;        // effective timing configuration (config_to_json)
+  nlohmann::json command_line;  // argv
+  nlohmann::json inputs;        // input files with SHA-256
+};
+
 RunReport make_run_report(Soc& soc, double host_seconds);
 void print_run_summary(const RunReport& r, std::ostream& out);
-// `hypervisor`: the VM's statistics (hyp::Vm::stats_json), or null.
-void write_stats_json(const RunReport& r, const std::string& path, const nlohmann::json& hypervisor);
+// The --stats document. `hypervisor`: the VM's statistics
+// (hyp::Vm::stats_json), or null.
+nlohmann::json make_stats_json(const RunReport& r, const nlohmann::json& hypervisor, const RunContext& context);
+// Writes `j` (indented) to `path`; throws std::runtime_error naming the file.
+void write_json_file(const nlohmann::json& j, const std::string& path);
 
 }  // namespace rvh

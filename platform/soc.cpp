@@ -11,29 +11,43 @@ namespace {
 constexpr uint64_t kKernelLoadAddress = memmap::kRamBase + 0x200000;
 constexpr uint64_t k2MiB = 2ull << 20;
 
-Uart16550Options uart_options(bool read_stdin) {
+sc_core::sc_time ns(uint64_t v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_NS); }
+
+Uart16550Options uart_options(const SocParams& p) {
   Uart16550Options o;
-  o.read_input = read_stdin;
+  o.read_input = p.read_stdin;
+  o.access_latency = ns(p.timing.uart_latency_ns);
   return o;
+}
+
+// The platform configuration with the clock and timebase of the timing
+// configuration (the device tree describes them).
+SocParams with_timing(SocParams p) {
+  p.config.hart_clock_hz = p.timing.hart_clock_hz;
+  p.config.timebase_hz = p.timing.timebase_hz;
+  return p;
 }
 }  // namespace
 
 Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     : sc_core::sc_module(name),
-      params_(params),
-      bus_("bus"),
-      rom_("boot_rom", memmap::kBootRomSize, true),
-      ram_("ram", params.config.ram_size),
-      clint_("clint", params.config.num_harts, params.config.timebase_hz),
-      plic_("plic", params.config.num_harts, memmap::kPlicNumSources),
-      uart_("uart0", uart_options(params.read_stdin)),
-      finisher_("test_finisher"),
+      params_(with_timing(params)),
+      bus_("bus", ns(params_.timing.bus_latency_ns)),
+      rom_("boot_rom", memmap::kBootRomSize, true, ns(params_.timing.rom_latency_ns), ns(params_.timing.rom_latency_ns)),
+      ram_("ram", params_.config.ram_size, false,
+           MemoryLatency{ns(params_.timing.ram_read_ns), ns(params_.timing.ram_write_ns),
+                         ns(params_.timing.ram_dmi_read_ns), ns(params_.timing.ram_dmi_write_ns)}),
+      clint_("clint", params_.config.num_harts, params_.config.timebase_hz, ns(params_.timing.clint_latency_ns)),
+      plic_("plic", params_.config.num_harts, memmap::kPlicNumSources, 3,
+            ns(params_.timing.plic_latency_ns)),
+      uart_("uart0", uart_options(params_)),
+      finisher_("test_finisher", ns(params_.timing.finisher_latency_ns)),
       msip_("msip", params.config.num_harts),
       mtip_("mtip", params.config.num_harts),
       meip_("meip", params.config.num_harts),
       seip_("seip", params.config.num_harts),
       plic_sources_("plic_source", memmap::kPlicNumSources + 1) {
-  const PlatformConfig& cfg = params.config;
+  const PlatformConfig& cfg = params_.config;
 
   // Address map (order of init_socket binding = port numbers).
   bus_.map("boot_rom", memmap::kBootRomBase, memmap::kBootRomSize);
@@ -64,10 +78,10 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     hc.reset_pc = memmap::kBootRomBase;
     hc.clock_hz = cfg.hart_clock_hz;
     hc.timebase_hz = cfg.timebase_hz;
-    hc.cpi = params.cpi;
-    hc.quantum = params.quantum;
-    hc.quantum_insns = params.quantum_insns;
-    hc.max_insns = params.max_insns;
+    hc.cpi = params_.timing.cpi;
+    hc.quantum = ns(params_.timing.quantum_ns);
+    hc.quantum_insns = params_.timing.quantum_insns;
+    hc.max_insns = params_.max_insns;
     auto hart = std::make_unique<Hart>(("hart" + std::to_string(h)).c_str(), hc);
     hart->bus.bind(bus_.targ_socket);
     clint_.msip_irq[h].bind(msip_[h]);

@@ -2,12 +2,14 @@
 // CLINT, PLIC, 16550 UART, test finisher and (for ELFs that have tohost)
 // HTIF, wired with SystemC signals. docs/memory-map.md has the map.
 #pragma once
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <systemc>
+#include <tlm>
 
 #include "cpu/hart.h"
 #include "peripherals/clint.h"
@@ -19,18 +21,23 @@
 #include "platform/htif.h"
 #include "platform/loader.h"
 #include "platform/memory.h"
+#include "platform/timing_config.h"
 #include "hyp/vm.h"
 
 namespace rvh {
 
 struct SocParams {
-  PlatformConfig config;
-  sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
-  uint64_t quantum_insns = 10000;
+  PlatformConfig config;  // its hart_clock_hz and timebase_hz are taken from `timing`
+  TimingConfig timing;    // clock, CPI, quantum, latencies, hypervisor costs
   uint64_t max_insns = 0;  // per hart, 0 = unlimited
   bool trace = false;
   bool read_stdin = true;
-  CpiTable cpi;
+};
+
+// How Soc::attach_device describes a user device in the device tree.
+struct DeviceTreeEntry {
+  std::vector<std::string> compatible;  // empty: not in the device tree
+  unsigned plic_source = 0;             // its "interrupts" cell, 0 = none
 };
 
 // Why the simulation ended.
@@ -57,10 +64,29 @@ class Soc : public sc_core::sc_module {
   // Device tree: generated from the configuration unless dtb_file is given.
   void place_device_tree(const std::string& dtb_file, const std::string& dump_path);
 
+  // User devices (docs/library.md). Call from sc_main after constructing the
+  // Soc and before sc_start(). attach_device maps [base, base + size) on the
+  // system bus to `socket` (the device sees offsets from base) and records it
+  // in config().user_devices; with dt.compatible set, the generated device
+  // tree describes it as /soc/<name>@<base>. Throws std::invalid_argument for
+  // a bad name, an empty or wrapping range, a range overlapping a mapped
+  // region (RAM included), or a bad dt.plic_source.
+  void attach_device(const std::string& name, uint64_t base, uint64_t size, tlm::tlm_target_socket<>& socket,
+                     const DeviceTreeEntry& dt = {});
+  // The line into PLIC source n (1..95 except 10, UART0's): bind a device's
+  // sc_core::sc_out<bool> interrupt output to it (one writer per line).
+  // Throws std::invalid_argument for another n.
+  sc_core::sc_signal<bool>& plic_source(unsigned n);
+
   const RunResult& result() const { return result_; }
   void finish(int code, const std::string& reason);
 
   std::vector<std::unique_ptr<Hart>>& harts() { return harts_; }
+  // Hart h's interrupt lines MSIP, MTIP, MEIP, SEIP and a PLIC source line (for --vcd).
+  std::array<const sc_core::sc_signal<bool>*, 4> irq_lines(unsigned h) const {
+    return {&msip_[h], &mtip_[h], &meip_[h], &seip_[h]};
+  }
+  const sc_core::sc_signal<bool>& plic_source_line(unsigned source) const { return plic_sources_[source]; }
   const PlatformConfig& config() const { return params_.config; }
   Memory& ram() { return ram_; }
   Uart16550& uart() { return uart_; }

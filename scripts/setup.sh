@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake g++ make pkg-config
   libsystemc-dev libboost-program-options-dev libboost-dev libfdt-dev libelf-dev
-  nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev git
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   opensbi u-boot-qemu qemu-system-misc device-tree-compiler
+  # HTML report test (ctest label report): headless Chromium, PNG screenshots
+  chromium libpng-dev
   # Linux 6.1 workload (sw/linux, ctest label linux)
   linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross bc bison flex libssl-dev cpio
 )

@@ -56,7 +56,7 @@ fi
 
 # --stats writes the documented JSON.
 "$vp" --no-stdin --stats "$tmp/stats.json" "$sw/rv64im.elf" >/dev/null 2>&1
-grep -q '"schema": "rvh-vp-stats/1"' "$tmp/stats.json" && grep -q '"stopped_by": "pass"' "$tmp/stats.json" &&
+grep -q '"schema": "rvh-vp-stats/2"' "$tmp/stats.json" && grep -q '"stopped_by": "pass"' "$tmp/stats.json" &&
   pass "--stats" || fail "--stats"
 
 # --max-insns stops the run by itself.

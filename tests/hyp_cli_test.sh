@@ -48,7 +48,7 @@ else
 fi
 printf '{"no_such_cost": 1}\n' >"$tmp/bad.json"
 "$vp" --no-stdin --hyp --hyp-costs "$tmp/bad.json" --kernel "$guest" >"$tmp/bad.out" 2>&1; code=$?
-[ $code -eq 1 ] && grep -q "unknown key 'no_such_cost'" "$tmp/bad.out" && pass "unknown cost key rejected" || fail "unknown cost key (exit $code)"
+[ $code -eq 2 ] && grep -q "unknown configuration key 'hyp.no_such_cost'" "$tmp/bad.out" && pass "unknown cost key rejected" || fail "unknown cost key (exit $code)"
 
 # 5. Usage errors.
 "$vp" --hyp >"$tmp/u.out" 2>&1; [ $? -eq 2 ] && grep -q "needs --kernel" "$tmp/u.out" && pass "--hyp without --kernel" || fail "--hyp without --kernel"

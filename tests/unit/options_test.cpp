@@ -67,8 +67,8 @@ TEST(Options, Defaults) {
   EXPECT_EQ(o.memory, 128 * MiB);
   EXPECT_EQ(o.smp, 1u);
   EXPECT_EQ(o.max_insns, 0u);
-  EXPECT_EQ(o.quantum_ns, 1000u);
-  EXPECT_EQ(o.quantum_insns, 10000u);
+  EXPECT_TRUE(o.config_sets.empty());
+  EXPECT_TRUE(o.config_file.empty());
   EXPECT_FALSE(o.trace);
   EXPECT_FALSE(o.no_stdin);
   EXPECT_FALSE(o.help);
@@ -102,8 +102,8 @@ TEST(Options, AllOptions) {
   EXPECT_EQ(o.smp, 4u);
   EXPECT_EQ(o.max_insns, 1000000u);
   EXPECT_EQ(o.stats, "out.json");
-  EXPECT_EQ(o.quantum_ns, 500u);
-  EXPECT_EQ(o.quantum_insns, 2000u);
+  // The single-purpose timing options become configuration assignments.
+  EXPECT_EQ(o.config_sets, (std::vector<std::string>{"sim.quantum_ns=500", "sim.quantum_insns=2000"}));
   EXPECT_TRUE(o.trace);
   EXPECT_TRUE(o.no_stdin);
   EXPECT_EQ(o.dump_dtb, "out.dtb");

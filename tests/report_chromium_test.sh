@@ -1,0 +1,68 @@
+#!/bin/sh
+# report_chromium_test.sh RVH_VP SW_DIR PNG_CHECK: the --report page of a
+# real run, opened in headless Chromium (Debian's `chromium`) as a person
+# would open it: the page's own script must find every plot drawn
+# (--dump-dom), and a screenshot must show marks inside the plots it
+# covers (tests/tools/png_check.cpp). As a control, the same page with its
+# bars removed must fail the screenshot check. Skipped (77) only when
+# Chromium is not installed.
+set -u
+vp=$1 sw=$2 png_check=$3
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+  echo "skipped: chromium is not installed (apt-get install --no-install-recommends chromium)"
+  exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+pass() { echo "ok: $1"; }
+fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+guest=$sw/g_smoke_all.elf
+[ -f "$guest" ] || { echo "FAIL: $guest not built"; exit 1; }
+
+# chromium_run OUTPUT_FLAG URL: one headless run with a fresh profile and
+# nothing fetched from the network.
+chromium_run() {
+  profile=$(mktemp -d "$tmp/profile.XXXXXX")
+  timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
+    --user-data-dir="$profile" --window-size=1200,2000 "$@" 2>>"$tmp/chromium.log"
+}
+
+"$vp" --hyp --no-stdin --kernel "$guest" --stats "$tmp/s.json" --report "$tmp/r.html" >"$tmp/run.out" 2>&1; code=$?
+[ $code -eq 0 ] && [ -s "$tmp/r.html" ] || { echo "FAIL: the run did not write a report (exit $code)"; tail "$tmp/run.out"; exit 1; }
+
+# 1. The page's script measured the plots: all drawn.
+chromium_run --dump-dom "file://$tmp/r.html" >"$tmp/dom.html"
+plots=$(sed -n 's/.*<body[^>]* data-plots="\([0-9]*\)".*/\1/p' "$tmp/dom.html" | head -1)
+drawn=$(sed -n 's/.*<body[^>]* data-plots-drawn="\([0-9]*\)".*/\1/p' "$tmp/dom.html" | head -1)
+if [ -n "$plots" ] && [ "$plots" -ge 5 ] && [ "$plots" = "$drawn" ]; then
+  pass "Chromium drew all $plots plots"
+else
+  fail "plots drawn: '$drawn' of '$plots'"; tail -5 "$tmp/chromium.log"
+fi
+
+# 2. The screenshot shows marks inside each plot in the window.
+chromium_run --screenshot="$tmp/shot.png" "file://$tmp/r.html" >/dev/null
+regions=$(grep -o 'data-rect="[0-9]*,[0-9]*,[0-9]*,[0-9]*"' "$tmp/dom.html" | sed 's/data-rect="\(.*\)"/\1/' |
+          awk -F, '$2 + $4 <= 2000 {print}')
+count=$(echo "$regions" | grep -c .)
+if [ "$count" -ge 3 ] && [ -s "$tmp/shot.png" ] && "$png_check" "$tmp/shot.png" $regions; then
+  pass "screenshot: marks in all $count plots on screen"
+else
+  fail "screenshot check ($count plot regions on screen)"
+fi
+
+# 3. Control: without its bars the same page fails the check.
+sed 's/<rect class="mark"[^>]*>//g' "$tmp/r.html" >"$tmp/blank.html"
+chromium_run --screenshot="$tmp/blank.png" "file://$tmp/blank.html" >/dev/null
+if [ -s "$tmp/blank.png" ] && ! "$png_check" "$tmp/blank.png" $regions >"$tmp/blank.out"; then
+  pass "control: a page without bars fails the screenshot check"
+else
+  fail "control: the check passed a page without bars"; cat "$tmp/blank.out"
+fi
+
+echo "$failures failed"
+[ "$failures" -eq 0 ] && echo "PASS: report_chromium" && exit 0
+exit 1
