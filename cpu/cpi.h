@@ -34,6 +34,9 @@ struct CpiTable {
   }};
   uint16_t branch_taken_penalty = 2;
   uint16_t trap_entry_cycles = 10;
+  // Each page-table entry the walker reads (both stages), plus its memory
+  // latency: what a TLB miss costs.
+  uint16_t pte_read_cycles = 1;
 
   uint16_t of(InsnClass c) const { return cycles[static_cast<size_t>(c)]; }
   static const char* name(InsnClass c);

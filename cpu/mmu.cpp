@@ -274,7 +274,7 @@ void Hart::read_bus_or_fault(uint64_t paddr, uint8_t* data, unsigned size, Acces
 bool Hart::phys_read_pte(uint64_t paddr, uint64_t& pte) {
   if (DmiRegion* r = find_dmi(paddr, 8); r && r->readable) {
     std::memcpy(&pte, r->host + (paddr - r->start), 8);
-    cycles += r->read_cycles;
+    cycles += r->read_cycles + cfg_.cpi.pte_read_cycles;
     return true;
   }
   uint8_t buf[8];

@@ -7,7 +7,6 @@
 #pragma once
 #include <cstdint>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 namespace rvh::hyp {

@@ -3,6 +3,8 @@
 // exit_trace.h).
 #include "hyp/exit_trace.h"
 
+#include <algorithm>
+
 #include "hyp/vcpu.h"
 #include "hyp/vm.h"
 
@@ -10,26 +12,46 @@ namespace rvh::hyp {
 
 const char* exception_cause_name(uint64_t cause) {
   switch (cause) {
-    case 0: return "misaligned fetch";
-    case 1: return "inst access fault";
-    case 2: return "illegal insn";
-    case 3: return "breakpoint";
-    case 4: return "misaligned load";
-    case 5: return "load access fault";
-    case 6: return "misaligned store";
-    case 7: return "store access fault";
-    case 8: return "ecall from U";
-    case 9: return "ecall from HS";
-    case 10: return "ecall from VS";
-    case 11: return "ecall from M";
-    case 12: return "inst page fault";
-    case 13: return "load page fault";
-    case 15: return "store page fault";
-    case 20: return "inst guest-page fault";
-    case 21: return "load guest-page fault";
-    case 22: return "virtual insn";
-    case 23: return "store guest-page fault";
-    default: return "exception";
+    case 0:
+      return "misaligned fetch";
+    case 1:
+      return "inst access fault";
+    case 2:
+      return "illegal insn";
+    case 3:
+      return "breakpoint";
+    case 4:
+      return "misaligned load";
+    case 5:
+      return "load access fault";
+    case 6:
+      return "misaligned store";
+    case 7:
+      return "store access fault";
+    case 8:
+      return "ecall from U";
+    case 9:
+      return "ecall from HS";
+    case 10:
+      return "ecall from VS";
+    case 11:
+      return "ecall from M";
+    case 12:
+      return "inst page fault";
+    case 13:
+      return "load page fault";
+    case 15:
+      return "store page fault";
+    case 20:
+      return "inst guest-page fault";
+    case 21:
+      return "load guest-page fault";
+    case 22:
+      return "virtual insn";
+    case 23:
+      return "store guest-page fault";
+    default:
+      return "exception";
   }
 }
 

@@ -10,10 +10,9 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <systemc>
 #include <utility>
 #include <vector>
-
-#include <systemc>
 
 namespace rvh::hyp {
 

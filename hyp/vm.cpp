@@ -96,7 +96,10 @@ void Vm::setup_hart(Hart& h, Vcpu& v) {
   c.pmpcfg[0] = csr::kPmpR | csr::kPmpW | csr::kPmpX | (csr::kPmpNapot << csr::kPmpAShift);
   c.medeleg = csr::kDelegableExceptions;
   c.mideleg = csr::kSupervisorInterrupts | csr::kVsInterrupts;
-  c.mcounteren = 7;
+  // As OpenSBI leaves it for the kernel: every counter reaches HS, so a
+  // guest access to one hcounteren does not grant is a virtual-instruction
+  // exit the hypervisor emulates (KVM: vcpu_pmu.c), not an illegal instruction.
+  c.mcounteren = 0xffffffffu;
   c.menvcfg = csr::kMenvcfgSTCE;
   c.hedeleg = (config_.hedeleg ? config_.hedeleg : kvm_default_hedeleg()) & csr::kHedelegWritable;
   c.hideleg = csr::kVsInterrupts;

@@ -61,7 +61,8 @@ void flatten_config(const nlohmann::json& j, const std::string& prefix, std::map
 
 Figures figures_of(const nlohmann::json& s) {
   Figures f;
-  if (s.contains("stopped_by") && s["stopped_by"].is_string()) f.text(kRun, "stopped by", s["stopped_by"].get<std::string>());
+  if (s.contains("stopped_by") && s["stopped_by"].is_string())
+    f.text(kRun, "stopped by", s["stopped_by"].get<std::string>());
   f.num(kRun, "exit code", s.value("exit_code", nlohmann::json()));
   f.num(kRun, "simulated time (ns)", s.value("sim_time_ns", nlohmann::json()));
   f.num(kRun, "host time (s)", s.value("host_time_s", nlohmann::json()));
@@ -93,8 +94,9 @@ Figures figures_of(const nlohmann::json& s) {
   if (s.contains("hypervisor") && s["hypervisor"].is_object() && s["hypervisor"].contains("vm") &&
       s["hypervisor"]["vm"].is_object()) {
     const nlohmann::json& vm = s["hypervisor"]["vm"];
-    static const char* const kNotExits[] = {"hypervisor_cycles", "guest_instructions", "guest_instructions_vs",
-                                            "guest_instructions_vu", "cycles", "guest_cycles"};
+    static const char* const kNotExits[] = {
+        "hypervisor_cycles", "guest_instructions", "guest_instructions_vs", "guest_instructions_vu", "cycles",
+        "guest_cycles"};
     for (auto it = vm.begin(); it != vm.end(); ++it) {
       if (!it.value().is_number()) continue;
       if (std::find(std::begin(kNotExits), std::end(kNotExits), it.key()) != std::end(kNotExits)) continue;
@@ -106,7 +108,8 @@ Figures figures_of(const nlohmann::json& s) {
         if (it.value().is_object()) f.num(kCauses, it.key(), it.value().value("count", nlohmann::json()));
       for (auto it = hs.begin(); it != hs.end(); ++it) {
         if (!it.value().is_object()) continue;
-        const nlohmann::json nj = it.value().value("count", nlohmann::json()), sj = it.value().value("sum_cycles", nlohmann::json());
+        const nlohmann::json nj = it.value().value("count", nlohmann::json()),
+                             sj = it.value().value("sum_cycles", nlohmann::json());
         if (!nj.is_number() || !sj.is_number()) continue;
         const double n = nj.get<double>(), sum = sj.get<double>();
         if (n > 0) f.num(kMeanCost, it.key(), sum / n);
@@ -115,7 +118,8 @@ Figures figures_of(const nlohmann::json& s) {
     f.numbers_of(kCostClass, vm.value("cost_cycles", nlohmann::json()));
     f.num(kSplit, "guest cycles", vm.value("guest_cycles", nlohmann::json()));
     f.num(kSplit, "hypervisor cycles", vm.value("hypervisor_cycles", nlohmann::json()));
-    const nlohmann::json hyp_j = vm.value("hypervisor_cycles", nlohmann::json()), all_j = vm.value("cycles", nlohmann::json());
+    const nlohmann::json hyp_j = vm.value("hypervisor_cycles", nlohmann::json()),
+                         all_j = vm.value("cycles", nlohmann::json());
     const double hyp = hyp_j.is_number() ? hyp_j.get<double>() : 0, all = all_j.is_number() ? all_j.get<double>() : 0;
     if (all > 0) f.num(kSplit, "hypervisor share (%)", 100.0 * hyp / all);
     f.num(kSplit, "guest instructions", vm.value("guest_instructions", nlohmann::json()));

@@ -5,12 +5,11 @@
 // configuration keys that differ; columns A, B, B-A and (B-A)/A. A row
 // present in only one report shows "-" on the other side.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace rvh {
 

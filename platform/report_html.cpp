@@ -124,8 +124,9 @@ std::string modes_section(const json& s) {
   std::map<std::string, double> total;
   std::string table = "<table class=\"grid\"><tr><th>hart</th>";
   for (const char* m : kModes) table += std::string("<th class=\"n\">") + m + "</th>";
-  table += "<th class=\"n\">cycles</th><th class=\"n\">traps</th><th class=\"n\">interrupts</th>"
-           "<th class=\"n\">wfi sleeps</th></tr>\n";
+  table +=
+      "<th class=\"n\">cycles</th><th class=\"n\">traps</th><th class=\"n\">interrupts</th>"
+      "<th class=\"n\">wfi sleeps</th></tr>\n";
   for (const json& hart : s["harts"]) {
     if (!hart.is_object()) continue;
     table += "<tr><td>hart" + text_at(hart, "id") + "</td>";
@@ -178,22 +179,25 @@ std::string hypervisor_sections(const json& hyp) {
   if (by_count.empty()) {
     for (auto it = vm.begin(); it != vm.end(); ++it) {
       const std::string& k = it.key();
-      const bool counter = (k.find("exit") != std::string::npos || k == "gstage_map_faults" || k == "redirected_traps") &&
-                           k != "exits" && it.value().is_number() && it.value().get<double>() > 0;
+      const bool counter =
+          (k.find("exit") != std::string::npos || k == "gstage_map_faults" || k == "redirected_traps") &&
+          k != "exits" && it.value().is_number() && it.value().get<double>() > 0;
       if (counter) by_count.push_back({k, it.value().get<double>(), cause_color(k), ""});
     }
   }
   sort_desc(by_count);
   sort_desc(by_cost);
-  h += "<h2 id=\"exits\">Exits by cause</h2>\n<p class=\"sub\">" + format_number(number_at(vm, "exits")) + " exits</p>\n" +
-       chart_or_note(by_count);
+  h += "<h2 id=\"exits\">Exits by cause</h2>\n<p class=\"sub\">" + format_number(number_at(vm, "exits")) +
+       " exits</p>\n" + chart_or_note(by_count);
   if (!by_cost.empty())
     h += "<h2>Cost by cause</h2>\n<p class=\"sub\">cycles per exit cause: charged costs plus device access "
-         "time</p>\n" + chart_or_note(by_cost);
+         "time</p>\n" +
+         chart_or_note(by_cost);
   std::vector<BarItem> classes = items_of_object(vm.contains("cost_cycles") ? vm["cost_cycles"] : json());
   sort_desc(classes);
   h += "<h2>Cost by cost class</h2>\n<p class=\"sub\">cycles charged per class of the cost model "
-       "(docs/hypervisor.md)</p>\n" + chart_or_note(classes);
+       "(docs/hypervisor.md)</p>\n" +
+       chart_or_note(classes);
 
   std::vector<BarItem> sbi = items_of_object(vm.contains("sbi_calls") ? vm["sbi_calls"] : json());
   for (auto& i : sbi) i.color = cause_color("sbi");
@@ -202,7 +206,8 @@ std::string hypervisor_sections(const json& hyp) {
 
   // One latency histogram per exit cause, the most frequent first.
   if (!hists.empty()) {
-    h += "<h2 id=\"histograms\">Exit cost histograms</h2>\n<p class=\"sub\">hart cycles per exit, per cause; buckets are quarter "
+    h += "<h2 id=\"histograms\">Exit cost histograms</h2>\n<p class=\"sub\">hart cycles per exit, per cause; buckets "
+         "are quarter "
          "octaves ([8,10) [10,12) ... [16,20) ...)</p>\n<div class=\"hists\">\n";
     for (const BarItem& cause : by_count) {
       const json& hj = hists[cause.label];
@@ -248,11 +253,12 @@ std::string hypervisor_sections(const json& hyp) {
       h += "<tr><td>" + html_escape(it.key()) + "</td><td class=\"n\">" + format_number(it.value().get<double>()) +
            "</td></tr>\n";
   h += "</table>\n";
-  if (vm.contains("interrupts_injected") && vm["interrupts_injected"].is_object() && !vm["interrupts_injected"].empty()) {
+  if (vm.contains("interrupts_injected") && vm["interrupts_injected"].is_object() &&
+      !vm["interrupts_injected"].empty()) {
     h += "<h3>interrupts injected</h3>\n<table class=\"grid\">\n";
     for (auto it = vm["interrupts_injected"].begin(); it != vm["interrupts_injected"].end(); ++it)
-      h += "<tr><td>" + html_escape(it.key()) + "</td><td class=\"n\">" + format_number(number_at(vm["interrupts_injected"], it.key().c_str())) +
-           "</td></tr>\n";
+      h += "<tr><td>" + html_escape(it.key()) + "</td><td class=\"n\">" +
+           format_number(number_at(vm["interrupts_injected"], it.key().c_str())) + "</td></tr>\n";
     h += "</table>\n";
   }
   const std::string reason = hyp.contains("stopped") ? text_at(hyp["stopped"], "reason") : "-";
@@ -329,8 +335,8 @@ std::string regions_section(const json& s) {
           if (k == "mean_ns") items.push_back({r.name, v, "#e15759", format_number(v) + " ns"});
       if (!items.empty()) h += "<h3>mean latency (ns)</h3>\n" + chart_or_note(items);
     }
-    h += "<details><summary>every field of every region</summary>" +
-         region_table(regions, &StatsRegion::fields, "") + "</details>\n";
+    h += "<details><summary>every field of every region</summary>" + region_table(regions, &StatsRegion::fields, "") +
+         "</details>\n";
   } else {
     h += region_table(regions, &StatsRegion::fields, "");
     h += region_charts(regions, &StatsRegion::fields, "", 8);
@@ -341,8 +347,8 @@ std::string regions_section(const json& s) {
     std::vector<HistogramBucket> buckets;
     for (auto it = r.histogram.begin(); it != r.histogram.end(); ++it) {
       auto next = std::next(it);
-      buckets.push_back({it->first, next != r.histogram.end() ? next->first : hyp::cost_bucket_upper(it->first),
-                         it->second});
+      buckets.push_back(
+          {it->first, next != r.histogram.end() ? next->first : hyp::cost_bucket_upper(it->first), it->second});
     }
     hists += "<div class=\"hist\"><h3>" + html_escape(r.name) + "</h3>\n" +
              svg_histogram(buckets, "#4e79a7", "latency") + "</div>\n";
@@ -355,8 +361,8 @@ std::string config_section(const json& s) {
   std::string h;
   if (s.contains("config")) {
     h += "<h2>Configuration</h2>\n<details><summary>effective configuration (reproduce with "
-         "<code>rvh-vp --config THIS_STATS.json</code>)</summary><pre>" + html_escape(s["config"].dump(2)) +
-         "</pre></details>\n";
+         "<code>rvh-vp --config THIS_STATS.json</code>)</summary><pre>" +
+         html_escape(s["config"].dump(2)) + "</pre></details>\n";
   }
   if (s.contains("hypervisor") && s["hypervisor"].is_object() && s["hypervisor"].contains("costs"))
     h += "<details><summary>hypervisor cost model</summary><pre>" + html_escape(s["hypervisor"]["costs"].dump(2)) +
@@ -374,10 +380,13 @@ std::string config_section(const json& s) {
 std::string render_report_html(const json& s) {
   std::string command;
   if (s.contains("command_line") && s["command_line"].is_array())
-    for (const json& a : s["command_line"]) command += (command.empty() ? "" : " ") + (a.is_string() ? a.get<std::string>() : a.dump());
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                  "<title>rvh-vp report</title>\n<style>" + std::string(kStyle) + "</style></head>\n<body><main>\n";
+    for (const json& a : s["command_line"])
+      command += (command.empty() ? "" : " ") + (a.is_string() ? a.get<std::string>() : a.dump());
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>rvh-vp report</title>\n<style>" +
+      std::string(kStyle) + "</style></head>\n<body><main>\n";
   h += "<h1>rvh-vp run report</h1>\n";
   if (!command.empty()) h += "<p class=\"sub\"><code>" + html_escape(command) + "</code></p>\n";
   h += run_section(s);

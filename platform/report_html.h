@@ -6,11 +6,10 @@
 // histogram per exit cause, the benchmark regions if the report has them,
 // and the configuration (docs/reports.md).
 #pragma once
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace rvh {
 

@@ -16,8 +16,8 @@ void check_stats_json(const nlohmann::json& j, const std::string& what) {
   if (s.is_string())
     for (const char* known : kKnownStatsSchemas)
       if (s.get<std::string>() == known) return;
-  throw std::runtime_error(what + ": unsupported schema " + s.dump() + " (this rvh-vp reads " +
-                           kKnownStatsSchemas[0] + " and " + kKnownStatsSchemas[1] + ")");
+  throw std::runtime_error(what + ": unsupported schema " + s.dump() + " (this rvh-vp reads " + kKnownStatsSchemas[0] +
+                           " and " + kKnownStatsSchemas[1] + ")");
 }
 
 nlohmann::json load_stats_file(const std::string& path) {

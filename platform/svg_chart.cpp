@@ -16,9 +16,7 @@ std::string num(double v) {
 
 // Labels longer than `max` characters are cut with an ellipsis (the full
 // text is in the <title> tooltip).
-std::string cut(const std::string& s, size_t max) {
-  return s.size() <= max ? s : s.substr(0, max - 1) + "\u2026";
-}
+std::string cut(const std::string& s, size_t max) { return s.size() <= max ? s : s.substr(0, max - 1) + "\u2026"; }
 
 }  // namespace
 
@@ -27,12 +25,23 @@ std::string html_escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -61,8 +70,8 @@ std::string svg_hbar_chart(const std::vector<BarItem>& items) {
   const double height = top * 2 + row_h * static_cast<double>(items.size());
   double max = 0;
   for (const BarItem& i : items) max = std::max(max, i.value);
-  std::string s = "<svg class=\"plot hbar\" width=\"" + num(width) +
-                  "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) + "\">\n";
+  std::string s = "<svg class=\"plot hbar\" width=\"" + num(width) + "\" height=\"" + num(height) +
+                  "\" viewBox=\"0 0 " + num(width) + " " + num(height) + "\">\n";
   double y = top;
   for (const BarItem& i : items) {
     const double w = max > 0 ? std::max(1.0, bar_w * i.value / max) : 1.0;
@@ -70,14 +79,14 @@ std::string svg_hbar_chart(const std::vector<BarItem>& items) {
     s += "<g><title>" + html_escape(i.label + ": " + text) + "</title>";
     s += "<text x=\"" + num(label_w - 8) + "\" y=\"" + num(y + row_h * 0.68) + "\" text-anchor=\"end\">" +
          html_escape(cut(i.label, 40)) + "</text>";
-    s += "<rect class=\"mark\" x=\"" + num(label_w) + "\" y=\"" + num(y + 3) + "\" width=\"" + num(w) +
-         "\" height=\"" + num(row_h - 6) + "\" fill=\"" + i.color + "\"/>";
+    s += "<rect class=\"mark\" x=\"" + num(label_w) + "\" y=\"" + num(y + 3) + "\" width=\"" + num(w) + "\" height=\"" +
+         num(row_h - 6) + "\" fill=\"" + i.color + "\"/>";
     s += "<text class=\"value\" x=\"" + num(label_w + w + 6) + "\" y=\"" + num(y + row_h * 0.68) + "\">" +
          html_escape(text) + "</text></g>\n";
     y += row_h;
   }
-  s += "<line class=\"axis\" x1=\"" + num(label_w) + "\" y1=\"" + num(top) + "\" x2=\"" + num(label_w) +
-       "\" y2=\"" + num(height - top) + "\"/>\n</svg>\n";
+  s += "<line class=\"axis\" x1=\"" + num(label_w) + "\" y1=\"" + num(top) + "\" x2=\"" + num(label_w) + "\" y2=\"" +
+       num(height - top) + "\"/>\n</svg>\n";
   return s;
 }
 
@@ -86,8 +95,8 @@ std::string svg_split_bar(const std::vector<BarItem>& parts) {
   const double height = bar_h + legend_h + 10;
   double total = 0;
   for (const BarItem& p : parts) total += std::max(0.0, p.value);
-  std::string s = "<svg class=\"plot split\" width=\"" + num(width) +
-                  "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) + "\">\n";
+  std::string s = "<svg class=\"plot split\" width=\"" + num(width) + "\" height=\"" + num(height) +
+                  "\" viewBox=\"0 0 " + num(width) + " " + num(height) + "\">\n";
   double x = 0;
   for (const BarItem& p : parts) {
     const double share = total > 0 ? std::max(0.0, p.value) / total : 0;
@@ -121,11 +130,11 @@ std::string svg_histogram(const std::vector<HistogramBucket>& buckets, const std
   uint64_t max = 0;
   for (const auto& b : buckets) max = std::max(max, b.count);
   const double slot = buckets.empty() ? plot_w : plot_w / static_cast<double>(buckets.size());
-  std::string s = "<svg class=\"plot histogram\" width=\"" + num(width) +
-                  "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) + "\">\n";
+  std::string s = "<svg class=\"plot histogram\" width=\"" + num(width) + "\" height=\"" + num(height) +
+                  "\" viewBox=\"0 0 " + num(width) + " " + num(height) + "\">\n";
   s += "<line class=\"axis\" x1=\"" + num(left) + "\" y1=\"" + num(top) + "\" x2=\"" + num(left) + "\" y2=\"" +
-       num(top + plot_h) + "\"/><line class=\"axis\" x1=\"" + num(left) + "\" y1=\"" + num(top + plot_h) +
-       "\" x2=\"" + num(left + plot_w) + "\" y2=\"" + num(top + plot_h) + "\"/>\n";
+       num(top + plot_h) + "\"/><line class=\"axis\" x1=\"" + num(left) + "\" y1=\"" + num(top + plot_h) + "\" x2=\"" +
+       num(left + plot_w) + "\" y2=\"" + num(top + plot_h) + "\"/>\n";
   s += "<text class=\"tick\" x=\"" + num(left - 4) + "\" y=\"" + num(top + 4) + "\" text-anchor=\"end\">" +
        format_number(static_cast<double>(max)) + "</text><text class=\"tick\" x=\"" + num(left - 4) + "\" y=\"" +
        num(top + plot_h) + "\" text-anchor=\"end\">0</text>\n";
@@ -135,9 +144,10 @@ std::string svg_histogram(const std::vector<HistogramBucket>& buckets, const std
     const auto& b = buckets[i];
     const double x = left + slot * static_cast<double>(i);
     const double h = max ? plot_h * static_cast<double>(b.count) / static_cast<double>(max) : 0;
-    s += "<g><title>" + html_escape("[" + format_number(static_cast<double>(b.lower)) + ", " +
-                                    format_number(static_cast<double>(b.upper)) + ") cycles: " +
-                                    format_number(static_cast<double>(b.count)) + " in bucket") +
+    s += "<g><title>" +
+         html_escape("[" + format_number(static_cast<double>(b.lower)) + ", " +
+                     format_number(static_cast<double>(b.upper)) +
+                     ") cycles: " + format_number(static_cast<double>(b.count)) + " in bucket") +
          "</title>";
     if (b.count)
       s += "<rect class=\"mark\" x=\"" + num(x + slot * 0.1) + "\" y=\"" + num(top + plot_h - std::max(h, 1.0)) +
@@ -146,12 +156,13 @@ std::string svg_histogram(const std::vector<HistogramBucket>& buckets, const std
     s += "</g>\n";
     if (i % label_every == 0) {
       const double lx = x + slot / 2, ly = top + plot_h + 10;
-      s += "<text class=\"tick\" x=\"" + num(lx) + "\" y=\"" + num(ly) + "\" text-anchor=\"end\" transform=\"rotate(-40 " +
-           num(lx) + " " + num(ly) + ")\">" + format_number(static_cast<double>(b.lower)) + "</text>\n";
+      s += "<text class=\"tick\" x=\"" + num(lx) + "\" y=\"" + num(ly) +
+           "\" text-anchor=\"end\" transform=\"rotate(-40 " + num(lx) + " " + num(ly) + ")\">" +
+           format_number(static_cast<double>(b.lower)) + "</text>\n";
     }
   }
-  s += "<text class=\"tick\" x=\"" + num(left + plot_w) + "\" y=\"" + num(height - 2) +
-       "\" text-anchor=\"end\">" + html_escape(x_label) + " (bucket lower bound)</text>\n</svg>\n";
+  s += "<text class=\"tick\" x=\"" + num(left + plot_w) + "\" y=\"" + num(height - 2) + "\" text-anchor=\"end\">" +
+       html_escape(x_label) + " (bucket lower bound)</text>\n</svg>\n";
   return s;
 }
 

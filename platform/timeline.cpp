@@ -7,9 +7,8 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "hyp/vm.h"
 #include "platform/provenance.h"
@@ -111,8 +110,8 @@ void Timeline::write_raw(const std::string& event_json) {
   std::fputs(event_json.c_str(), file_);
 }
 
-void Timeline::slice(Track& t, const std::string& name, const char* category, uint64_t start_ps,
-                     uint64_t end_ps, const std::string& args, bool always) {
+void Timeline::slice(Track& t, const std::string& name, const char* category, uint64_t start_ps, uint64_t end_ps,
+                     const std::string& args, bool always) {
   start_ps = std::max(start_ps, t.last_end_ps);
   end_ps = std::max(end_ps, start_ps);
   if (end_ps == start_ps && !always) return;  // nothing to see
@@ -122,9 +121,9 @@ void Timeline::slice(Track& t, const std::string& name, const char* category, ui
     return;
   }
   ++written_;
-  std::string e = "{\"name\":" + quoted(name) + ",\"cat\":\"" + category + "\",\"ph\":\"X\",\"pid\":" +
-                  std::to_string(t.pid) + ",\"tid\":" + std::to_string(t.tid) + ",\"ts\":" + us(start_ps) +
-                  ",\"dur\":" + us(end_ps - start_ps);
+  std::string e = "{\"name\":" + quoted(name) + ",\"cat\":\"" + category +
+                  "\",\"ph\":\"X\",\"pid\":" + std::to_string(t.pid) + ",\"tid\":" + std::to_string(t.tid) +
+                  ",\"ts\":" + us(start_ps) + ",\"dur\":" + us(end_ps - start_ps);
   if (!args.empty()) e += ",\"args\":" + args;
   e += "}";
   write_raw(e);
@@ -133,9 +132,12 @@ void Timeline::slice(Track& t, const std::string& name, const char* category, ui
 const char* Timeline::mode_label(const Hart& h) const {
   if (h.virt) return h.priv == kPrivS ? "VS" : "VU";
   switch (h.priv) {
-    case kPrivM: return "M";
-    case kPrivS: return hyp_ ? "HS (hypervisor)" : "S";
-    default: return "U";
+    case kPrivM:
+      return "M";
+    case kPrivS:
+      return hyp_ ? "HS (hypervisor)" : "S";
+    default:
+      return "U";
   }
 }
 
@@ -167,10 +169,17 @@ void Timeline::mode_changed(Hart& hart) {
 
 void Timeline::close_vcpu_state(VcpuTrack& v, uint64_t now_ps) {
   switch (v.state) {
-    case VcpuState::kRunning: slice(v.track, "guest", "guest", v.since_ps, now_ps, "", false); break;
-    case VcpuState::kBlocked: slice(v.track, "blocked (wfi)", "blocked", v.since_ps, now_ps, "", false); break;
-    case VcpuState::kStopped: slice(v.track, "stopped (hsm)", "blocked", v.since_ps, now_ps, "", false); break;
-    case VcpuState::kNone: break;
+    case VcpuState::kRunning:
+      slice(v.track, "guest", "guest", v.since_ps, now_ps, "", false);
+      break;
+    case VcpuState::kBlocked:
+      slice(v.track, "blocked (wfi)", "blocked", v.since_ps, now_ps, "", false);
+      break;
+    case VcpuState::kStopped:
+      slice(v.track, "stopped (hsm)", "blocked", v.since_ps, now_ps, "", false);
+      break;
+    case VcpuState::kNone:
+      break;
   }
   v.since_ps = now_ps;
 }
@@ -229,12 +238,10 @@ void Timeline::finish() {
               " later events dropped\",\"ph\":\"i\",\"s\":\"g\",\"pid\":" + std::to_string(kHartsPid) +
               ",\"tid\":0,\"ts\":" + us(truncated_at_ps_) + "}");
   }
-  nlohmann::json other = {{"generator", version_text()},
-                          {"time_source", "hart local time (SystemC time + quantum offset)"},
-                          {"max_events", max_events_},
-                          {"events_written", written_},
-                          {"events_dropped", dropped_},
-                          {"truncated", dropped_ != 0}};
+  nlohmann::json other = {
+      {"generator", version_text()}, {"time_source", "hart local time (SystemC time + quantum offset)"},
+      {"max_events", max_events_},   {"events_written", written_},
+      {"events_dropped", dropped_},  {"truncated", dropped_ != 0}};
   if (dropped_) other["truncated_at_us"] = static_cast<double>(truncated_at_ps_) / 1e6;
   std::fputs(("\n],\"otherData\":" + other.dump() + "}\n").c_str(), file_);
   const bool failed = std::ferror(file_) != 0;

@@ -92,6 +92,10 @@ const std::vector<Key>& keys() {
       Key k{"hart.cpi.branch_taken_penalty", "extra cycles for a taken branch", {}, {}, {}, 0, 65535};
       k.field16 = [](TimingConfig& c) -> uint16_t& { return c.cpi.branch_taken_penalty; };
       t.push_back(k);
+      Key w{"hart.cpi.pte_read", "cycles per page-table entry the MMU reads on a TLB miss (both stages), "
+            "plus the memory latency", {}, {}, {}, 0, 65535};
+      w.field16 = [](TimingConfig& c) -> uint16_t& { return c.cpi.pte_read_cycles; };
+      t.push_back(w);
       Key e{"hart.cpi.trap_entry", "cycles to take a trap or interrupt (redirecting the pipeline)", {}, {}, {}, 0,
             65535};
       e.field16 = [](TimingConfig& c) -> uint16_t& { return c.cpi.trap_entry_cycles; };

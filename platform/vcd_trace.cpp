@@ -110,8 +110,7 @@ void VcdTrace::sleep_changed(Hart& hart, bool asleep) {
 void VcdTrace::interrupts_changed(Hart& hart) {
   HartSignals& s = signals_of(hart);
   const uint64_t vs = hart.effective_mip();
-  queue(s, s.irq_changes, s.last_irq,
-        {0, (vs & kVsBits[0]) != 0, (vs & kVsBits[1]) != 0, (vs & kVsBits[2]) != 0});
+  queue(s, s.irq_changes, s.last_irq, {0, (vs & kVsBits[0]) != 0, (vs & kVsBits[1]) != 0, (vs & kVsBits[2]) != 0});
 }
 
 void VcdTrace::apply() {

@@ -24,9 +24,8 @@
 #include <deque>
 #include <memory>
 #include <string>
-#include <vector>
-
 #include <systemc>
+#include <vector>
 
 #include "cpu/hart.h"
 

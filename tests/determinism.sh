@@ -13,7 +13,7 @@ for run in 1 2; do
   "$vp" --no-stdin --smp 2 --max-insns 30000000 --bios "$fw" --kernel "$uboot" \
         --stats "$dir/run$run.json" > "$dir/out$run.txt" 2>&1 </dev/null
   # Keep what must not change: everything but the host time and MIPS.
-  grep -v -e '"host_time_s"' -e '"mips"' "$dir/run$run.json" > "$dir/det$run.json"
+  grep -v -e '"host_time_s"' -e '"mips"' -e "run$run\.json" "$dir/run$run.json" > "$dir/det$run.json"
 done
 if ! cmp -s "$dir/det1.json" "$dir/det2.json"; then
   echo "FAIL: two runs differ"; diff "$dir/det1.json" "$dir/det2.json"; exit 1

@@ -8,7 +8,7 @@ trap 'rm -rf "$dir"' EXIT
 for run in 1 2; do
   "$@" --stats "$dir/run$run.json" >"$dir/out$run.txt" 2>&1 </dev/null
   [ -s "$dir/run$run.json" ] || { echo "FAIL: run $run wrote no stats"; tail -20 "$dir/out$run.txt"; exit 1; }
-  grep -v -e '"host_time_s"' -e '"mips"' "$dir/run$run.json" >"$dir/det$run.json"
+  grep -v -e '"host_time_s"' -e '"mips"' -e "run$run\.json" "$dir/run$run.json" >"$dir/det$run.json"
 done
 if ! cmp -s "$dir/det1.json" "$dir/det2.json"; then
   echo "FAIL: two runs differ"; diff "$dir/det1.json" "$dir/det2.json" | head -40; exit 1

@@ -16,10 +16,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -50,8 +49,7 @@ int main(int argc, char** argv) {
   nlohmann::json t, s;
   if (!load(argv[1], t)) return fail(std::string(argv[1]) + " is not readable JSON");
   if (!load(argv[2], s)) return fail(std::string(argv[2]) + " is not readable JSON");
-  if (!t.is_object() || !t.contains("traceEvents") || !t["traceEvents"].is_array())
-    return fail("no traceEvents array");
+  if (!t.is_object() || !t.contains("traceEvents") || !t["traceEvents"].is_array()) return fail("no traceEvents array");
   if (t.value("displayTimeUnit", "") != "ns") return fail("displayTimeUnit is not \"ns\"");
 
   // Process and thread names.
@@ -115,8 +113,7 @@ int main(int argc, char** argv) {
   const bool truncated = t.contains("otherData") && t["otherData"].value("truncated", false);
   const uint64_t expected = hyp ? s["hypervisor"]["vm"].value("exits", uint64_t{0}) : 0;
   std::cout << "timeline_check: " << slices << " slices on " << per_track.size() << " tracks, " << exits
-            << " exit slices, stats say " << expected << " exits" << (truncated ? " (timeline truncated)" : "")
-            << "\n";
+            << " exit slices, stats say " << expected << " exits" << (truncated ? " (timeline truncated)" : "") << "\n";
   if (!truncated && exits != expected) return fail("exit slices do not match the stats' exit count");
   for (const auto& [track, name] : threads)
     if (!per_track.count(track)) return fail("track " + name + " has no slices");

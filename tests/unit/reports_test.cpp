@@ -61,10 +61,12 @@ TEST(StatsFile, AcceptsKnownSchemasOnly) {
 TEST(StatsFile, RegionsAreFlattenedAndOddEntriesSkipped) {
   const json s = {{"schema", "rvh-vp-stats/2"},
                   {"regions",
-                   {{{"name", "null sbi"}, {"iterations", 100}, {"guest", {{"ns_per_op", 41.5}}},
+                   {{{"name", "null sbi"},
+                     {"iterations", 100},
+                     {"guest", {{"ns_per_op", 41.5}}},
                      {"histogram", {{"buckets", {{"40", 90}, {"48", 10}, {"x", 1}}}}}},
-                    {{"iterations", 3}},          // no name
-                    5,                            // not an object
+                    {{"iterations", 3}},  // no name
+                    5,                    // not an object
                     {{"name", "only text"}, {"note", "n/a"}}}}};
   const auto regions = stats_regions(s);
   ASSERT_EQ(regions.size(), 1u);
@@ -74,6 +76,25 @@ TEST(StatsFile, RegionsAreFlattenedAndOddEntriesSkipped) {
   EXPECT_DOUBLE_EQ(regions[0].fields[0].second, 41.5);
   EXPECT_EQ(regions[0].histogram.size(), 2u);
   EXPECT_TRUE(stats_regions(json{{"regions", "not an array"}}).empty());
+  // The hypervisor's regions (hyp/sbi_bench.cpp): per-iteration figures, latency, vCPU names.
+  const json h = {{"hypervisor",
+                   {{"regions",
+                     {{{"name", "ipi"},
+                       {"vcpu", 0},
+                       {"iterations", 4},
+                       {"cycles", 1000},
+                       {"exits", 8},
+                       {"latency", {{"mean_ns", 12.5}}}},
+                      {{"name", "ipi"}, {"vcpu", 1}, {"iterations", 0}, {"cycles", 10}}}}}}};
+  const auto hr = stats_regions(h);
+  ASSERT_EQ(hr.size(), 2u);
+  EXPECT_EQ(hr[0].name, "ipi (vcpu0)");
+  EXPECT_EQ(hr[1].name, "ipi (vcpu1)");
+  ASSERT_EQ(hr[0].per_iteration.size(), 2u);
+  EXPECT_EQ(hr[0].per_iteration[0], (std::pair<std::string, double>{"cycles", 250}));
+  EXPECT_EQ(hr[0].per_iteration[1], (std::pair<std::string, double>{"exits", 2}));
+  ASSERT_EQ(hr[0].latency.size(), 1u);
+  EXPECT_TRUE(hr[1].per_iteration.empty()) << "no iterations, nothing per iteration";
   EXPECT_TRUE(stats_regions(json::object()).empty());
 }
 
@@ -141,9 +162,13 @@ TEST(ReportHtml, SelfContainedWithPlotsAndOptionalSections) {
 TEST(ReportHtml, ToleratesValuesOfTheWrongType) {
   const json odd = {{"schema", "rvh-vp-stats/2"},
                     {"harts", {1, {{"id", "x"}, {"instructions", "many"}}}},
-                    {"hypervisor", {{"vm", {{"exits", "ten"}, {"exit_cost_histograms", {{"a", 3}, {"b", {{"buckets", 4}}}}},
-                                            {"cost_cycles", json::array()}, {"sbi_calls", "x"}}},
-                                    {"vcpus", 3}}},
+                    {"hypervisor",
+                     {{"vm",
+                       {{"exits", "ten"},
+                        {"exit_cost_histograms", {{"a", 3}, {"b", {{"buckets", 4}}}}},
+                        {"cost_cycles", json::array()},
+                        {"sbi_calls", "x"}}},
+                      {"vcpus", 3}}},
                     {"regions", {{{"name", "r"}, {"histogram", "h"}}}}};
   EXPECT_NO_THROW(render_report_html(odd));
   EXPECT_NO_THROW(compare_stats(odd, odd));
