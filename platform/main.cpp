@@ -13,6 +13,7 @@
 
 #include <systemc>
 
+#include "platform/bench_cmd.h"
 #include "platform/compare.h"
 #include "platform/device_tree.h"
 #include "platform/loader.h"
@@ -32,6 +33,7 @@ int sc_main(int argc, char** argv) {
     const std::vector<std::string> rest(argv + 2, argv + argc);
     if (sub == "compare") return compare_command(rest, std::cout, std::cerr);
     if (sub == "report") return report_command(rest, std::cout, std::cerr);
+    if (sub == "bench") return bench_command(rest, std::cout, std::cerr);
   }
   Options opt;
   try {

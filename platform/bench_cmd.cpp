@@ -1,0 +1,278 @@
+// platform/bench_cmd.cpp: see bench_cmd.h.
+#include "platform/bench_cmd.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace rvh {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Child {
+  int status = -1;
+  std::string out, err;  // file paths
+};
+
+// Runs `argv` with stdout/stderr to files; the exit status, or -1.
+int spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return -1;
+  int st = 0;
+  if (waitpid(pid, &st, 0) < 0) return -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// "KEY=VALUE" fields of the lines starting with `tag`.
+std::vector<std::map<std::string, std::string>> tagged_lines(const std::string& text, const std::string& tag) {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.rfind(tag + " ", 0) != 0) continue;
+    std::istringstream words(line.substr(tag.size() + 1));
+    std::map<std::string, std::string> kv;
+    std::string w;
+    while (words >> w) {
+      const size_t eq = w.find('=');
+      if (eq != std::string::npos) kv[w.substr(0, eq)] = w.substr(eq + 1);
+    }
+    if (!kv.empty()) rows.push_back(kv);
+  }
+  return rows;
+}
+
+uint64_t num(const std::map<std::string, std::string>& kv, const std::string& k) {
+  auto it = kv.find(k);
+  return it == kv.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 0);
+}
+
+bool is_latency_op(const std::string& name) { return name == "timer_sbi" || name == "timer_sstc" || name == "wfi_wakeup"; }
+
+std::string fmt(double v, int prec = 1) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(prec) << v;
+  return s.str();
+}
+
+}  // namespace
+
+int bench_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string json_path, sw_dir, keep_dir;
+  std::vector<std::string> common, guest_only;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* opt) -> std::string {
+      if (i + 1 >= args.size()) throw std::runtime_error(std::string(opt) + " needs a value");
+      return args[++i];
+    };
+    try {
+      if (a == "--json") json_path = value("--json");
+      else if (a == "--sw-dir") sw_dir = value("--sw-dir");
+      else if (a == "--keep") keep_dir = value("--keep");
+      else if (a == "--set" || a == "--config" || a == "--quantum" || a == "--quantum-insns") {
+        common.push_back(a);
+        common.push_back(value(a.c_str()));
+      } else if (a == "--hyp-costs") {
+        guest_only.push_back(a);
+        guest_only.push_back(value("--hyp-costs"));
+      } else if (a == "--no-guest-sstc" || a == "--hyp-prefault") {
+        guest_only.push_back(a);
+      } else if (a == "--help" || a == "-h") {
+        out << "Usage: rvh-vp bench [--json FILE] [--sw-dir DIR] [--keep DIR]\n"
+               "                    [--set KEY=VALUE]... [--config FILE] [--hyp-costs FILE]\n"
+               "                    [--quantum NS] [--quantum-insns N] [--no-guest-sstc] [--hyp-prefault]\n"
+               "Runs the virtualization microbenchmarks (docs/benchmarks.md) and prints the cost per\n"
+               "operation from the guest's own counters and from the simulator's accounting.\n";
+        return 0;
+      } else {
+        err << "rvh-vp bench: unknown argument '" << a << "'; see rvh-vp bench --help\n";
+        return 2;
+      }
+    } catch (const std::exception& e) {
+      err << "rvh-vp bench: " << e.what() << "\n";
+      return 2;
+    }
+  }
+
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    err << "rvh-vp bench: cannot find this executable (/proc/self/exe)\n";
+    return 1;
+  }
+  if (sw_dir.empty()) sw_dir = std::getenv("RVH_SW_DIR") ? std::getenv("RVH_SW_DIR") : (exe.parent_path() / "sw").string();
+  const std::string micro = sw_dir + "/gb_micro.elf", bare = sw_dir + "/workload_bare.elf",
+                    guest = sw_dir + "/workload_guest.elf";
+  for (const auto& f : {micro, bare, guest})
+    if (!fs::exists(f)) {
+      err << "rvh-vp bench: " << f << " not found; build sw/ (cmake --build build) or give --sw-dir DIR\n";
+      return 1;
+    }
+
+  fs::path dir;
+  if (!keep_dir.empty()) {
+    dir = keep_dir;
+    fs::create_directories(dir, ec);
+  } else {
+    char tmpl[] = "/tmp/rvh-bench-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+      err << "rvh-vp bench: cannot create a temporary directory\n";
+      return 1;
+    }
+    dir = tmpl;
+  }
+  auto run = [&](const std::string& tag, std::vector<std::string> argv) {
+    Child c;
+    c.out = (dir / (tag + ".out")).string();
+    c.err = (dir / (tag + ".err")).string();
+    argv.insert(argv.begin(), exe.string());
+    c.status = spawn(argv, c.out, c.err);
+    return c;
+  };
+  auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  const std::string micro_stats = (dir / "micro.json").string(), wl_stats = (dir / "workload_guest.json").string();
+  std::vector<std::string> hyp_args = with(common, guest_only);
+  Child m = run("micro", with({"--hyp", "--no-stdin", "--smp", "2", "--kernel", micro, "--stats", micro_stats}, hyp_args));
+  Child b = run("workload_bare", with({"--no-stdin"}, with(common, {bare})));
+  Child g = run("workload_guest", with({"--hyp", "--no-stdin", "--kernel", guest, "--stats", wl_stats}, hyp_args));
+  int rc = 0;
+  for (auto* c : {&m, &b, &g})
+    if (c->status != 0) {
+      err << "rvh-vp bench: a run failed (exit " << c->status << "); its output is in " << c->out << " and "
+          << c->err << ":\n" << slurp(c->err).substr(0, 2000);
+      rc = 1;
+    }
+  if (rc) return rc;
+
+  nlohmann::json stats;
+  try {
+    stats = nlohmann::json::parse(slurp(micro_stats));
+  } catch (const std::exception& e) {
+    err << "rvh-vp bench: " << micro_stats << ": " << e.what() << "\n";
+    return 1;
+  }
+  const double tick_ns = 1e9 / stats["config"]["clint"]["timebase_hz"].get<double>();
+  const double clock_hz = stats["config"]["hart"]["clock_hz"].get<double>();
+  std::map<std::string, nlohmann::json> regions;
+  for (const auto& r : stats["hypervisor"]["regions"]) regions[r["name"].get<std::string>()] = r;
+
+  nlohmann::json rows = nlohmann::json::array();
+  const auto lines = tagged_lines(slurp(m.out), "BENCH");
+  out << "rvh-vp bench: cost per operation (target cycles at " << fmt(clock_hz / 1e9, 2) << " GHz; guest view from its\n"
+      << "own cycle/time CSRs, time in " << fmt(tick_ns, 0) << " ns ticks; simulator view from the hypervisor's accounting)\n\n";
+  out << std::left << std::setw(20) << "operation" << std::right << std::setw(7) << "iters" << std::setw(10) << "exits/op"
+      << std::setw(14) << "guest cyc/op" << std::setw(13) << "guest ns/op" << std::setw(12) << "sim cyc/op"
+      << std::setw(12) << "sim ns/op" << "\n";
+  for (const auto& kv : lines) {
+    auto it = kv.find("name");
+    if (it == kv.end() || it->second == "done") continue;
+    const std::string name = it->second;
+    const uint64_t iters = num(kv, "iters");
+    if (!iters || !regions.count(name)) continue;
+    const nlohmann::json& r = regions[name];
+    nlohmann::json row = {{"name", name}, {"iterations", iters}};
+    const double exits = r.value("exits", 0.0) / iters;
+    row["exits_per_op"] = exits;
+    std::string gcyc = "-", gns, scyc = "-", sns;
+    if (is_latency_op(name)) {
+      // Latency from the programmed deadline to the handler.
+      const double g_ns = num(kv, "ticks") * tick_ns / iters;
+      row["guest_latency_ns"] = g_ns;
+      gns = fmt(g_ns);
+      if (r.contains("latency") && r["latency"].value("samples", 0) > 0) {
+        const double s_ns = r["latency"]["total_ps"].get<double>() / r["latency"]["samples"].get<double>() / 1000.0;
+        row["sim_latency_ns"] = s_ns;
+        sns = fmt(s_ns);
+        scyc = fmt(s_ns * clock_hz / 1e9, 0);
+        row["sim_latency_cycles"] = s_ns * clock_hz / 1e9;
+      }
+    } else {
+      const double g_cyc = static_cast<double>(num(kv, "cycles")) / iters;
+      const double g_ns = num(kv, "ticks") * tick_ns / iters;
+      const double s_cyc = r.value("cycles", 0.0) / iters, s_ns = r.value("ns", 0.0) / iters;
+      row["guest_cycles_per_op"] = g_cyc;
+      row["guest_ns_per_op"] = g_ns;
+      row["sim_cycles_per_op"] = s_cyc;
+      row["sim_ns_per_op"] = s_ns;
+      row["hyp_cycles_per_op"] = r.value("hyp_cycles", 0.0) / iters;
+      gcyc = fmt(g_cyc);
+      gns = fmt(g_ns);
+      scyc = fmt(s_cyc);
+      sns = fmt(s_ns);
+    }
+    rows.push_back(row);
+    out << std::left << std::setw(20) << name << std::right << std::setw(7) << iters << std::setw(10) << fmt(exits, 2)
+        << std::setw(14) << gcyc << std::setw(13) << gns << std::setw(12) << scyc << std::setw(12) << sns << "\n";
+  }
+  out << "(timer_sbi, timer_sstc, wfi_wakeup: latency from the deadline to the guest's handler)\n";
+
+  const auto wb = tagged_lines(slurp(b.out), "WORKLOAD"), wg = tagged_lines(slurp(g.out), "WORKLOAD");
+  nlohmann::json workload;
+  if (wb.size() == 1 && wg.size() == 1 && wb[0].at("checksum") == wg[0].at("checksum")) {
+    const double cb = static_cast<double>(num(wb[0], "cycles")), cg = static_cast<double>(num(wg[0], "cycles"));
+    workload = {{"bare_cycles", cb},
+                {"guest_cycles", cg},
+                {"instructions", num(wb[0], "instret")},
+                {"overhead_percent", (cg - cb) / cb * 100.0}};
+    out << "\nworkload (sw/bench/workload.c, " << num(wb[0], "instret") << " instructions): bare " << fmt(cb, 0)
+        << " cycles, guest " << fmt(cg, 0) << " cycles: virtualization overhead " << fmt((cg - cb) / cb * 100.0, 2)
+        << " %\n";
+  } else {
+    err << "rvh-vp bench: the workload runs did not both report the same checksum\n";
+    return 1;
+  }
+  if (rows.size() < 10) {
+    err << "rvh-vp bench: only " << rows.size() << " operations measured; see " << m.out << "\n";
+    return 1;
+  }
+  if (!json_path.empty()) {
+    nlohmann::json j = {{"schema", "rvh-vp-bench/1"}, {"operations", rows}, {"workload", workload},
+                        {"config", stats["config"]}, {"versions", stats["versions"]}};
+    std::ofstream f(json_path);
+    if (!f) {
+      err << "rvh-vp bench: " << json_path << ": cannot write\n";
+      return 1;
+    }
+    f << j.dump(2) << "\n";
+  }
+  if (keep_dir.empty()) fs::remove_all(dir, ec);
+  return 0;
+}
+
+}  // namespace rvh

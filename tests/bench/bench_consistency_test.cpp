@@ -1,0 +1,81 @@
+// tests/bench/bench_consistency_test.cpp: the cost model is consistent:
+// raising one configured hypervisor cost by N cycles raises the matching
+// `rvh-vp bench` figure by exactly N cycles per operation, in the guest's
+// own view and in the simulator's, and leaves every other operation as it
+// was. Runs the real executable on the real benchmark guests.
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#ifndef RVH_VP
+#error "RVH_VP (path of rvh-vp) must be defined"
+#endif
+
+namespace {
+
+struct Op {
+  double guest = -1, sim = -1;
+};
+
+std::map<std::string, Op> bench(const std::string& extra, const std::string& tag) {
+  const std::string json = std::string(::testing::TempDir()) + "bench_" + tag + ".json";
+  const std::string cmd = std::string(RVH_VP) + " bench --sw-dir " RVH_SW_DIR " --json " + json + " " + extra +
+                          " > /dev/null";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream f(json);
+  nlohmann::json j = nlohmann::json::parse(f);
+  std::map<std::string, Op> ops;
+  for (const auto& r : j["operations"])
+    if (r.contains("sim_cycles_per_op"))
+      ops[r["name"].get<std::string>()] = {r["guest_cycles_per_op"].get<double>(), r["sim_cycles_per_op"].get<double>()};
+  return ops;
+}
+
+void expect_only(const std::map<std::string, Op>& base, const std::map<std::string, Op>& raised,
+                 const std::set<std::string>& moved, double by) {
+  ASSERT_EQ(base.size(), raised.size());
+  ASSERT_GE(base.size(), 8u);
+  for (const auto& [name, b] : base) {
+    const Op& r = raised.at(name);
+    const double want = moved.count(name) ? by : 0.0;
+    EXPECT_NEAR(r.guest - b.guest, want, 0.01) << name << " (guest view)";
+    EXPECT_NEAR(r.sim - b.sim, want, 0.01) << name << " (simulator view)";
+  }
+}
+
+}  // namespace
+
+TEST(BenchConsistency, EachCostMovesOnlyItsOperation) {
+  const auto base = bench("", "base");
+  ASSERT_TRUE(base.count("null_sbi"));
+  expect_only(base, bench("--set hyp.sbi_call=250", "sbi"), {"null_sbi"}, 100);
+  expect_only(base, bench("--set hyp.mmio_user=4000", "mmio_user"), {"mmio_read_user", "mmio_write_user"}, 1000);
+  expect_only(base, bench("--set hyp.mmio_kernel=350", "mmio_kernel"), {"mmio_read_kernel", "mmio_write_kernel"}, 50);
+  expect_only(base, bench("--set hyp.csr_emulation=170", "csr"), {"csr_emulation"}, 50);
+  expect_only(base, bench("--set hyp.gstage_map=2000", "map"), {"gstage_map"}, 500);
+}
+
+TEST(BenchConsistency, WorldSwitchMovesEveryExitingOperation) {
+  const auto base = bench("", "base2");
+  const auto raised = bench("--set hyp.switch_fixed=70", "switch");
+  // One exit per operation for these: +10 cycles each.
+  for (const char* name : {"null_sbi", "mmio_read_kernel", "mmio_read_user", "csr_emulation", "gstage_map"})
+    EXPECT_NEAR(raised.at(name).sim - base.at(name).sim, 10.0, 0.01) << name;
+}
+
+TEST(BenchConsistency, PrefaultRemovesTheMapFaults) {
+  const std::string json = std::string(::testing::TempDir()) + "bench_prefault.json";
+  const std::string cmd = std::string(RVH_VP) + " bench --hyp-prefault --sw-dir " RVH_SW_DIR " --json " + json + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream f(json);
+  nlohmann::json j = nlohmann::json::parse(f);
+  for (const auto& r : j["operations"])
+    if (r["name"] == "gstage_map") {
+      EXPECT_EQ(r["exits_per_op"].get<double>(), 0.0);
+    }
+}
