@@ -286,16 +286,22 @@ void apply_config_json(TimingConfig& c, const nlohmann::json& j, const std::stri
   apply_node(c, j, "", origin);
 }
 
-void load_config_file(TimingConfig& c, const std::string& path) {
+namespace {
+nlohmann::json read_json_file(const std::string& path, const char* what) {
   std::ifstream f(path);
-  if (!f) throw ConfigError(path + ": cannot read configuration file");
+  if (!f) throw ConfigError(path + ": cannot read " + what);
   nlohmann::json j;
   try {
     f >> j;
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(path + ": not valid JSON (" + std::string(e.what()) + ")");
   }
-  apply_config_json(c, j, path);
+  return j;
+}
+}  // namespace
+
+void load_config_file(TimingConfig& c, const std::string& path) {
+  apply_config_json(c, read_json_file(path, "configuration file"), path);
 }
 
 void finalize_config(TimingConfig& c) {
@@ -310,14 +316,7 @@ TimingConfig resolve_config(const std::string& config_file, const std::string& h
   TimingConfig c;
   if (!config_file.empty()) load_config_file(c, config_file);
   if (!hyp_costs_file.empty()) {
-    std::ifstream f(hyp_costs_file);
-    if (!f) throw ConfigError(hyp_costs_file + ": cannot read hypervisor cost file");
-    nlohmann::json j;
-    try {
-      f >> j;
-    } catch (const nlohmann::json::exception& e) {
-      throw ConfigError(hyp_costs_file + ": not valid JSON (" + std::string(e.what()) + ")");
-    }
+    const nlohmann::json j = read_json_file(hyp_costs_file, "hypervisor cost file");
     if (!j.is_object()) throw ConfigError(hyp_costs_file + ": expected a JSON object of name: cycles");
     apply_node(c, j, "hyp", hyp_costs_file);
   }
