@@ -72,8 +72,11 @@ void Hart::sample_irq_lines() {
 void Hart::sync_with_systemc() {
   flush_instret_by_priv();  // the run may stop (sc_stop) during this wait
   const uint64_t ahead = cycles - sync_cycles_;
+  const uint64_t synced = cycles;
   sc_core::wait(sc_core::sc_time(static_cast<double>(ahead * period_ps_), sc_core::SC_PS));
-  sync_cycles_ = cycles;
+  // Cycles charged to this hart by another process during the wait (the
+  // hosted hypervisor handling a timer event for it) are work still ahead.
+  sync_cycles_ = synced;
   // Another hart may have run and stored to our reserved address.
   reservation = ~0ull;
   sample_irq_lines();
@@ -164,6 +167,7 @@ void Hart::wait_for_interrupt() {
   if (irq_seip.get_interface()) wake |= irq_seip.value_changed_event();
   wake |= wake_event_;
   asleep_ = true;
+  const uint64_t cycles_at_sleep = cycles;
   for (HartObserver* o : observers) o->sleep_changed(*this, true);
   while (parked_ || ((effective_mip() & csr.mie) == 0 && !wake_requested_)) {
     // Sleep until a line changes, or until stimecmp is reached (Sstc), or
@@ -188,9 +192,12 @@ void Hart::wait_for_interrupt() {
   }
   asleep_ = false;
   wake_requested_ = false;
-  // The cycle counter keeps counting while the hart sleeps.
+  // The cycle counter keeps counting while the hart sleeps. Cycles charged
+  // to the hart while it slept (the hosted hypervisor's wake-up work) come
+  // after the wake-up instant: the hart starts that far ahead.
+  const uint64_t charged_while_asleep = cycles - cycles_at_sleep;
   cycles += ps_to_cycles(sc_core::sc_time_stamp() - start);
-  sync_cycles_ = cycles;
+  sync_cycles_ = cycles - charged_while_asleep;
   for (HartObserver* o : observers) o->sleep_changed(*this, false);
 }
 

@@ -16,8 +16,8 @@
 //                              reached `deadline` to this call
 //   FID 3 sleep_until(time)    the vCPU sleeps until guest `time` reaches
 //                              `time` exactly (a tick edge), and its quantum
-//                              restarts there; like WFI, it returns at once
-//                              if a virtual interrupt is pending and enabled
+//                              restarts there (DENIED, without sleeping, if
+//                              a virtual interrupt is pending and enabled)
 //
 // Errors: begin while a segment is open ALREADY_STARTED, end or mark with
 // none open ALREADY_STOPPED, a bad name INVALID_PARAM (INVALID_ADDRESS if it
@@ -233,6 +233,8 @@ class SbiBench : public SbiExtension {
 
   int64_t sleep_until(Vcpu& v, VcpuState& s, uint64_t time) {
     if (time <= v.guest_time()) return kSbiErrInvalidParam;
+    const Hart& h = v.hart();
+    if ((h.effective_mip() & h.csr.mie & csr::kVsInterrupts) != 0) return kSbiErrDenied;  // would not sleep
     if (!s.wake) {
       s.wake = std::make_unique<sc_core::sc_event>();
       sc_core::sc_spawn_options opt;
@@ -240,9 +242,13 @@ class SbiBench : public SbiExtension {
       opt.set_sensitivity(s.wake.get());
       opt.dont_initialize();
       Hart* hart = &v.hart();
-      sc_core::sc_spawn([hart] { hart->unpark(); }, sc_core::sc_gen_unique_name("bench_wake"), &opt);
+      sc_core::sc_spawn([hart] {
+        // Only the sleep this call started (not a stopped vCPU, not a later WFI after an early wake).
+        if (hart->asleep() && !hart->parked()) hart->unpark();
+      }, sc_core::sc_gen_unique_name("bench_wake"), &opt);
     }
     // The hart syncs with SystemC before it sleeps; the event is in SystemC time.
+    s.wake->cancel();
     s.wake->notify(guest_time_instant(v, time) - sc_core::sc_time_stamp());
     return kSbiSuccess;
   }

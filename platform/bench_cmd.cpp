@@ -2,6 +2,7 @@
 #include "platform/bench_cmd.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,8 +43,21 @@ int spawn(const std::vector<std::string>& argv, const std::string& out, const st
   const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return -1;
+  // A benchmark guest that hangs must not hang the command: a run gets
+  // kRunTimeoutSeconds of host time (each takes well under one second).
+  constexpr int kRunTimeoutSeconds = 120;
   int st = 0;
-  if (waitpid(pid, &st, 0) < 0) return -1;
+  for (int waited_ms = 0;; waited_ms += 10) {
+    const pid_t r = waitpid(pid, &st, WNOHANG);
+    if (r == pid) break;
+    if (r < 0) return -1;
+    if (waited_ms >= kRunTimeoutSeconds * 1000) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &st, 0);
+      return -2;
+    }
+    usleep(10000);
+  }
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -174,7 +188,8 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
   int rc = 0;
   for (auto* c : {&m, &b, &g})
     if (c->status != 0) {
-      err << "rvh-vp bench: a run failed (exit " << c->status << "); its output is in " << c->out << " and "
+      err << "rvh-vp bench: a run " << (c->status == -2 ? "timed out" : "failed (exit " + std::to_string(c->status) + ")")
+          << "; its output is in " << c->out << " and "
           << c->err << ":\n" << slurp(c->err).substr(0, 2000);
       rc = 1;
     }
@@ -215,6 +230,10 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
       const double g_ns = num(kv, "ticks") * tick_ns / iters;
       row["guest_latency_ns"] = g_ns;
       gns = fmt(g_ns);
+      if (const uint64_t g_cycles = num(kv, "cycles")) {  // from the guest's cycle counter
+        row["guest_latency_cycles"] = static_cast<double>(g_cycles) / iters;
+        gcyc = fmt(static_cast<double>(g_cycles) / iters);
+      }
       if (r.contains("latency") && r["latency"].value("samples", 0) > 0) {
         const double s_ns = r["latency"]["total_ps"].get<double>() / r["latency"]["samples"].get<double>() / 1000.0;
         row["sim_latency_ns"] = s_ns;

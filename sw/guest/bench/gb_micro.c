@@ -6,7 +6,8 @@
  * around it. One line per operation:
  *   BENCH name=<op> iters=<n> cycles=<guest cycles> ticks=<guest time ticks>
  * Latency operations (timer interrupts, WFI wake-up) give, per sample, the
- * time from the programmed deadline to the handler (guest `time` ticks) and
+ * time from the programmed deadline to the handler (guest `time` ticks and
+ * `cycle` counts, summed over the samples) and
  * tell the simulator the same instant with the region's mark call.
  * With --smp 2 the IPI round trip between two vCPUs is measured too.
  * Runs only under rvh-vp --hyp (it needs the benchmark extension).
@@ -70,13 +71,28 @@ static void gstage_map(void)
   report("gstage_map", n, c1 - c0, t1 - t0);
 }
 
-/* ---- latency: timer interrupts and WFI wake-up */
-static volatile uint64_t deadline, fired_at;
+/* ---- latency: timer interrupts and WFI wake-up
+ *
+ * Each sample starts on a tick edge: the vCPU sleeps until guest time
+ * reaches it exactly (the benchmark extension's sleep_until, FID 3), and
+ * its quantum restarts there. A timer is noticed when the hart next
+ * synchronises with SystemC, so the latency depends on where the deadline
+ * falls between synchronisation points; without the alignment that phase,
+ * and with it the figures, would depend on everything the guest did before
+ * (an earlier cost change, --hyp-prefault). The deadlines lie 200 ticks
+ * after the edge plus (37 i mod 100) ticks: every residue modulo 10 ticks
+ * (one default quantum) twice, and spread over 10 us for larger quanta.
+ * Guest view: `time` and `cycle` in the handler against the deadline (its
+ * cycle count from the cycles counted at the edge plus the calibrated
+ * cycles per tick). */
+static volatile uint64_t deadline, fired_at, fired_cycle;
 static volatile int fired, use_sstc;
+static uint64_t cpt_cycles = 100, cpt_ticks = 1;   /* cycles per tick, calibrated */
 
 static int timer_hook(struct g_trap_frame *f)
 {
   if (f->cause != STI_CAUSE) return 0;
+  fired_cycle = rdcycle();
   fired_at = g_rdtime();
   region_mark(deadline);
   if (use_sstc) csr_write(stimecmp, ~0ULL);
@@ -85,29 +101,47 @@ static int timer_hook(struct g_trap_frame *f)
   return 1;
 }
 
+/* Sleeps until guest time reaches `t` exactly; returns t. */
+static uint64_t sleep_until(uint64_t t)
+{
+  sbi_ecall(BENCH_EID, 3, t, 0, 0, 0, 0, 0);
+  return t;
+}
+
+static void calibrate(void)
+{
+  uint64_t e0 = sleep_until(g_rdtime() + 2), c0 = rdcycle();
+  uint64_t e1 = sleep_until(e0 + 1000), c1 = rdcycle();
+  cpt_cycles = c1 - c0;
+  cpt_ticks = e1 - e0;
+}
+
 static void timer_latency(const char *name, int sstc, int wfi)
 {
   use_sstc = sstc;
   g_trap_hook = timer_hook;
   csr_set(sie, MIP_STIP);
-  uint64_t total = 0;
+  uint64_t total = 0, total_cycles = 0;
   region_begin(name);
   for (int i = 0; i < LAT_SAMPLES; ++i) {
     fired = 0;
-    deadline = g_rdtime() + 200;  /* 20 us at 10 MHz */
-    if (sstc) csr_write(stimecmp, deadline);
-    else sbi_set_timer(deadline);
+    const uint64_t edge = sleep_until(g_rdtime() + 2), edge_cycle = rdcycle();
+    const uint64_t d = edge + 200 + (uint64_t)(37 * i % 100);
+    deadline = d;
+    if (sstc) csr_write(stimecmp, d);
+    else sbi_set_timer(d);
     csr_set(sstatus, MSTATUS_SIE);
     while (!fired) {
       if (wfi) g_wfi();
     }
     csr_clear(sstatus, MSTATUS_SIE);
-    total += fired_at - deadline;
+    total += fired_at - d;
+    total_cycles += fired_cycle - (edge_cycle + (d - edge) * cpt_cycles / cpt_ticks);
   }
   region_end(LAT_SAMPLES);
   csr_clear(sie, MIP_STIP);
   g_trap_hook = 0;
-  report(name, LAT_SAMPLES, 0, total);
+  report(name, LAT_SAMPLES, total_cycles, total);
 }
 
 /* ---- IPI round trip between two vCPUs */
@@ -181,6 +215,7 @@ int main(unsigned long hartid, unsigned long dtb)
   throughput("mmio_write_user", op_mmio_write_user);
   throughput("csr_emulation", op_csr_emulation);
   gstage_map();
+  calibrate();
   timer_latency("timer_sbi", 0, 0);
   if (g_isa_has_ext(g_dt_cpu_isa(hartid), "sstc")) timer_latency("timer_sstc", 1, 0);
   timer_latency("wfi_wakeup", 0, 1);
