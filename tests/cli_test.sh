@@ -2,11 +2,7 @@
 # cli_test.sh RVH_VP SW_DIR: checks what a user sees from the command line.
 set -u
 vp=$1 sw=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-pass() { echo "ok: $1"; }
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+. "$(dirname "$0")/check_lib.sh"
 
 # expect_error NAME EXIT_CODE PATTERN ARGS...: one stderr line matching PATTERN, that exit code.
 expect_error() {

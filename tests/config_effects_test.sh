@@ -4,11 +4,7 @@
 # --stats report reproduces its run through --config.
 set -u
 vp=$1 sw=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-pass() { echo "ok: $1"; }
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+. "$(dirname "$0")/check_lib.sh"
 bare=$sw/rv64im.elf guest=$sw/g_sbi_base.elf
 [ -f "$bare" ] && [ -f "$guest" ] || { echo "skipped: sw programs not built"; exit 77; }
 

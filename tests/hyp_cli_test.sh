@@ -3,11 +3,7 @@
 # the seed patch both ways, the cost model override, the stats JSON, errors.
 set -u
 vp=$1 sw=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-pass() { echo "ok: $1"; }
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+. "$(dirname "$0")/check_lib.sh"
 guest=$sw/g_smoke_all.elf
 [ -f "$guest" ] || { echo "skipped: $guest not built"; exit 77; }
 

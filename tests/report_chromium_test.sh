@@ -13,11 +13,7 @@ if [ -z "$browser" ]; then
   echo "skipped: chromium is not installed (apt-get install --no-install-recommends chromium)"
   exit 77
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-pass() { echo "ok: $1"; }
-fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+. "$(dirname "$0")/check_lib.sh"
 guest=$sw/g_smoke_all.elf
 [ -f "$guest" ] || { echo "FAIL: $guest not built"; exit 1; }
 
