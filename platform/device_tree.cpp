@@ -4,6 +4,8 @@
 // look for); only the devices this platform models are described.
 #include "platform/device_tree.h"
 
+#include "platform/hex_string.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -33,11 +35,7 @@ constexpr uint32_t kFinisherReset = 0x7777;
 
 struct NoSpace {};  // the buffer was too small; retry with a bigger one
 
-std::string hex(uint64_t v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "0x%llx", static_cast<unsigned long long>(v));
-  return s;
-}
+std::string hex(uint64_t v) { return hex_string(v); }
 
 // Thin RAII-free wrapper over the sequential-write calls: every call is
 // checked, and FDT_ERR_NOSPACE is turned into NoSpace for the retry loop.

@@ -1,6 +1,8 @@
 // platform/loader.cpp: ELF64 (via libelf) and raw-binary loading; see loader.h.
 #include "platform/loader.h"
 
+#include "platform/hex_string.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -21,11 +23,7 @@ namespace rvh {
 
 namespace {
 
-std::string hex(uint64_t v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "0x%llx", static_cast<unsigned long long>(v));
-  return s;
-}
+std::string hex(uint64_t v) { return hex_string(v); }
 
 std::string machine_name(unsigned m) {
   switch (m) {

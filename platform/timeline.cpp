@@ -4,6 +4,8 @@
 // "traceEvents", "displayTimeUnit" and "otherData".
 #include "platform/timeline.h"
 
+#include "platform/hex_string.h"
+
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -28,11 +30,8 @@ std::string us(uint64_t ps) {
   return buf;
 }
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "\"0x%llx\"", static_cast<unsigned long long>(v));
-  return buf;
-}
+// A JSON string "0x...".
+std::string hex(uint64_t v) { return "\"" + hex_string(v) + "\""; }
 
 std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
 

@@ -4,16 +4,13 @@
 #include <stdexcept>
 
 #include "platform/device_tree.h"
+#include "platform/hex_string.h"
 #include "platform/soc.h"
 
 namespace rvh {
 namespace {
 
-std::string hex(uint64_t v) {
-  char s[32];
-  std::snprintf(s, sizeof s, "0x%llx", static_cast<unsigned long long>(v));
-  return s;
-}
+std::string hex(uint64_t v) { return hex_string(v); }
 
 // Sockets can only be bound while the design is being elaborated.
 void require_elaboration(const char* what) {
