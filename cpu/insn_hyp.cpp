@@ -67,6 +67,21 @@ void Hart::hyp_store(uint64_t vaddr, T value) {
   }
 }
 
+// Explicit instantiations: hyp/ (vcpu.cpp, vcpu_insn.cpp) reads and writes
+// guest memory through these, so every width must be emitted here whatever
+// the optimiser inlines (at -O3 it used to keep only some of them).
+template int8_t Hart::hyp_load<int8_t>(uint64_t, bool);
+template uint8_t Hart::hyp_load<uint8_t>(uint64_t, bool);
+template int16_t Hart::hyp_load<int16_t>(uint64_t, bool);
+template uint16_t Hart::hyp_load<uint16_t>(uint64_t, bool);
+template int32_t Hart::hyp_load<int32_t>(uint64_t, bool);
+template uint32_t Hart::hyp_load<uint32_t>(uint64_t, bool);
+template uint64_t Hart::hyp_load<uint64_t>(uint64_t, bool);
+template void Hart::hyp_store<uint8_t>(uint64_t, uint8_t);
+template void Hart::hyp_store<uint16_t>(uint64_t, uint16_t);
+template void Hart::hyp_store<uint32_t>(uint64_t, uint32_t);
+template void Hart::hyp_store<uint64_t>(uint64_t, uint64_t);
+
 namespace insn {
 namespace {
 template <typename T>

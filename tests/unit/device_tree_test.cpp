@@ -3,6 +3,8 @@
 #include "platform/device_tree.h"
 
 #include <gtest/gtest.h>
+
+#include "tests/unit/gtest_sc_main.h"  // libsystemc needs sc_main
 #include <libfdt.h>
 
 #include <cstdio>

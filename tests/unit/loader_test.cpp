@@ -5,6 +5,8 @@
 
 #include <elf.h>
 #include <gtest/gtest.h>
+
+#include "tests/unit/gtest_sc_main.h"  // libsystemc needs sc_main
 #include <unistd.h>
 
 #include <cstdio>

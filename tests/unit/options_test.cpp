@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/gtest_sc_main.h"  // libsystemc needs sc_main
+
 #include <initializer_list>
 #include <string>
 #include <vector>

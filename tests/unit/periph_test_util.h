@@ -27,10 +27,7 @@
 #include <utility>
 #include <vector>
 
-int sc_main(int argc, char** argv) {
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}
+#include "tests/unit/gtest_sc_main.h"
 
 namespace rvh::test {
 

@@ -3,6 +3,8 @@
 // regions, `compare` rows and the HTML page's tolerance of what it is given.
 #include <gtest/gtest.h>
 
+#include "tests/unit/gtest_sc_main.h"  // libsystemc needs sc_main
+
 #include <nlohmann/json.hpp>
 
 #include "hyp/cost_histogram.h"
