@@ -3,8 +3,17 @@
 // the JSON dump and the documentation, so they cannot disagree.
 #include "platform/timing_config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <sstream>
@@ -12,14 +21,46 @@
 namespace rvh {
 namespace {
 
+// Ranges (docs/timing.md "Ranges"). Simulated time is SystemC's sc_time: a
+// uint64 count of picoseconds (the default resolution), 2^64 ps = 213 days.
+// A cycle lasts 10^12 / hart.clock_hz ps, at least 1 ps, so the uint64
+// cycle counter never reaches 2^64 before the time does. Each limit bounds
+// what one instruction, access or hypervisor exit can add, so that no
+// charge or conversion overflows and a run reaches the end of SystemC time
+// only after millions of worst-case exits (hundreds of millions of
+// worst-case instructions); at the defaults, after 213 days of simulated time.
+constexpr uint64_t kMinClockHz = 1'000'000;          // a cycle is at most 1 us
+constexpr uint64_t kMaxClockHz = 1'000'000'000'000;  // a cycle is at least 1 ps, the time resolution
+constexpr uint64_t kMaxCpi = 1000;                   // cycles per instruction class, penalty, trap, PTE read
+constexpr uint64_t kMaxQuantumNs = 1'000'000'000;    // 1 s of run-ahead
+constexpr uint64_t kMaxQuantumInsns = 1'000'000'000;
+constexpr uint64_t kMaxLatencyNs = 1'000'000;        // 1 ms per access: 10^4 x a DRAM access
+constexpr uint64_t kMaxTimebaseHz = 1'000'000'000;   // fits the device tree's 32-bit timebase-frequency
+constexpr uint64_t kMaxHypCost = 1'000'000;          // cycles per handler: 300 x the dearest default
+constexpr uint64_t kMaxSwitchCount = 1000;           // registers saved and restored per world switch
+
+enum class Unit { kCycles, kNs, kHz, kInsns, kCount };
+
+const char* unit_name(Unit u) {
+  switch (u) {
+    case Unit::kCycles: return "cycles";
+    case Unit::kNs: return "ns";
+    case Unit::kHz: return "Hz";
+    case Unit::kInsns: return "instructions";
+    case Unit::kCount: break;
+  }
+  return "";
+}
+
 struct Key {
   std::string name;
   std::string doc;
+  Unit unit;
+  uint64_t min;
+  uint64_t max;
   std::function<uint64_t&(TimingConfig&)> field64;    // uint64_t fields
   std::function<uint16_t&(TimingConfig&)> field16;    // uint16_t fields (CPI table)
   std::function<unsigned&(TimingConfig&)> field32;    // unsigned fields (counts)
-  uint64_t min = 0;
-  uint64_t max = std::numeric_limits<uint64_t>::max();
 
   uint64_t get(const TimingConfig& c) const {
     auto& m = const_cast<TimingConfig&>(c);
@@ -27,28 +68,39 @@ struct Key {
     if (field16) return field16(m);
     return field32(m);
   }
+  // `v` is within [min, max], which fits the field.
   void set(TimingConfig& c, uint64_t v) const {
     if (field64) field64(c) = v;
     else if (field16) field16(c) = static_cast<uint16_t>(v);
     else field32(c) = static_cast<unsigned>(v);
   }
+  bool is_hz() const { return unit == Unit::kHz; }
 };
 
-Key k64(std::string name, std::string doc, uint64_t TimingConfig::*member, uint64_t min = 0,
-        uint64_t max = std::numeric_limits<uint64_t>::max()) {
-  Key k{std::move(name), std::move(doc), {}, {}, {}, min, max};
+Key k64(std::string name, std::string doc, uint64_t TimingConfig::*member, Unit unit, uint64_t min, uint64_t max) {
+  Key k{std::move(name), std::move(doc), unit, min, max, {}, {}, {}};
   k.field64 = [member](TimingConfig& c) -> uint64_t& { return c.*member; };
   return k;
 }
 
-Key khyp(std::string name, std::string doc, uint64_t hyp::HypCosts::*member) {
-  Key k{"hyp." + name, std::move(doc), {}, {}, {}, 0, std::numeric_limits<uint64_t>::max()};
+Key klatency(std::string name, std::string doc, uint64_t TimingConfig::*member) {
+  return k64(std::move(name), std::move(doc), member, Unit::kNs, 0, kMaxLatencyNs);
+}
+
+Key kcpi(std::string name, std::string doc, uint16_t CpiTable::*member, uint64_t min) {
+  Key k{"hart.cpi." + name, std::move(doc), Unit::kCycles, min, kMaxCpi, {}, {}, {}};
+  k.field16 = [member](TimingConfig& c) -> uint16_t& { return c.cpi.*member; };
+  return k;
+}
+
+Key khyp(std::string name, std::string doc, uint64_t hyp::HypCosts::*member, uint64_t max = kMaxHypCost) {
+  Key k{"hyp." + name, std::move(doc), Unit::kCycles, 0, max, {}, {}, {}};
   k.field64 = [member](TimingConfig& c) -> uint64_t& { return c.hyp.*member; };
   return k;
 }
 
 Key khyp_count(std::string name, std::string doc, unsigned hyp::HypCosts::*member) {
-  Key k{"hyp." + name, std::move(doc), {}, {}, {}, 0, 4096};
+  Key k{"hyp." + name, std::move(doc), Unit::kCount, 0, kMaxSwitchCount, {}, {}, {}};
   k.field32 = [member](TimingConfig& c) -> unsigned& { return c.hyp.*member; };
   return k;
 }
@@ -80,52 +132,47 @@ const char* cpi_doc(InsnClass cls) {
 const std::vector<Key>& keys() {
   static const std::vector<Key> table = [] {
     std::vector<Key> t;
-    t.push_back(k64("hart.clock_hz", "hart clock: cycles to simulated time", &TimingConfig::hart_clock_hz, 1000,
-                    1'000'000'000'000ull));
+    t.push_back(k64("hart.clock_hz", "hart clock: cycles to simulated time", &TimingConfig::hart_clock_hz, Unit::kHz,
+                    kMinClockHz, kMaxClockHz));
+    // Every instruction takes at least a cycle, so simulated time advances
+    // whatever a program does.
     for (size_t i = 0; i < static_cast<size_t>(InsnClass::kCount); ++i) {
       const auto cls = static_cast<InsnClass>(i);
-      Key k{std::string("hart.cpi.") + CpiTable::name(cls), cpi_doc(cls), {}, {}, {}, 0, 65535};
+      Key k{std::string("hart.cpi.") + CpiTable::name(cls), cpi_doc(cls), Unit::kCycles, 1, kMaxCpi, {}, {}, {}};
       k.field16 = [i](TimingConfig& c) -> uint16_t& { return c.cpi.cycles[i]; };
       t.push_back(k);
     }
-    {
-      Key k{"hart.cpi.branch_taken_penalty", "extra cycles for a taken branch", {}, {}, {}, 0, 65535};
-      k.field16 = [](TimingConfig& c) -> uint16_t& { return c.cpi.branch_taken_penalty; };
-      t.push_back(k);
-      Key w{"hart.cpi.pte_read", "cycles per page-table entry the MMU reads on a TLB miss (both stages), "
-            "plus the memory latency", {}, {}, {}, 0, 65535};
-      w.field16 = [](TimingConfig& c) -> uint16_t& { return c.cpi.pte_read_cycles; };
-      t.push_back(w);
-      Key e{"hart.cpi.trap_entry", "cycles to take a trap or interrupt (redirecting the pipeline)", {}, {}, {}, 0,
-            65535};
-      e.field16 = [](TimingConfig& c) -> uint16_t& { return c.cpi.trap_entry_cycles; };
-      t.push_back(e);
-    }
+    t.push_back(kcpi("branch_taken_penalty", "extra cycles for a taken branch", &CpiTable::branch_taken_penalty, 0));
+    t.push_back(kcpi("pte_read", "cycles per page-table entry the MMU reads on a TLB miss (both stages), "
+                     "plus the memory latency", &CpiTable::pte_read_cycles, 0));
+    t.push_back(kcpi("trap_entry", "cycles to take a trap or interrupt (redirecting the pipeline)",
+                     &CpiTable::trap_entry_cycles, 1));
     t.push_back(k64("sim.quantum_ns", "global TLM quantum: how far a hart runs ahead of SystemC time",
-                    &TimingConfig::quantum_ns, 1));
+                    &TimingConfig::quantum_ns, Unit::kNs, 1, kMaxQuantumNs));
     t.push_back(k64("sim.quantum_insns", "at most this many instructions between synchronisation checks",
-                    &TimingConfig::quantum_insns, 1));
-    t.push_back(k64("bus.latency_ns", "bus latency added to every b_transport access (not to DMI)",
-                    &TimingConfig::bus_latency_ns));
-    t.push_back(k64("ram.read_ns", "RAM read latency through b_transport", &TimingConfig::ram_read_ns));
-    t.push_back(k64("ram.write_ns", "RAM write latency through b_transport", &TimingConfig::ram_write_ns));
-    t.push_back(k64("ram.dmi_read_ns", "RAM read latency granted with DMI (the harts' loads and fetches)",
-                    &TimingConfig::ram_dmi_read_ns));
-    t.push_back(k64("ram.dmi_write_ns", "RAM write latency granted with DMI (the harts' stores)",
-                    &TimingConfig::ram_dmi_write_ns));
-    t.push_back(k64("rom.latency_ns", "boot ROM access latency", &TimingConfig::rom_latency_ns));
-    t.push_back(k64("clint.latency_ns", "CLINT register access latency", &TimingConfig::clint_latency_ns));
+                    &TimingConfig::quantum_insns, Unit::kInsns, 1, kMaxQuantumInsns));
+    t.push_back(klatency("bus.latency_ns", "bus latency added to every b_transport access (not to DMI)",
+                         &TimingConfig::bus_latency_ns));
+    t.push_back(klatency("ram.read_ns", "RAM read latency through b_transport", &TimingConfig::ram_read_ns));
+    t.push_back(klatency("ram.write_ns", "RAM write latency through b_transport", &TimingConfig::ram_write_ns));
+    t.push_back(klatency("ram.dmi_read_ns", "RAM read latency granted with DMI (the harts' loads and fetches)",
+                         &TimingConfig::ram_dmi_read_ns));
+    t.push_back(klatency("ram.dmi_write_ns", "RAM write latency granted with DMI (the harts' stores)",
+                         &TimingConfig::ram_dmi_write_ns));
+    t.push_back(klatency("rom.latency_ns", "boot ROM access latency", &TimingConfig::rom_latency_ns));
+    t.push_back(klatency("clint.latency_ns", "CLINT register access latency", &TimingConfig::clint_latency_ns));
     t.push_back(k64("clint.timebase_hz", "mtime frequency (also the device tree's timebase-frequency)",
-                    &TimingConfig::timebase_hz, 1, 1'000'000'000));
-    t.push_back(k64("plic.latency_ns", "PLIC register access latency", &TimingConfig::plic_latency_ns));
-    t.push_back(k64("uart.latency_ns", "16550 UART register access latency", &TimingConfig::uart_latency_ns));
-    t.push_back(k64("finisher.latency_ns", "test finisher access latency", &TimingConfig::finisher_latency_ns));
+                    &TimingConfig::timebase_hz, Unit::kHz, 1, kMaxTimebaseHz));
+    t.push_back(klatency("plic.latency_ns", "PLIC register access latency", &TimingConfig::plic_latency_ns));
+    t.push_back(klatency("uart.latency_ns", "16550 UART register access latency", &TimingConfig::uart_latency_ns));
+    t.push_back(klatency("finisher.latency_ns", "test finisher access latency", &TimingConfig::finisher_latency_ns));
 
     using C = hyp::HypCosts;
+    // gpr_save and csr_access default to CPI values, so they share the CPI range.
     t.push_back(khyp("gpr_save", "world switch: cycles per GPR saved or restored (default: hart.cpi.store)",
-                     &C::gpr_save));
+                     &C::gpr_save, kMaxCpi));
     t.push_back(khyp("csr_access", "world switch: cycles per CSR read or write (default: hart.cpi.csr)",
-                     &C::csr_access));
+                     &C::csr_access, kMaxCpi));
     t.push_back(khyp("switch_fixed", "world switch: trap entry, sret and fences, both directions",
                      &C::switch_fixed));
     t.push_back(khyp_count("switch_gprs", "world switch: GPRs saved and restored (31 each way)", &C::switch_gprs));
@@ -155,36 +202,89 @@ const Key* find_key(const std::string& name) {
   return nullptr;
 }
 
-std::string known_prefixes() { return "hart., sim., bus., ram., rom., clint., plic., uart., finisher., hyp."; }
-
-[[noreturn]] void unknown_key(const std::string& name, const std::string& origin) {
-  std::string where = origin.empty() ? "" : origin + ": ";
-  if (name == "hyp.world_switch")
-    throw ConfigError(where + "hyp.world_switch is derived (switch_fixed + switch_gprs x gpr_save + "
-                              "switch_csrs x csr_access); set those instead");
-  throw ConfigError(where + "unknown configuration key '" + name + "'; keys start with " + known_prefixes() +
-                    " (rvh-vp --help-config lists them all)");
+// "hart", "hart.cpi", "hyp", ...: the objects a config file may nest keys in.
+bool is_group(const std::string& name) {
+  for (const Key& k : keys())
+    if (k.name.size() > name.size() && k.name.compare(0, name.size(), name) == 0 && k.name[name.size()] == '.')
+      return true;
+  return false;
 }
 
-void check_and_set(TimingConfig& c, const Key& k, uint64_t v, const std::string& origin) {
-  if (v < k.min || v > k.max) {
-    std::ostringstream msg;
-    if (!origin.empty()) msg << origin << ": ";
-    msg << k.name << " = " << v << ": out of range; use " << k.min << ".." << k.max;
-    throw ConfigError(msg.str());
+constexpr const char* kWorldSwitch = "hyp.world_switch";
+constexpr const char* kWorldSwitchFormula = "switch_fixed + switch_gprs x gpr_save + switch_csrs x csr_access";
+
+std::string known_prefixes() { return "hart., sim., bus., ram., rom., clint., plic., uart., finisher., hyp."; }
+
+std::string where(const std::string& origin) { return origin.empty() ? "" : origin + ": "; }
+
+// User text in a one-line message: control characters escaped, at most
+// `limit` bytes (cut at a UTF-8 character boundary).
+std::string printable(const std::string& s, size_t limit = 60) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto ch = static_cast<unsigned char>(s[i]);
+    if (out.size() >= limit && (ch & 0xc0) != 0x80) return out + "...";  // not inside a UTF-8 character
+    if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
   }
+  return out;
+}
+
+// "a number of cycles (1..1000)": what a key takes, in the error messages.
+std::string expected(const Key& k) {
+  std::string what;
+  switch (k.unit) {
+    case Unit::kCycles: what = "a number of cycles"; break;
+    case Unit::kNs: what = "a number of nanoseconds"; break;
+    case Unit::kHz: what = "a frequency in Hz"; break;
+    case Unit::kInsns: what = "a number of instructions"; break;
+    case Unit::kCount: what = "a count"; break;
+  }
+  what += " (" + std::to_string(k.min) + ".." + std::to_string(k.max);
+  if (k.is_hz()) what += ", or e.g. 1.5GHz";
+  return what + ")";
+}
+
+// What a JSON value is, for "got ...".
+std::string describe(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::object: return "an object";
+    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::string: return "a string (\"" + printable(v.get<std::string>()) + "\")";
+    default: return v.dump();
+  }
+}
+
+[[noreturn]] void unknown_key(const std::string& name, const std::string& origin) {
+  if (name == kWorldSwitch)
+    throw ConfigError(where(origin) + "hyp.world_switch is derived (" + kWorldSwitchFormula + "); set those instead");
+  throw ConfigError(where(origin) + "unknown configuration key '" + printable(name) + "'; keys start with " +
+                    known_prefixes() + " (rvh-vp --help-config lists them all)");
+}
+
+void set_explicitly(TimingConfig& c, const Key& k, uint64_t v) {
   k.set(c, v);
   c.explicit_keys.insert(k.name);
 }
 
-// Decimal or 0x-hex; for *_hz keys a decimal number with a unit suffix too.
-bool parse_value(const std::string& key, const std::string& text, uint64_t& out) {
+bool in_range(const Key& k, uint64_t v) { return v >= k.min && v <= k.max; }
+
+constexpr uint64_t kTooLarge = std::numeric_limits<uint64_t>::max();  // out of every key's range
+
+// Decimal or 0x-hex; for *_hz keys a decimal number with a unit suffix
+// (1.5GHz, 25MHz, 32kHz) too. A number too large for 64 bits gives
+// kTooLarge. False if `text` is not a number of that form.
+bool parse_value(const Key& key, const std::string& text, uint64_t& out) {
   std::string s = text;
-  double scale = 1;
-  const bool hz = key.size() > 3 && key.compare(key.size() - 3, 3, "_hz") == 0;
-  if (hz) {
+  if (key.is_hz()) {
     std::string lower;
     for (char ch : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    double scale = 1;
     for (auto [suffix, mult] : {std::pair<const char*, double>{"ghz", 1e9}, {"mhz", 1e6}, {"khz", 1e3}, {"hz", 1}}) {
       const std::string suf = suffix;
       if (lower.size() > suf.size() && lower.compare(lower.size() - suf.size(), suf.size(), suf) == 0) {
@@ -194,16 +294,16 @@ bool parse_value(const std::string& key, const std::string& text, uint64_t& out)
       }
     }
     if (scale != 1 || s.find('.') != std::string::npos) {
-      size_t used = 0;
-      double d;
-      try {
-        d = std::stod(s, &used);
-      } catch (...) {
+      // Digits with at most one '.', nothing else (no sign, exponent, space).
+      if (s.empty() || s.find_first_not_of("0123456789.") != std::string::npos ||
+          s.find('.') != s.rfind('.') || s == ".")
         return false;
+      const double v = std::strtod(s.c_str(), nullptr) * scale;
+      if (v >= 18446744073709551616.0) {
+        out = kTooLarge;
+        return true;
       }
-      if (used != s.size() || d < 0) return false;
-      const double v = d * scale;
-      if (v > 1.8e19 || v != static_cast<double>(static_cast<uint64_t>(v))) return false;
+      if (v != std::floor(v)) return false;  // a fraction of a hertz
       out = static_cast<uint64_t>(v);
       return true;
     }
@@ -220,31 +320,88 @@ bool parse_value(const std::string& key, const std::string& text, uint64_t& out)
     else if (base == 16 && std::isxdigit(static_cast<unsigned char>(ch))) d = std::tolower(ch) - 'a' + 10;
     else return false;
     v = v * base + d;
-    if (v > std::numeric_limits<uint64_t>::max()) return false;
+    if (v > std::numeric_limits<uint64_t>::max()) v = static_cast<unsigned __int128>(kTooLarge) + 1;  // keep scanning
   }
-  out = static_cast<uint64_t>(v);
+  out = v > std::numeric_limits<uint64_t>::max() ? kTooLarge : static_cast<uint64_t>(v);
   return true;
 }
 
-void apply_node(TimingConfig& c, const nlohmann::json& j, const std::string& prefix, const std::string& origin) {
+// One JSON source (a --config file, a --hyp-costs file) being applied.
+struct JsonSource {
+  TimingConfig& c;
+  std::string origin;
+  std::set<std::string> seen;            // keys set, however spelled (nested or dotted)
+  const nlohmann::json* world_switch = nullptr;
+};
+
+// A JSON value for key `k`: a whole number in range, or for *_hz keys a
+// string --set would take.
+uint64_t json_value(const JsonSource& src, const Key& k, const nlohmann::json& v) {
+  const std::string at = where(src.origin) + k.name + ": ";
+  uint64_t out = 0;
+  if (v.is_number_unsigned()) {
+    out = v.get<uint64_t>();
+  } else if (v.is_number_integer()) {  // negative
+    throw ConfigError(at + "out of range; expected " + expected(k) + ", got " + v.dump());
+  } else if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && d != std::floor(d))
+      throw ConfigError(at + "not a whole number; expected " + expected(k) + ", got " + v.dump());
+    if (!(d >= static_cast<double>(k.min) && d <= static_cast<double>(k.max)))
+      throw ConfigError(at + "out of range; expected " + expected(k) + ", got " + v.dump());
+    out = static_cast<uint64_t>(d);
+  } else if (v.is_string() && k.is_hz()) {
+    if (!parse_value(k, v.get<std::string>(), out))
+      throw ConfigError(at + "expected " + expected(k) + ", got " + describe(v));
+  } else {
+    throw ConfigError(at + "expected " + expected(k) + ", got " + describe(v));
+  }
+  if (!in_range(k, out)) throw ConfigError(at + "out of range; expected " + expected(k) + ", got " + describe(v));
+  return out;
+}
+
+void apply_node(JsonSource& src, const nlohmann::json& j, const std::string& prefix) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string name = prefix.empty() ? it.key() : prefix + "." + it.key();
-    if (it.value().is_object()) {
-      apply_node(c, it.value(), name, origin);
+    const nlohmann::json& v = it.value();
+    const Key* k = find_key(name);
+    if (!k && is_group(name)) {
+      if (!v.is_object())
+        throw ConfigError(where(src.origin) + printable(name) + ": expected an object of " + printable(name) +
+                          ".* keys, got " + describe(v));
+      apply_node(src, v, name);
       continue;
     }
-    if (name == "hyp.world_switch") continue;  // derived; present in dumps, accepted so they load back
-    const Key* k = find_key(name);
-    if (!k) unknown_key(name, origin);
-    uint64_t v;
-    if (it.value().is_number_unsigned()) {
-      v = it.value().get<uint64_t>();
-    } else if (it.value().is_string() && parse_value(name, it.value().get<std::string>(), v)) {
-    } else {
-      throw ConfigError(origin + ": " + name + " must be a non-negative integer (got " + it.value().dump() + ")");
+    if (!src.seen.insert(name).second)
+      throw ConfigError(where(src.origin) + printable(name) + ": given twice (nested and dotted, or repeated)");
+    if (name == kWorldSwitch) {  // derived: checked once the whole source is applied
+      src.world_switch = &v;
+      continue;
     }
-    check_and_set(c, *k, v, origin);
+    if (!k) unknown_key(name, src.origin);
+    set_explicitly(src.c, *k, json_value(src, *k, v));
   }
+}
+
+// hyp.world_switch is in every dump so that a reader sees it; a file may
+// repeat it only as derived from the file's own keys (a stale or edited
+// value would otherwise be silently ignored).
+void check_world_switch(const JsonSource& src) {
+  if (!src.world_switch) return;
+  TimingConfig resolved = src.c;
+  finalize_config(resolved);
+  const uint64_t derived = resolved.hyp.world_switch();
+  const nlohmann::json& v = *src.world_switch;
+  if (v.is_number_unsigned() && v.get<uint64_t>() == derived) return;
+  throw ConfigError(where(src.origin) + "hyp.world_switch: " + describe(v) + " is not the derived value " +
+                    std::to_string(derived) + " (" + kWorldSwitchFormula +
+                    "); remove it, or set those keys instead");
+}
+
+void apply_source(TimingConfig& c, const nlohmann::json& j, const std::string& prefix, const std::string& origin) {
+  JsonSource src{c, origin, {}, nullptr};
+  apply_node(src, j, prefix);
+  check_world_switch(src);
 }
 
 }  // namespace
@@ -253,51 +410,179 @@ std::vector<ConfigKeyInfo> config_keys(const TimingConfig& c) {
   TimingConfig defaults;
   finalize_config(defaults);
   std::vector<ConfigKeyInfo> out;
-  for (const Key& k : keys()) out.push_back({k.name, k.doc, k.get(c), k.get(defaults)});
+  for (const Key& k : keys())
+    out.push_back({k.name, k.doc, k.get(c), k.get(defaults), k.min, k.max, unit_name(k.unit)});
   return out;
 }
 
 void set_config_value(TimingConfig& c, const std::string& key, const std::string& value) {
   const Key* k = find_key(key);
   if (!k) unknown_key(key, "--set");
+  const std::string at = "--set " + printable(key) + "=" + printable(value) + ": ";
   uint64_t v;
-  if (!parse_value(key, value, v))
-    throw ConfigError("--set " + key + "=" + value + ": bad value; use a decimal or 0x-hex integer" +
-                      (key.size() > 3 && key.compare(key.size() - 3, 3, "_hz") == 0 ? " or e.g. 1.5GHz" : ""));
-  check_and_set(c, *k, v, "--set");
+  if (!parse_value(*k, value, v))
+    throw ConfigError(at + "bad value; expected " + expected(*k) + " as a decimal or 0x-hex integer");
+  if (!in_range(*k, v)) throw ConfigError(at + "out of range; expected " + expected(*k));
+  set_explicitly(c, *k, v);
 }
 
 void set_config_assignment(TimingConfig& c, const std::string& kv) {
   const size_t eq = kv.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw ConfigError("--set " + kv + ": expected KEY=VALUE, e.g. --set hyp.sbi_call=300");
+    throw ConfigError("--set " + printable(kv) + ": expected KEY=VALUE, e.g. --set hyp.sbi_call=300");
   set_config_value(c, kv.substr(0, eq), kv.substr(eq + 1));
 }
 
 void apply_config_json(TimingConfig& c, const nlohmann::json& j, const std::string& origin) {
-  if (!j.is_object()) throw ConfigError(origin + ": expected a JSON object of configuration keys");
+  if (!j.is_object())
+    throw ConfigError(where(origin) + "expected a JSON object of configuration keys, got " + describe(j));
   // A --stats report: take the configuration it recorded.
   if (j.contains("schema") && j["schema"].is_string() && j["schema"].get<std::string>().rfind("rvh-vp-stats/", 0) == 0) {
     if (!j.contains("config") || !j["config"].is_object())
-      throw ConfigError(origin + ": this stats report has no \"config\" object (written by an older rvh-vp)");
-    apply_node(c, j["config"], "", origin);
+      throw ConfigError(where(origin) + "this stats report has no \"config\" object (written by an older rvh-vp)");
+    apply_source(c, j["config"], "", origin);
     return;
   }
-  apply_node(c, j, "", origin);
+  apply_source(c, j, "", origin);
 }
 
 namespace {
-nlohmann::json read_json_file(const std::string& path, const char* what) {
-  std::ifstream f(path);
-  if (!f) throw ConfigError(path + ": cannot read " + what);
+
+constexpr size_t kMaxJsonFileBytes = 64u << 20;  // far above any config or stats report
+
+[[noreturn]] void cannot_read(const std::string& path, const char* what, int err) {
+  throw ConfigError(path + ": cannot read " + what + " (" + std::strerror(err) + ")");
+}
+
+// The whole file; a directory, an unreadable file and a huge one are errors.
+std::string read_text_file(const std::string& path, const char* what) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) cannot_read(path, what, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw ConfigError(path + ": is a directory; give a JSON " + what);
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      cannot_read(path, what, err);
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxJsonFileBytes) {
+      ::close(fd);
+      throw ConfigError(path + ": larger than 64 MiB; not a " + std::string(what));
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+// "line 3, column 7" of byte offset `pos` (both counted from 1).
+std::string line_column(const std::string& text, size_t pos) {
+  pos = std::min(pos, text.size());
+  const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + pos, '\n'));
+  const size_t line_start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  const size_t column = line_start == std::string::npos || pos == 0 ? pos + 1 : pos - line_start;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+bool is_word_char(char ch) {
+  return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '+' || ch == '_';
+}
+
+// A JSON syntax error in our words: where it is and what was found there.
+// `error_byte` is the parser's position: just after the offending character.
+[[noreturn]] void syntax_error(const std::string& path, const std::string& text, size_t error_byte) {
+  const std::string head = path + ": not valid JSON at ";
+  // Text after a complete value (`{} trailing`): where that text starts.
+  {
+    std::istringstream in(text);
+    nlohmann::json first;
+    bool complete = true;
+    try {
+      in >> first;
+    } catch (const nlohmann::json::exception&) {
+      complete = false;
+    }
+    if (complete) {
+      const std::streamoff end = in.tellg();
+      size_t p = end < 0 ? text.size() : static_cast<size_t>(end);
+      while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+      const size_t stop = text.find('\n', p);
+      throw ConfigError(head + line_column(text, p) + ": text after the end of the JSON value ('" +
+                        printable(text.substr(p, stop == std::string::npos ? std::string::npos : stop - p), 20) +
+                        "'); a configuration file holds one JSON object");
+    }
+  }
+  size_t p = error_byte == 0 ? 0 : error_byte - 1;
+  size_t rest = p;
+  while (rest < text.size() && std::isspace(static_cast<unsigned char>(text[rest]))) ++rest;
+  if (p >= text.size() || rest >= text.size()) {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw ConfigError(path + ": empty; expected a JSON object of configuration keys");
+    throw ConfigError(head + line_column(text, text.size()) +
+                      ": the file ends inside the JSON value (a missing value, '}' or ']')");
+  }
+  // The word the parser stopped in (`tru` of `tru }`), or the character.
+  size_t last = p;
+  if (last > 0 && std::isspace(static_cast<unsigned char>(text[last])) && is_word_char(text[last - 1])) --last;
+  size_t first = last;
+  if (is_word_char(text[last]))
+    while (first > 0 && is_word_char(text[first - 1])) --first;
+  throw ConfigError(head + line_column(text, first) + ": unexpected '" +
+                    printable(text.substr(first, last - first + 1), 20) + "'");
+}
+
+// Parses `text`; a key repeated within one object is an error (the JSON
+// library would keep the last silently).
+nlohmann::json parse_json_text(const std::string& path, const std::string& text) {
+  struct Frame {
+    bool object;
+    std::string last_key;
+    std::set<std::string> keys;
+  };
+  std::vector<Frame> frames;
+  std::string duplicate;  // dotted path of the first repeated key
+  auto on_event = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) frames.push_back({true, {}, {}});
+    else if (event == E::array_start) frames.push_back({false, {}, {}});
+    else if ((event == E::object_end || event == E::array_end) && !frames.empty()) frames.pop_back();
+    else if (event == E::key && !frames.empty()) {
+      Frame& f = frames.back();
+      f.last_key = parsed.get<std::string>();
+      if (!f.keys.insert(f.last_key).second && duplicate.empty()) {
+        for (const Frame& outer : frames)
+          if (outer.object) duplicate += (duplicate.empty() ? "" : ".") + outer.last_key;
+      }
+    }
+    return true;
+  };
   nlohmann::json j;
   try {
-    f >> j;
-  } catch (const nlohmann::json::exception& e) {
-    throw ConfigError(path + ": not valid JSON (" + std::string(e.what()) + ")");
+    j = nlohmann::json::parse(text, on_event);
+  } catch (const nlohmann::json::parse_error& e) {
+    syntax_error(path, text, e.byte);
+  } catch (const nlohmann::json::out_of_range&) {  // 1e999
+    throw ConfigError(path + ": not valid JSON: a number too large to read (beyond 1.8e308)");
+  } catch (const nlohmann::json::exception&) {
+    throw ConfigError(path + ": not valid JSON");
   }
+  if (!duplicate.empty()) throw ConfigError(path + ": " + printable(duplicate) + ": given twice");
   return j;
 }
+
+nlohmann::json read_json_file(const std::string& path, const char* what) {
+  return parse_json_text(path, read_text_file(path, what));
+}
+
 }  // namespace
 
 void load_config_file(TimingConfig& c, const std::string& path) {
@@ -317,8 +602,9 @@ TimingConfig resolve_config(const std::string& config_file, const std::string& h
   if (!config_file.empty()) load_config_file(c, config_file);
   if (!hyp_costs_file.empty()) {
     const nlohmann::json j = read_json_file(hyp_costs_file, "hypervisor cost file");
-    if (!j.is_object()) throw ConfigError(hyp_costs_file + ": expected a JSON object of name: cycles");
-    apply_node(c, j, "hyp", hyp_costs_file);
+    if (!j.is_object())
+      throw ConfigError(hyp_costs_file + ": expected a JSON object of name: cycles, got " + describe(j));
+    apply_source(c, j, "hyp", hyp_costs_file);
   }
   for (const std::string& kv : sets) set_config_assignment(c, kv);
   finalize_config(c);
@@ -339,12 +625,12 @@ nlohmann::json config_to_json(const TimingConfig& c) {
 std::string config_key_table(const TimingConfig& c) {
   std::ostringstream os;
   for (const ConfigKeyInfo& k : config_keys(c)) {
-    os << k.key << " = " << k.value;
-    if (k.value != k.default_value) os << "  (default " << k.default_value << ")";
+    os << k.key << " = " << k.value << "  (";
+    if (k.value != k.default_value) os << "default " << k.default_value << "; ";
+    os << "range " << k.min << ".." << k.max << (k.unit.empty() ? "" : " ") << k.unit << ")";
     os << "\n    " << k.doc << "\n";
   }
-  os << "hyp.world_switch = " << c.hyp.world_switch()
-     << "  (derived: switch_fixed + switch_gprs x gpr_save + switch_csrs x csr_access)\n";
+  os << "hyp.world_switch = " << c.hyp.world_switch() << "  (derived: " << kWorldSwitchFormula << ")\n";
   return os.str();
 }
 

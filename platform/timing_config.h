@@ -57,19 +57,27 @@ struct ConfigKeyInfo {
   std::string doc;
   uint64_t value;
   uint64_t default_value;
+  // The accepted range, inclusive, and its unit ("cycles", "ns", "Hz",
+  // "instructions" or "" for counts); docs/timing.md "Ranges" says why.
+  uint64_t min;
+  uint64_t max;
+  std::string unit;
 };
 
 // The keys in documentation order, with their current values.
 std::vector<ConfigKeyInfo> config_keys(const TimingConfig& c);
 
 // `--set KEY=VALUE`: VALUE is a decimal or 0x-hex integer, or for
-// frequencies a number with a Hz/kHz/MHz/GHz suffix.
+// frequencies a number with a Hz/kHz/MHz/GHz suffix, within the key's range.
 void set_config_value(TimingConfig& c, const std::string& key, const std::string& value);
 void set_config_assignment(TimingConfig& c, const std::string& key_equals_value);
 
 // A config file: nested objects ({"hart": {"cpi": {"div": 30}}}), dotted
 // keys ({"hart.cpi.div": 30}) or both. A --stats report is accepted too: its
-// "config" object is used. `origin` names the file in errors.
+// "config" object is used. `origin` names the file in errors. Values are
+// JSON numbers (whole, within the key's range; *_hz keys also take strings
+// such as "1.5GHz"); a key given twice, an unknown key and a
+// hyp.world_switch other than the derived value are errors.
 void apply_config_json(TimingConfig& c, const nlohmann::json& j, const std::string& origin);
 void load_config_file(TimingConfig& c, const std::string& path);
 
