@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/timing_config.h"
+
 extern char** environ;
 
 namespace rvh {
@@ -106,6 +108,9 @@ std::string fmt(double v, int prec = 1) {
 int bench_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string json_path, sw_dir, keep_dir;
   std::vector<std::string> common, guest_only;
+  // The runs' configuration, checked before any run (docs/timing.md).
+  std::string config_file, hyp_costs_file;
+  std::vector<std::string> config_sets;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* opt) -> std::string {
@@ -119,9 +124,13 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
       else if (a == "--set" || a == "--config" || a == "--quantum" || a == "--quantum-insns") {
         common.push_back(a);
         common.push_back(value(a.c_str()));
+        if (a == "--config") config_file = common.back();
+        else if (a == "--set") config_sets.push_back(common.back());
+        else config_sets.push_back((a == "--quantum" ? "sim.quantum_ns=" : "sim.quantum_insns=") + common.back());
       } else if (a == "--hyp-costs") {
         guest_only.push_back(a);
         guest_only.push_back(value("--hyp-costs"));
+        hyp_costs_file = guest_only.back();
       } else if (a == "--no-guest-sstc" || a == "--hyp-prefault") {
         guest_only.push_back(a);
       } else if (a == "--help" || a == "-h") {
@@ -139,6 +148,13 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
       err << "rvh-vp bench: " << e.what() << "\n";
       return 2;
     }
+  }
+
+  try {
+    (void)resolve_config(config_file, hyp_costs_file, config_sets);
+  } catch (const ConfigError& e) {
+    err << "rvh-vp bench: " << e.what() << "\n";
+    return 2;
   }
 
   std::error_code ec;
