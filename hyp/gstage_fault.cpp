@@ -4,6 +4,12 @@
 // the access re-executed; anything else is MMIO, decoded from htinst (a
 // transformed instruction) or from the instruction read with HLVX, and
 // emulated against the VM's device bus.
+//
+// A GPA the G-stage cannot translate (2^41 and above with Sv39x4) can have
+// no memory behind it: KVM allows no memory slot beyond the G-stage's size
+// (kvm_arch_prepare_memory_region), so a load or store there is MMIO like
+// any other address without a slot, and a fetch there is -EOPNOTSUPP from
+// gstage_page_fault: the VM stops. Nothing is mapped for such a GPA.
 #include <cstdio>
 
 #include "hyp/exit_handlers.h"
@@ -47,7 +53,7 @@ ExitOutcome emulate_mmio(Vcpu& v, uint64_t gpa, bool store) {
     ++v.stats().unmapped_mmio;
     if (vm.config().strict_mmio)
       return unsupported_exit(v, "access to a guest-physical address with no device (strict MMIO)");
-    vm.report_unmapped_once(gpa, store);
+    if (!vm.report_unmapped(gpa, store)) ++v.stats().unmapped_mmio_unreported;
   }
   h.cycles += static_cast<uint64_t>(delay.to_seconds() * static_cast<double>(h.config().clock_hz));
   if (!store) {
@@ -75,17 +81,26 @@ ExitOutcome guest_page_fault(Vcpu& v) {
   Vm& vm = v.vm();
   const uint64_t gpa = (h.csr.htval << 2) | (h.csr.stval & 3);
   if (vm.is_guest_ram(gpa, 1)) {
-    if (!vm.map_gpa(gpa)) return unsupported_exit(v, "G-stage page-table pool exhausted");
+    const GstageMap mapped = vm.map_gpa(gpa);
+    if (mapped != GstageMap::kMapped) return unsupported_exit(v, describe(mapped));
     v.name_exit("gstage map");
     ++v.stats().gstage_map_faults;
     v.charge("gstage_map", vm.config().costs.gstage_map);
     return ExitOutcome::kResume;  // re-execute the access
   }
   if (h.csr.scause == csr::kCauseFetchGuestPageFault) {
-    // Code fetched from a guest-physical page with nothing behind it: map the
-    // page to a hole in host physical memory, as an unpopulated region would
-    // be, so the refetch raises an instruction access fault (scause 1).
-    if (!vm.map_hole(gpa)) return unsupported_exit(v, "G-stage page-table pool exhausted");
+    if (!Vm::gstage_reaches(gpa)) {
+      char what[128];
+      std::snprintf(what, sizeof what,
+                    "instruction fetch from guest-physical 0x%llx, beyond the G-stage (Sv39x4 translates below 2^41)",
+                    static_cast<unsigned long long>(gpa));
+      return unsupported_exit(v, what);
+    }
+    // Code fetched from a guest-physical page with nothing behind it: map
+    // its block to a hole in host physical memory, as an unpopulated region
+    // would be, so the refetch raises an instruction access fault (scause 1).
+    const GstageMap mapped = vm.map_hole(gpa);
+    if (mapped != GstageMap::kMapped) return unsupported_exit(v, describe(mapped));
     v.name_exit("gstage map (hole)");
     ++v.stats().gstage_map_faults;
     v.charge("gstage_map", vm.config().costs.gstage_map);

@@ -47,7 +47,10 @@ struct SbiCall {
 // What the vCPU does after the call, besides writing a0/a1 and pc += 4.
 enum class SbiAction {
   kResume,        // back to the guest
-  kSleep,         // HSM retentive suspend: sleep until an interrupt, then resume
+  kSleep,         // sleep until an interrupt, then resume (benchmark sleep_until)
+  kSuspend,       // HSM retentive suspend: SUSPENDED, sleep until an interrupt, then STARTED and return
+  kSuspendNonRetentive,  // HSM non-retentive suspend: SUSPENDED until an interrupt, then STARTED
+                         // at resume_addr (no return, no a0/a1 write)
   kStopVcpu,      // HSM hart_stop: this vCPU stops (no a0/a1 write)
   kStopVm,        // SRST or legacy shutdown: the VM (and the run) ends
 };
@@ -57,6 +60,7 @@ struct SbiResult {
   uint64_t value = 0;
   SbiAction action = SbiAction::kResume;
   bool legacy = false;  // v0.1 calls return only a0 (error/value in a0), a1 untouched
+  uint64_t resume_addr = 0, resume_opaque = 0;  // kSuspendNonRetentive: where, and a1 there
   // A legacy (v0.1) result: a0 = `a0`; error and value both hold it, so a0
   // is right whichever field the vCPU writes.
   static SbiResult legacy_a0(int64_t a0, SbiAction action = SbiAction::kResume) {

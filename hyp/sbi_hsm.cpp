@@ -9,13 +9,19 @@
 //  - hart_stop(): stops the calling vCPU (action kStopVcpu; the vCPU parks
 //    and does not write a0/a1); SBI_ERR_FAILED if it is not STARTED.
 //  - hart_get_status(hartid): the HSM state id; SBI_ERR_INVALID_PARAM for a
-//    hart that does not exist.
+//    hart that does not exist. SUSPENDED while the vCPU sleeps in
+//    hart_suspend; STARTED while it waits in WFI, which is no HSM state (KVM
+//    reads SUSPENDED for any blocked vCPU).
 //  - hart_suspend(type, resume_addr, opaque): type is 32 bits (upper bits of
-//    a0 ignored). Default retentive (0): action kSleep, sleep until an
-//    interrupt then return SBI_SUCCESS (KVM: kvm_riscv_vcpu_wfi). Default
-//    non-retentive (0x80000000): SBI_ERR_NOT_SUPPORTED, as KVM. Any other
-//    type is reserved or an unimplemented platform-specific type:
-//    SBI_ERR_INVALID_PARAM.
+//    a0 ignored). Default retentive (0): action kSuspend: the vCPU is
+//    SUSPENDED and sleeps until one of its VS interrupts enabled in vsie is
+//    pending, then it is STARTED and the call returns SBI_SUCCESS (KVM:
+//    kvm_riscv_vcpu_wfi). Default non-retentive (0x80000000): the same
+//    sleep, then the vCPU resumes at resume_addr in VS-mode with a0 =
+//    hartid, a1 = opaque, vsatp = 0 and vsstatus.SIE = 0, as OpenSBI does
+//    (KVM answers SBI_ERR_NOT_SUPPORTED); SBI_ERR_INVALID_ADDRESS if
+//    resume_addr is not guest RAM. Any other type is reserved or an
+//    unimplemented platform-specific type: SBI_ERR_INVALID_PARAM.
 #include <cstdint>
 #include <memory>
 
@@ -75,9 +81,21 @@ class SbiHsm : public SbiExtension {
       }
       case kHartSuspend:
         switch (static_cast<uint32_t>(call.args[0])) {
-          case kSuspendRetentiveDefault: r.action = SbiAction::kSleep; break;
-          case kSuspendNonRetentiveDefault: r.error = kSbiErrNotSupported; break;
-          default: r.error = kSbiErrInvalidParam; break;
+          case kSuspendRetentiveDefault:
+            r.action = SbiAction::kSuspend;
+            break;
+          case kSuspendNonRetentiveDefault:
+            if (!vm.is_guest_ram(call.args[1], 2)) {  // as hart_start's start_addr
+              r.error = kSbiErrInvalidAddress;
+              break;
+            }
+            r.action = SbiAction::kSuspendNonRetentive;
+            r.resume_addr = call.args[1];
+            r.resume_opaque = call.args[2];
+            break;
+          default:
+            r.error = kSbiErrInvalidParam;
+            break;
         }
         break;
       default:

@@ -4,6 +4,8 @@
 // dispatcher itself is in hyp/exit.cpp.
 #include "hyp/vcpu.h"
 
+#include <algorithm>
+
 #include "hyp/vm.h"
 
 namespace rvh::hyp {
@@ -13,6 +15,12 @@ Vcpu::Vcpu(sc_core::sc_module_name name, Vm& vm, Hart& hart, unsigned id)
   SC_METHOD(timer_fired);
   sensitive << timer_event_;
   dont_initialize();
+  hart_.observers.push_back(this);
+}
+
+Vcpu::~Vcpu() {
+  auto& obs = hart_.observers;
+  obs.erase(std::remove(obs.begin(), obs.end(), static_cast<HartObserver*>(this)), obs.end());
 }
 
 void Vcpu::charge(const std::string& what, uint64_t cycles) {
@@ -55,7 +63,7 @@ void Vcpu::timer_fired() {
   ++stats_.interrupts_injected["VSTIP"];
   if (hart_.asleep()) {
     charge("wfi_wakeup", vm_.config().costs.wfi_wakeup);
-  } else if (hsm_ == HsmState::kStarted) {
+  } else if (hsm_ == HsmState::kStarted || hsm_ == HsmState::kSuspended) {
     begin_exit(false);
     name_exit("host interrupt");
     ++stats_.host_interrupt_exits;
@@ -94,6 +102,26 @@ int64_t Vcpu::start(uint64_t start_addr, uint64_t opaque) {
   hsm_ = HsmState::kStarted;
   hart_.unpark();
   return kSbiSuccess;
+}
+
+void Vcpu::suspend() { hsm_ = HsmState::kSuspended; }
+
+void Vcpu::suspend_non_retentive(uint64_t resume_addr, uint64_t opaque) {
+  // The resume state is set now; the guest sees it only when the hart wakes.
+  hart_.x[10] = id_;
+  hart_.x[11] = opaque;
+  hart_.csr.vsatp = 0;
+  hart_.csr.vsstatus &= ~csr::kMstatusSIE;
+  hart_.csr.sepc = resume_addr;
+  hart_.csr.mstatus |= csr::kMstatusSPP;
+  hart_.csr.hstatus |= csr::kHstatusSPV | csr::kHstatusSPVP;
+  hart_.flush_tlb();
+  hsm_ = HsmState::kSuspended;
+}
+
+void Vcpu::sleep_changed(Hart& hart, bool asleep) {
+  (void)hart;
+  if (!asleep && hsm_ == HsmState::kSuspended) hsm_ = HsmState::kStarted;
 }
 
 void Vcpu::park() {

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "cpu/hart.h"
+#include "cpu/hart_observer.h"
 #include "hyp/cost_histogram.h"
 #include "hyp/exit_trace.h"
 #include "hyp/sbi.h"
@@ -30,6 +31,7 @@ struct VcpuStats {
   uint64_t gstage_map_faults = 0;
   uint64_t virtual_insn_exits = 0, host_interrupt_exits = 0, redirected_traps = 0;
   uint64_t unmapped_mmio = 0;
+  uint64_t unmapped_mmio_unreported = 0;  // of those, not named on stderr (Vm::report_unmapped's limit)
   std::map<std::string, uint64_t> sbi_calls;          // "time.set_timer" -> count
   std::map<std::string, uint64_t> interrupts_injected;  // "VSSIP", "VSTIP", "VSEIP"
   std::map<std::string, uint64_t> cost_cycles;         // per exit class, cycles charged
@@ -42,10 +44,12 @@ enum class HsmState : uint64_t {
   kSuspended = 4, kSuspendPending = 5, kResumePending = 6,
 };
 
-class Vcpu : public sc_core::sc_module, public ExitHandler {
+// The vCPU observes its hart to see a suspended vCPU wake (HSM state).
+class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver {
  public:
   SC_HAS_PROCESS(Vcpu);
   Vcpu(sc_core::sc_module_name name, Vm& vm, Hart& hart, unsigned id);
+  ~Vcpu() override;
 
   Hart& hart() { return hart_; }
   unsigned id() const { return id_; }
@@ -65,6 +69,13 @@ class Vcpu : public sc_core::sc_module, public ExitHandler {
   // HSM hart_start of this (stopped) vCPU: it enters VS-mode at start_addr
   // with a0 = vCPU id, a1 = opaque, satp/vsatp = 0, SIE = 0.
   int64_t start(uint64_t start_addr, uint64_t opaque);
+  // HSM hart_suspend of this (running) vCPU, called from its ECALL exit,
+  // which then lets the hart sleep until an interrupt: the vCPU is SUSPENDED
+  // until it wakes, then STARTED. Retentive: the call returns normally.
+  // Non-retentive: it wakes at resume_addr in VS-mode with a0 = vCPU id,
+  // a1 = opaque, vsatp = 0, vsstatus.SIE = 0 (SBI HSM resume state).
+  void suspend();
+  void suspend_non_retentive(uint64_t resume_addr, uint64_t opaque);
   // Reads guest virtual memory as the guest would (HLV with SPVP = VS).
   bool read_guest_virtual(uint64_t vaddr, unsigned size, uint64_t& value);
 
@@ -81,6 +92,8 @@ class Vcpu : public sc_core::sc_module, public ExitHandler {
   void name_exit(std::string name);
   // Every exit is reported to `r` (null: none, the default).
   void set_exit_recorder(ExitRecorder* r) { recorder_ = r; }
+  // HartObserver: the hart stops sleeping (a suspended vCPU resumes).
+  void sleep_changed(Hart& hart, bool asleep) override;
 
  private:
   Vm& vm_;

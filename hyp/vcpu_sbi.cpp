@@ -34,8 +34,12 @@ ExitOutcome sbi_ecall(Vcpu& v) {
       return ExitOutcome::kStopped;
     case SbiAction::kStopVcpu:
       return ExitOutcome::kPark;
+    case SbiAction::kSuspendNonRetentive:
+      v.suspend_non_retentive(r.resume_addr, r.resume_opaque);
+      return ExitOutcome::kResumeAndSleep;
     case SbiAction::kResume:
     case SbiAction::kSleep:
+    case SbiAction::kSuspend:
       break;
   }
   if (r.legacy) {
@@ -45,7 +49,9 @@ ExitOutcome sbi_ecall(Vcpu& v) {
     v.set_reg(kA1, r.value);
   }
   v.hart().csr.sepc += 4;
-  return r.action == SbiAction::kSleep ? ExitOutcome::kResumeAndSleep : ExitOutcome::kResume;
+  if (r.action == SbiAction::kSuspend) v.suspend();
+  return r.action == SbiAction::kSleep || r.action == SbiAction::kSuspend ? ExitOutcome::kResumeAndSleep
+                                                                          : ExitOutcome::kResume;
 }
 
 }  // namespace rvh::hyp

@@ -16,13 +16,22 @@ namespace rvh::hyp {
 namespace {
 constexpr uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8, kPteU = 16, kPteA = 64, kPteD = 128;
 constexpr uint64_t kLeafRwx = kPteV | kPteR | kPteW | kPteX | kPteU | kPteA | kPteD;
+// Execute-only: a load or store there is still a guest-page fault (MMIO).
+constexpr uint64_t kLeafHole = kPteV | kPteX | kPteU | kPteA;
 constexpr uint64_t kPoolBytes = 4ull << 20;
 constexpr uint64_t k2MiB = 2ull << 20;
 constexpr uint64_t kUartBase = 0x10000000, kUartSize = 0x100;
 constexpr uint64_t kPlicBase = 0xc000000, kPlicSize = 0x600000;
 constexpr unsigned kPlicSources = 95, kUartIrq = 10;
-// Host physical addresses with nothing behind them (between the devices and RAM).
-constexpr uint64_t kHostHoleBase = 0x40000000, kHostHoleMask = 0x3ffff000;
+// 1 GiB of host physical addresses with nothing behind them (between the
+// devices and RAM), 1 GiB aligned so that a leaf of any size can point at it.
+constexpr uint64_t kHostHoleBase = 0x40000000;
+
+// Index of `gpa` in a G-stage table of `level` (Sv39x4: the root, level 2,
+// has 2048 entries; the others 512).
+uint64_t gstage_index(uint64_t gpa, unsigned level) {
+  return (gpa >> (12 + 9 * level)) & (level == 2 ? 0x7ff : 0x1ff);
+}
 
 Uart16550Options vuart_options(bool read_stdin) {
   Uart16550Options o;
@@ -30,6 +39,16 @@ Uart16550Options vuart_options(bool read_stdin) {
   return o;
 }
 }  // namespace
+
+const char* describe(GstageMap result) {
+  switch (result) {
+    case GstageMap::kMapped: return "mapped";
+    case GstageMap::kPoolExhausted: return "G-stage page-table pool exhausted";
+    case GstageMap::kBeyondReach: return "guest-physical address beyond the G-stage (Sv39x4 translates below 2^41)";
+    case GstageMap::kSizeConflict: return "G-stage walk met a mapping of another size (nothing written)";
+  }
+  return "G-stage mapping failed";
+}
 
 uint64_t kvm_default_hedeleg() {
   return (1ull << csr::kCauseMisalignedFetch) | (1ull << csr::kCauseBreakpoint) | (1ull << csr::kCauseEcallU) |
@@ -81,7 +100,8 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
   }
   if (config.prefault)
     for (uint64_t gpa = config.guest_ram_base; gpa < config.guest_ram_base + config.guest_ram_size; gpa += 0x1000)
-      if (!map_gpa(gpa)) throw std::runtime_error("hypervisor: G-stage page-table pool too small to prefault");
+      if (map_gpa(gpa) != GstageMap::kMapped)
+        throw std::runtime_error("hypervisor: G-stage page-table pool too small to prefault");
 }
 
 Vm::~Vm() = default;
@@ -140,22 +160,28 @@ uint64_t& Vm::pte_at(uint64_t hpa) {
 }
 
 // Writes a leaf at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB), creating the
-// intermediate tables. The hart sees the tables through the same RAM.
-bool Vm::gstage_map(uint64_t gpa, uint64_t hpa, unsigned level) {
+// intermediate tables. The hart sees the tables through the same RAM. Only
+// an invalid entry or a leaf of the same level is ever replaced: a walk
+// never goes through a leaf (it would take the memory the leaf maps for a
+// table), and a table is never dropped for a leaf.
+GstageMap Vm::gstage_map(uint64_t gpa, uint64_t hpa, unsigned level, uint64_t leaf_flags) {
+  if (!gstage_reaches(gpa)) return GstageMap::kBeyondReach;
   uint64_t table = hgatp_root_;
   for (unsigned l = 2; l > level; --l) {
-    const uint64_t index = (gpa >> (12 + 9 * l)) & (l == 2 ? 0x7ff : 0x1ff);
-    uint64_t& pte = pte_at(table + index * 8);
+    uint64_t& pte = pte_at(table + gstage_index(gpa, l) * 8);
     if (!(pte & kPteV)) {
       const uint64_t page = alloc_table_page(4096);
-      if (!page) return false;
+      if (!page) return GstageMap::kPoolExhausted;
       pte = ((page >> 12) << 10) | kPteV;
+    } else if (pte & (kPteR | kPteW | kPteX)) {
+      return GstageMap::kSizeConflict;
     }
     table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
   }
-  const uint64_t index = (gpa >> (12 + 9 * level)) & (level == 2 ? 0x7ff : 0x1ff);
-  pte_at(table + index * 8) = ((hpa >> 12) << 10) | kLeafRwx;
-  return true;
+  uint64_t& leaf = pte_at(table + gstage_index(gpa, level) * 8);
+  if ((leaf & kPteV) && !(leaf & (kPteR | kPteW | kPteX))) return GstageMap::kSizeConflict;
+  leaf = ((hpa >> 12) << 10) | leaf_flags;
+  return GstageMap::kMapped;
 }
 
 bool Vm::is_guest_ram(uint64_t gpa, uint64_t len) const {
@@ -163,16 +189,29 @@ bool Vm::is_guest_ram(uint64_t gpa, uint64_t len) const {
          gpa - config_.guest_ram_base <= config_.guest_ram_size - len;
 }
 
-bool Vm::map_gpa(uint64_t gpa) {
+bool Vm::overlaps_guest_ram(uint64_t gpa, uint64_t len) const {
+  return gpa < config_.guest_ram_base + config_.guest_ram_size && config_.guest_ram_base < gpa + len;
+}
+
+GstageMap Vm::map_gpa(uint64_t gpa) {
   const uint64_t block = gpa & ~(k2MiB - 1);
   const uint64_t offset = block - config_.guest_ram_base;
   if (is_guest_ram(block, k2MiB) && (config_.guest_ram_base % k2MiB) == 0)
-    return gstage_map(block, guest_ram_hpa_ + offset, 1);
+    return gstage_map(block, guest_ram_hpa_ + offset, 1, kLeafRwx);
   const uint64_t page = gpa & ~0xfffull;
-  return gstage_map(page, guest_ram_hpa_ + (page - config_.guest_ram_base), 0);
+  return gstage_map(page, guest_ram_hpa_ + (page - config_.guest_ram_base), 0, kLeafRwx);
 }
 
-bool Vm::map_hole(uint64_t gpa) { return gstage_map(gpa & ~0xfffull, kHostHoleBase | (gpa & kHostHoleMask), 0); }
+// The level depends only on where guest RAM is, so every hole of a block
+// lands on the same leaf and no hole leaf ever sits where RAM needs a table.
+GstageMap Vm::map_hole(uint64_t gpa) {
+  for (unsigned level = 2; level > 0; --level) {
+    const uint64_t size = 1ull << (12 + 9 * level);
+    const uint64_t block = gpa & ~(size - 1);
+    if (!overlaps_guest_ram(block, size)) return gstage_map(block, kHostHoleBase, level, kLeafHole);
+  }
+  return gstage_map(gpa & ~0xfffull, kHostHoleBase, 0, kLeafHole);
+}
 
 bool Vm::read_guest_physical(uint64_t gpa, void* buf, uint64_t len) {
   if (!is_guest_ram(gpa, len)) return false;
@@ -222,10 +261,17 @@ const char* Vm::device_name(uint64_t gpa) const {
   return nullptr;
 }
 
-void Vm::report_unmapped_once(uint64_t gpa, bool write) {
-  if (!reported_unmapped_.insert(gpa).second) return;
+bool Vm::report_unmapped(uint64_t gpa, bool write) {
+  if (reported_unmapped_.count(gpa)) return true;
+  if (reported_unmapped_.size() >= kUnmappedReports) return false;
+  reported_unmapped_.insert(gpa);
   std::fprintf(stderr, "rvh-vp: vm: %s guest-physical 0x%llx: no device there (%s)\n", write ? "write to" : "read of",
                static_cast<unsigned long long>(gpa), write ? "ignored" : "reads 0");
+  if (reported_unmapped_.size() == kUnmappedReports)
+    std::fprintf(stderr,
+                 "rvh-vp: vm: accesses to further guest-physical addresses with no device are not reported "
+                 "(counted in the statistics: unmapped_mmio, unmapped_mmio_unreported)\n");
+  return true;
 }
 
 void Vm::plic_context_changed() {

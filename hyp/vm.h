@@ -45,6 +45,17 @@ struct VmConfig {
 // instruction/load/store page faults.
 uint64_t kvm_default_hedeleg();
 
+// What a G-stage mapping request came to (Vm::map_gpa, Vm::map_hole).
+enum class GstageMap {
+  kMapped,
+  kPoolExhausted,  // no page left in the page-table pool for a table
+  kBeyondReach,    // the GPA is not below 2^41: Sv39x4 cannot translate it
+  kSizeConflict,   // the walk met a leaf where it needs a table, or a table
+                   // where the leaf goes: nothing was written
+};
+// One line for a failed request, e.g. "G-stage page-table pool exhausted".
+const char* describe(GstageMap result);
+
 // Host physical memory the VM may use: its G-stage page tables and guest RAM.
 struct HostWindow {
   uint8_t* host = nullptr;  // host pointer of hpa_base
@@ -86,18 +97,31 @@ class Vm : public sc_core::sc_module {
   bool is_guest_ram(uint64_t gpa, uint64_t len) const;
   bool read_guest_physical(uint64_t gpa, void* buf, uint64_t len);
   bool write_guest_physical(uint64_t gpa, const void* buf, uint64_t len);
-  // G-stage mapping of the page or block around a guest-RAM gpa; false when
-  // the page-table pool is exhausted.
-  bool map_gpa(uint64_t gpa);
-  // Maps a 4 KiB page with nothing behind it (a host-physical hole).
-  bool map_hole(uint64_t gpa);
+  // G-stage mapping of the page or block around a guest-RAM gpa.
+  GstageMap map_gpa(uint64_t gpa);
+  // For a fetch from a gpa with nothing behind it: maps the largest G-stage
+  // block around it that holds no guest RAM (1 GiB, 2 MiB or 4 KiB) to a
+  // host-physical hole, execute-only. A fetch anywhere in it then raises an
+  // instruction access fault; loads and stores still fault to the
+  // hypervisor (MMIO), as if the block were not mapped. One leaf serves all
+  // the holes of a block, so the pool is not used up by distinct addresses.
+  GstageMap map_hole(uint64_t gpa);
+  // The G-stage (hgatp mode Sv39x4) translates guest-physical addresses
+  // below 2^41; a guest access beyond is a guest-page fault by the hart.
+  static constexpr unsigned kGstageGpaBits = 41;
+  static bool gstage_reaches(uint64_t gpa) { return (gpa >> kGstageGpaBits) == 0; }
   uint64_t gstage_root() const { return hgatp_root_; }
 
   // --- devices (the per-VM bus): data in guest byte order ---
   // False if no device claims `gpa` (reads return 0, writes are dropped).
   bool mmio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, sc_core::sc_time& delay,
                    bool& is_kernel_device);
-  void report_unmapped_once(uint64_t gpa, bool write);
+  // Names an access to a gpa with no device on stderr, once per address and
+  // for the first kUnmappedReports addresses only (then one line says that
+  // later ones are not reported). False if the access went unreported
+  // because of that limit (counted in unmapped_mmio_unreported).
+  static constexpr unsigned kUnmappedReports = 16;
+  bool report_unmapped(uint64_t gpa, bool write);
   // "uart", "plic", or null for a gpa no device of the VM claims.
   const char* device_name(uint64_t gpa) const;
   void console_write(const uint8_t* data, size_t len);
@@ -128,7 +152,7 @@ class Vm : public sc_core::sc_module {
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   std::vector<Hart*> harts_;
   VmStopInfo stop_;
-  std::set<uint64_t> reported_unmapped_;
+  std::set<uint64_t> reported_unmapped_;  // at most kUnmappedReports
 
   // Per-VM devices: the address decoding of the VM's bus is mmio_access().
   std::unique_ptr<Uart16550> uart_;
@@ -139,7 +163,8 @@ class Vm : public sc_core::sc_module {
 
   uint64_t alloc_table_page(uint64_t bytes);
   uint64_t& pte_at(uint64_t hpa);
-  bool gstage_map(uint64_t gpa, uint64_t hpa, unsigned level);
+  bool overlaps_guest_ram(uint64_t gpa, uint64_t len) const;
+  GstageMap gstage_map(uint64_t gpa, uint64_t hpa, unsigned level, uint64_t leaf_flags);
   void setup_hart(Hart& h, Vcpu& v);
 };
 

@@ -30,6 +30,7 @@ nlohmann::json vcpu_json(Vcpu& v) {
   j["host_interrupt_exits"] = s.host_interrupt_exits;
   j["redirected_traps"] = s.redirected_traps;
   j["unmapped_mmio"] = s.unmapped_mmio;
+  j["unmapped_mmio_unreported"] = s.unmapped_mmio_unreported;
   j["sbi_calls"] = s.sbi_calls;
   j["interrupts_injected"] = s.interrupts_injected;
   j["cost_cycles"] = s.cost_cycles;
@@ -86,8 +87,8 @@ void Vm::print_stats(std::ostream& out) {
                                       "instr_illegal_exits", "load_misaligned_exits", "store_misaligned_exits",
                                       "load_access_exits", "store_access_exits", "inst_access_exits",
                                       "gstage_map_faults", "virtual_insn_exits", "host_interrupt_exits",
-                                      "redirected_traps", "unmapped_mmio"};
-  for (const char* k : kRows) out << "  " << std::left << std::setw(24) << k << get(k) << "\n";
+                                      "redirected_traps", "unmapped_mmio", "unmapped_mmio_unreported"};
+  for (const char* k : kRows) out << "  " << std::left << std::setw(26) << k << get(k) << "\n";
   if (t.contains("sbi_calls")) {
     out << "SBI calls:\n";
     for (auto it = t["sbi_calls"].begin(); it != t["sbi_calls"].end(); ++it)

@@ -15,7 +15,9 @@
 #include "tests/unit/hyp_test_util.h"
 
 #include <cstring>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "hyp/exit_handlers.h"
 
@@ -475,19 +477,127 @@ TEST(HypGuestPageFault, FetchFaultOnNonRamMapsAHostHole) {
   b.vcpu(0).handle_exit(h, false);
   expect_in_vs_at(h, kNoDevice + 0x40);  // refetch
   EXPECT_EQ(b.vcpu(0).stats().gstage_map_faults, 1u);
+  // One execute-only leaf for the whole GiB around it, which has no guest RAM.
   unsigned level = 9;
   const uint64_t pte = gstage_leaf(b, kNoDevice, level);
   ASSERT_NE(pte, 0u);
-  EXPECT_EQ(level, 0u);
-  // The access now passes the G-stage and faults on the bus (an access fault).
+  EXPECT_EQ(level, 2u);
+  EXPECT_EQ(pte & 0xff, 0x59u);  // V X U A
+  EXPECT_EQ(gstage_leaf(b, 0x3ffff000, level), pte);
+  // An execute access now passes the G-stage and faults on the bus (an
+  // access fault); a load or store is still a guest-page fault (MMIO).
   h.set_mode(kPrivS, false);
   h.csr.hstatus |= c::kHstatusSPVP;
   try {
-    (void)h.hyp_load<uint16_t>(kNoDevice + 0x40, true);
+    (void)h.hyp_load<uint16_t>(kNoDevice + 0x40, true);  // HLVX: needs execute permission
     FAIL() << "expected an access fault";
   } catch (const Trap& t) {
     EXPECT_EQ(t.cause, c::kCauseLoadAccess);
   }
+  for (uint64_t gpa : {kNoDevice + 0x40, kUartScr}) {
+    try {
+      (void)h.hyp_load<uint8_t>(gpa, false);
+      FAIL() << "expected a load guest-page fault at 0x" << std::hex << gpa;
+    } catch (const Trap& t) {
+      EXPECT_EQ(t.cause, c::kCauseLoadGuestPageFault);
+    }
+  }
+}
+
+// Next to guest RAM the hole leaf is a 2 MiB block in RAM's own table.
+TEST(HypGuestPageFault, FetchFaultNextToGuestRamMapsA2MiBHole) {
+  HypBench& b = guest_bench();
+  Hart& h = b.hart(0);
+  const uint64_t gpa = kGuestRamBase + kGuestRamSize + 0x1234;
+  enter_gpf(b, c::kCauseFetchGuestPageFault, gpa & ~3ull, 0, gpa & ~3ull);
+  b.vcpu(0).handle_exit(h, false);
+  unsigned level = 9;
+  const uint64_t pte = gstage_leaf(b, gpa, level);
+  EXPECT_EQ(level, 1u);
+  EXPECT_EQ(pte & 0xff, 0x59u);
+  EXPECT_EQ(gstage_leaf(b, kGuestRamBase + kGuestRamSize - 8, level), 0u);  // RAM: not mapped yet
+  EXPECT_EQ(b.stop_code, -1) << b.stop_reason;
+}
+
+// A hostile guest fetching from ever new addresses: one leaf per block with
+// no RAM serves them all, so the page-table pool (4 MiB, ~1000 tables) is
+// not used up and the VM keeps running.
+TEST(HypGuestPageFault, ThousandsOfHoleFetchesShareLeaves) {
+  HypBench& b = guest_bench();
+  Hart& h = b.hart(0);
+  for (uint64_t i = 0; i < 2000; ++i) {
+    const uint64_t gpa = 0x100000000ull + i * 0x200040;
+    enter_gpf(b, c::kCauseFetchGuestPageFault, gpa, 0, gpa);
+    b.vcpu(0).handle_exit(h, false);
+    ASSERT_EQ(b.stop_code, -1) << "fetch " << i << ": " << b.stop_reason;
+  }
+  unsigned level = 9;
+  EXPECT_EQ(gstage_leaf(b, 0x100000000ull, level) & 0xff, 0x59u);
+  EXPECT_EQ(level, 2u);
+}
+
+// Sv39x4 translates GPAs below 2^41. The hart faults beyond; no memory can
+// be there (KVM allows no memory slot beyond the G-stage), so a fetch stops
+// the VM as KVM's -EOPNOTSUPP does, and nothing is mapped: the walk must not
+// alias the GPA onto guest RAM's slot and write a PTE into guest RAM.
+TEST(HypGuestPageFault, FetchBeyondTheGstageStopsTheVmAndWritesNothing) {
+  HypBench& b = guest_bench();
+  Hart& h = b.hart(0);
+  b.vm->map_gpa(kGuestRamBase);  // a 2 MiB leaf for the first block of guest RAM
+  std::vector<uint8_t> pattern(4096), after(4096);
+  for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<uint8_t>(i * 7 + 1);
+  ASSERT_TRUE(b.vm->write_guest_physical(kGuestRamBase, pattern.data(), pattern.size()));
+  const uint64_t beyond = (1ull << 41) + kGuestRamBase + 0x5000;  // aliases onto guest RAM's slot
+  enter_gpf(b, c::kCauseFetchGuestPageFault, beyond, 0, beyond);
+  b.vcpu(0).handle_exit(h, false);
+  expect_stopped(b, "instruction fetch from guest-physical 0x20080005000, beyond the G-stage");
+  EXPECT_NE(b.stop_reason.find("SCAUSE  0x14\n"), std::string::npos) << b.stop_reason;
+  EXPECT_NE(b.stop_reason.find("SEPC    0x20080005000\n"), std::string::npos) << b.stop_reason;
+  ASSERT_TRUE(b.vm->read_guest_physical(kGuestRamBase, after.data(), after.size()));
+  EXPECT_EQ(after, pattern);
+  EXPECT_EQ(b.vcpu(0).stats().gstage_map_faults, 0u);
+}
+
+TEST(HypGuestPageFault, LoadBeyondTheGstageIsMmioWithNoDevice) {
+  HypBench& b = guest_bench();
+  Hart& h = b.hart(0);
+  b.vm->map_gpa(kGuestRamBase);
+  const uint64_t zero_page[512] = {};
+  ASSERT_TRUE(b.vm->write_guest_physical(kGuestRamBase, zero_page, sizeof zero_page));
+  h.x[a0] = 0x1234;
+  enter_gpf(b, c::kCauseLoadGuestPageFault, (1ull << 41) + kGuestRamBase + 0x5000, kHtinstLwA0);
+  b.vcpu(0).handle_exit(h, false);
+  EXPECT_EQ(h.x[a0], 0u);
+  expect_in_vs_at(h, kPc + 4);
+  EXPECT_EQ(b.vcpu(0).stats().unmapped_mmio, 1u);
+  uint64_t page[512];
+  ASSERT_TRUE(b.vm->read_guest_physical(kGuestRamBase, page, sizeof page));
+  EXPECT_EQ(std::memcmp(page, zero_page, sizeof page), 0);
+}
+
+// A G-stage walk never goes through a leaf: it would take the memory the
+// leaf maps for a page table and write a PTE into it. Here a 1 GiB leaf
+// (over guest RAM's first block) sits where the walk for guest RAM needs a
+// table: the fault stops the VM and nothing is written.
+TEST(HypGuestPageFault, WalkMeetingALeafStopsTheVmAndWritesNothing) {
+  HypBench& b = guest_bench();
+  Hart& h = b.hart(0);
+  b.vm->map_gpa(kGuestRamBase);
+  unsigned level = 9;
+  const uint64_t block = gstage_leaf(b, kGuestRamBase, level);
+  ASSERT_EQ(level, 1u);
+  const uint64_t root_slot = b.vm->gstage_root() + 8 * (kGuestRamBase >> 30);
+  std::memcpy(b.ram.host_pointer(root_slot - kHostRamBase), &block, 8);  // now a 1 GiB leaf
+  std::vector<uint8_t> pattern(4096, 0xa5), after(4096);
+  ASSERT_TRUE(b.vm->write_guest_physical(kGuestRamBase, pattern.data(), pattern.size()));
+  enter_gpf(b, c::kCauseLoadGuestPageFault, kGuestRamBase + (2ull << 20), kHtinstLwA0);
+  b.vcpu(0).handle_exit(h, false);
+  expect_stopped(b, "G-stage walk met a mapping of another size");
+  ASSERT_TRUE(b.vm->read_guest_physical(kGuestRamBase, after.data(), after.size()));
+  EXPECT_EQ(after, pattern);
+  EXPECT_EQ(hyp::describe(b.vm->map_gpa(kGuestRamBase + (2ull << 20))),
+            std::string("G-stage walk met a mapping of another size (nothing written)"));
+  EXPECT_EQ(b.vm->map_hole(1ull << 41), hyp::GstageMap::kBeyondReach);
 }
 
 // prefault is applied at VM creation; the bench's VM has it off, so this
@@ -644,6 +754,46 @@ TEST(HypMmio, NoDeviceReadsZeroAndIgnoresWrites) {
   EXPECT_EQ(b.vcpu(0).stats().unmapped_mmio, 2u);
   EXPECT_EQ(b.stop_code, -1) << b.stop_reason;
   EXPECT_FALSE(h.halted());
+}
+
+// A guest cannot flood stderr: the first Vm::kUnmappedReports addresses
+// with no device are named once each, then one line says the rest are not;
+// every access is counted (unmapped_mmio, unmapped_mmio_unreported).
+TEST(HypMmio, NoDeviceReportsAreLimited) {
+  HypBench& b = guest_bench();
+  Hart& h = b.hart(0);
+  testing::internal::CaptureStderr();
+  constexpr unsigned kAddresses = 200;
+  static uint64_t base = 0x30000000;  // addresses no earlier run of this test used
+  base += 0x10000;
+  for (unsigned i = 0; i < kAddresses; ++i) {
+    enter_gpf(b, c::kCauseLoadGuestPageFault, base + 8 * i, kHtinstLwA0);
+    b.vcpu(0).handle_exit(h, false);
+  }
+  enter_gpf(b, c::kCauseLoadGuestPageFault, base, kHtinstLwA0);  // the first address again
+  b.vcpu(0).handle_exit(h, false);
+  const std::string err = testing::internal::GetCapturedStderr();
+  size_t named = 0;
+  for (size_t at = err.find("no device there"); at != std::string::npos; at = err.find("no device there", at + 1))
+    ++named;
+  // Other tests of this process may have named addresses already.
+  EXPECT_LE(named, hyp::Vm::kUnmappedReports);
+  EXPECT_LE(err.size(), 200 * hyp::Vm::kUnmappedReports) << err;
+  // Unreported: every access to an address not named (the first one again
+  // too, when the limit was reached before it).
+  const uint64_t unreported = kAddresses - named + (named == 0 ? 1 : 0);
+  const hyp::VcpuStats& s = b.vcpu(0).stats();
+  EXPECT_EQ(s.unmapped_mmio, kAddresses + 1);
+  EXPECT_EQ(s.unmapped_mmio_unreported, unreported);
+  const nlohmann::json j = b.vm->stats_json();
+  EXPECT_EQ(j["vm"]["unmapped_mmio_unreported"].get<uint64_t>(), unreported);
+  EXPECT_EQ(j["vcpus"][0]["unmapped_mmio_unreported"].get<uint64_t>(), unreported);
+  std::ostringstream printed;
+  b.vm->print_stats(printed);
+  EXPECT_NE(printed.str().find("  unmapped_mmio_unreported  " + std::to_string(unreported) + "\n"),
+            std::string::npos)
+      << printed.str();
+  EXPECT_EQ(b.stop_code, -1) << b.stop_reason;
 }
 
 TEST(HypMmio, StrictMmioStopsTheVmOnNoDevice) {

@@ -64,7 +64,7 @@ struct SbiBench {
   Bus bus{"bus", sc_core::SC_ZERO_TIME};
   Memory ram{"ram", kHostRamSize};
   uint64_t next_window = kHostRam + k2MiB;  // the first 2 MiB: the host's own
-  VmUnit main, srst_shutdown, srst_warm_fail, srst_cold_disabled, legacy_shutdown, e2e;
+  VmUnit main, srst_shutdown, srst_warm_fail, srst_cold_disabled, legacy_shutdown, e2e, hsm;
 
   SbiBench() {
     bus.map("ram", kHostRam, kHostRamSize);
@@ -76,6 +76,7 @@ struct SbiBench {
     build(srst_cold_disabled, "vm_srst_cold_disabled", 1, kSmallRamSize, {"dbcn", "legacy"});
     build(legacy_shutdown, "vm_legacy_shutdown", 1, kSmallRamSize, {});
     build(e2e, "vm_e2e", 1, kSmallRamSize, {});
+    build(hsm, "vm_hsm", 2, kSmallRamSize, {});
     sc_core::sc_start(sc_core::SC_ZERO_TIME);  // end of elaboration; parked harts stay parked
   }
 
@@ -427,13 +428,20 @@ TEST(SbiHsm, StartStopStatusSuspend) {
   vm.vcpu(1).park();  // what the vCPU does on kStopVcpu
   expect_ok(call(u, 0, kHsm, 2, {1}), 1);
 
-  // hart_suspend (the caller): retentive default sleeps, non-retentive
-  // default is not supported, anything else is reserved/unimplemented.
+  // hart_suspend (the caller): the default types suspend (the vCPU's exit
+  // does it: SbiGuest.HsmSuspend), anything else is reserved/unimplemented.
   const SbiResult sleep = call(u, 0, kHsm, 3, {0, 0, 0});
   EXPECT_EQ(sleep.error, hyp::kSbiSuccess);
-  EXPECT_EQ(sleep.action, SbiAction::kSleep);
-  EXPECT_EQ(call(u, 0, kHsm, 3, {1ull << 32, 0, 0}).action, SbiAction::kSleep);  // 32-bit type
-  expect_err(call(u, 0, kHsm, 3, {0x80000000, kGuestSpin, 0}), hyp::kSbiErrNotSupported);
+  EXPECT_EQ(sleep.action, SbiAction::kSuspend);
+  EXPECT_EQ(call(u, 0, kHsm, 3, {1ull << 32, 0, 0}).action, SbiAction::kSuspend);  // 32-bit type
+  const SbiResult nonret = call(u, 0, kHsm, 3, {0xffffffff80000000ull, kGuestSpin, 0x1234});
+  EXPECT_EQ(nonret.error, hyp::kSbiSuccess);
+  EXPECT_EQ(nonret.action, SbiAction::kSuspendNonRetentive);
+  EXPECT_EQ(nonret.resume_addr, kGuestSpin);
+  EXPECT_EQ(nonret.resume_opaque, 0x1234u);
+  expect_err(call(u, 0, kHsm, 3, {0x80000000, 0x1000, 0}), hyp::kSbiErrInvalidAddress);  // not guest RAM
+  expect_err(call(u, 0, kHsm, 3, {0x80000000, kGuestRam + kMainRamSize, 0}), hyp::kSbiErrInvalidAddress);
+  EXPECT_EQ(vm.vcpu(0).hsm_state(), HsmState::kStopped);  // dispatch alone changes no state
   for (uint64_t type : {0x1ull, 0x0fffffffull, 0x10000000ull, 0x7fffffffull, 0x80000001ull, 0x90000000ull, 0xffffffffull})
     expect_err(call(u, 0, kHsm, 3, {type, kGuestSpin, 0}), hyp::kSbiErrInvalidParam);
   EXPECT_GE(sbi_count(u, 0, "hsm.hart_start"), 5u);
@@ -669,6 +677,91 @@ TEST(SbiGuest, EcallsFromVsMode) {
   EXPECT_EQ(sbi_count(u, 0, "dbcn.console_write"), 1u);
   EXPECT_EQ(sbi_count(u, 0, "legacy.console_putchar"), 1u);
   EXPECT_EQ(sbi_count(u, 0, "srst.system_reset"), 1u);
+}
+
+// SBI HSM hart_suspend from VS-mode, watched by the other vCPU through
+// hart_get_status: vCPU 0 suspends (retentive, junk in a0[63:32]), waits on
+// a flag, then suspends non-retentively with resume_addr = kResume.
+TEST(SbiGuest, HsmSuspend) {
+  VmUnit& u = sbi_bench().hsm;
+  hyp::Vm& vm = *u.vm;
+  Hart& h = vm.vcpu(0).hart();
+  const uint32_t s2 = 18, s3 = 19, s4 = 20;
+  const uint64_t flag = kGuestRam + 0x600, resume = kGuestRam + 0x400;
+  std::vector<uint32_t> p;
+  li(p, a7, static_cast<int64_t>(kHsm));
+  li(p, a6, 3);
+  li(p, a0, 0xabc);
+  p.push_back(enc::slli(a0, a0, 32));  // type 0 in the low 32 bits
+  p.push_back(enc::ecall());
+  p.push_back(enc::addi(s2, a0, 0));
+  li(p, s4, 1);
+  p.push_back(enc::slli(s4, s4, 31));
+  p.push_back(enc::addi(s4, s4, 0x600));  // flag
+  p.push_back(enc::ld(t0, s4, 0));
+  p.push_back(enc::beq(t0, 0, -4));
+  p.push_back(enc::csrrsi(0, 0x100, 2));  // sstatus.SIE = 1: the resume must clear it
+  li(p, a0, 1);
+  p.push_back(enc::slli(a0, a0, 31));  // 0x80000000: default non-retentive
+  li(p, a1, 1);
+  p.push_back(enc::slli(a1, a1, 31));
+  p.push_back(enc::addi(a1, a1, 0x400));  // resume
+  li(p, a2, 0x77);
+  p.push_back(enc::ecall());
+  p.push_back(enc::addi(s3, 0, 1));  // only a failed call returns here
+  p.push_back(enc::j_self());
+  const uint64_t entry = kGuestRam + 0x100;
+  ASSERT_LE(entry + 4 * p.size(), resume);
+  vm.write_guest_physical(entry, p.data(), 4 * p.size());
+  const uint32_t spin = enc::j_self();
+  vm.write_guest_physical(resume, &spin, 4);
+  const uint64_t zero = 0;
+  vm.write_guest_physical(flag, &zero, 8);
+  auto status = [&] {
+    const SbiResult r = call(u, 1, kHsm, 2, {0});
+    EXPECT_EQ(r.error, hyp::kSbiSuccess);
+    return r.value;
+  };
+  auto run_until = [&](auto done) {
+    for (unsigned k = 0; k < 200 && !done(); ++k) sc_core::sc_start(1, sc_core::SC_US);
+    return done();
+  };
+
+  // Asleep in its n-th hart_suspend (the parked hart sleeps before boot).
+  auto suspended = [&](uint64_t n) { return sbi_count(u, 0, "hsm.hart_suspend") == n && h.asleep(); };
+  vm.boot(entry, 0);
+  h.csr.mie |= csr::kMipVSSIP;  // vsie.SSIE: an IPI wakes the vCPU (vsstatus.SIE stays 0)
+  ASSERT_TRUE(run_until([&] { return suspended(1); }));
+  EXPECT_EQ(status(), 4u);  // SUSPENDED
+  sc_core::sc_start(20, sc_core::SC_US);
+  EXPECT_TRUE(h.asleep());
+  EXPECT_EQ(status(), 4u);
+  vm.vcpu(0).set_software_interrupt(true);
+  ASSERT_TRUE(run_until([&] { return !h.asleep(); }));
+  sc_core::sc_start(5, sc_core::SC_US);
+  EXPECT_EQ(status(), 0u);  // STARTED, spinning on the flag
+  EXPECT_EQ(h.x[s2], 0u);   // hart_suspend returned SBI_SUCCESS
+  EXPECT_TRUE(h.virt);
+
+  vm.vcpu(0).set_software_interrupt(false);
+  const uint64_t one = 1;
+  vm.write_guest_physical(flag, &one, 8);
+  ASSERT_TRUE(run_until([&] { return suspended(2); }));
+  EXPECT_EQ(status(), 4u);
+  vm.vcpu(0).set_software_interrupt(true);
+  ASSERT_TRUE(run_until([&] { return !h.asleep(); }));
+  sc_core::sc_start(5, sc_core::SC_US);
+  EXPECT_EQ(status(), 0u);
+  EXPECT_EQ(h.pc, resume);  // resumed at resume_addr, in VS-mode
+  EXPECT_TRUE(h.virt);
+  EXPECT_EQ(h.priv, kPrivS);
+  EXPECT_EQ(h.x[a0], 0u);     // hart id
+  EXPECT_EQ(h.x[a1], 0x77u);  // opaque
+  EXPECT_EQ(h.x[s3], 0u);
+  EXPECT_EQ(h.csr.vsatp, 0u);
+  EXPECT_FALSE(h.csr.vsstatus & csr::kMstatusSIE);
+  EXPECT_EQ(sbi_count(u, 0, "hsm.hart_suspend"), 2u);
+  EXPECT_FALSE(vm.stop_info().stopped) << vm.stop_info().reason;
 }
 
 }  // namespace
