@@ -160,12 +160,13 @@ void Hart::wait_for_interrupt() {
   ++stats.wfi_sleeps;
   sync_with_systemc();
   const sc_core::sc_time start = sc_core::sc_time_stamp();
-  sc_core::sc_event_or_list wake;
-  if (irq_msip.get_interface()) wake |= irq_msip.value_changed_event();
-  if (irq_mtip.get_interface()) wake |= irq_mtip.value_changed_event();
-  if (irq_meip.get_interface()) wake |= irq_meip.value_changed_event();
-  if (irq_seip.get_interface()) wake |= irq_seip.value_changed_event();
-  wake |= wake_event_;
+  if (wake_events_.size() == 0) {  // first sleep: the ports are bound by now
+    if (irq_msip.get_interface()) wake_events_ |= irq_msip.value_changed_event();
+    if (irq_mtip.get_interface()) wake_events_ |= irq_mtip.value_changed_event();
+    if (irq_meip.get_interface()) wake_events_ |= irq_meip.value_changed_event();
+    if (irq_seip.get_interface()) wake_events_ |= irq_seip.value_changed_event();
+    wake_events_ |= wake_event_;
+  }
   asleep_ = true;
   const uint64_t cycles_at_sleep = cycles;
   for (HartObserver* o : observers) o->sleep_changed(*this, true);
@@ -182,7 +183,8 @@ void Hart::wait_for_interrupt() {
     if ((csr.menvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipSTIP)) wake_at(mtime_now(), csr.stimecmp);
     if ((csr.henvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipVSTIP))
       wake_at(mtime_now() + csr.htimedelta, csr.vstimecmp);
-    sc_core::wait(timeout, wake);
+    if (on_wait) on_wait(*this);
+    sc_core::wait(timeout, wake_events_);
     sample_irq_lines();
     update_stimecmp();
     if (halted_) {
@@ -199,6 +201,28 @@ void Hart::wait_for_interrupt() {
   cycles += ps_to_cycles(sc_core::sc_time_stamp() - start);
   sync_cycles_ = cycles - charged_while_asleep;
   for (HartObserver* o : observers) o->sleep_changed(*this, false);
+}
+
+HartWaitInfo Hart::wait_info() const {
+  HartWaitInfo w;
+  if (halted_) {
+    w.state = HartWaitInfo::State::kHalted;
+    return w;
+  }
+  if (!asleep_ || wake_requested_) return w;  // running, or unparked and about to run
+  w.state = parked_ ? HartWaitInfo::State::kParked : HartWaitInfo::State::kWfi;
+  w.wake_mask = csr.mie;
+  w.pending = effective_mip();
+  // "Never" is all ones (Linux disarms with it); a compare already reached
+  // shows as pending instead.
+  auto earliest = [&](uint64_t mtime) {
+    if (!w.timer_mtime || mtime < *w.timer_mtime) w.timer_mtime = mtime;
+  };
+  if ((csr.menvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipSTIP) && csr.stimecmp != ~0ull)
+    earliest(csr.stimecmp);
+  if ((csr.henvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipVSTIP) && csr.vstimecmp != ~0ull)
+    earliest(csr.vstimecmp - csr.htimedelta);  // guest time = mtime + htimedelta
+  return w;
 }
 
 sc_core::sc_time Hart::observation_time() const {

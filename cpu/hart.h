@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,28 @@ struct HartStats {
   uint64_t wfi_sleeps = 0;
 };
 
+// What a waiting hart could still be woken by, from its own state alone.
+// The platform, which knows what drives each interrupt line, decides whether
+// any of it can still happen (platform/wake_check.cpp).
+struct HartWaitInfo {
+  enum class State : uint8_t {
+    kRunning,  // running, or about to run (its wake-up is under way)
+    kWfi,      // asleep in WFI (or in a hypervisor's WFI/suspend for its guest)
+    kParked,   // parked until unpark(): a stopped vCPU (SBI HSM)
+    kHalted,   // stopped for good (--max-insns, a stopped VM)
+  };
+  State state = State::kRunning;
+  // WFI ends as soon as an interrupt enabled in mie is pending, whatever
+  // mstatus.MIE/SIE and the privilege mode say (priv spec, machine chapter,
+  // "Wait for Interrupt"); with H, mie also holds hie and the VS bits that
+  // vsie enables.
+  uint64_t wake_mask = 0;
+  uint64_t pending = 0;  // mip as the hart last sampled it (lines, software bits, hvip, Sstc)
+  // Sstc: the earliest mtime at which stimecmp (menvcfg.STCE) or vstimecmp
+  // (henvcfg.STCE, less htimedelta) raises an interrupt in wake_mask.
+  std::optional<uint64_t> timer_mtime;
+};
+
 class Hart : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Hart);
@@ -86,6 +109,10 @@ class Hart : public sc_core::sc_module {
   std::function<uint64_t(const sc_core::sc_time&)> read_mtime;
   // Called once when the hart stops on --max-insns.
   std::function<void(Hart&)> on_insn_limit;
+  // Called whenever the hart starts waiting (WFI, parked) and at each
+  // re-check while it waits, so that the platform can tell a run where
+  // nothing can wake any hart (wait_info()).
+  std::function<void(Hart&)> on_wait;
 
   // --- hosted hypervisor interface (cpu/exit_handler.h) ---
   ExitHandler* exit_handler = nullptr;
@@ -104,6 +131,7 @@ class Hart : public sc_core::sc_module {
   void unpark();
   bool asleep() const { return asleep_; }
   bool parked() const { return parked_; }
+  HartWaitInfo wait_info() const;
   // Stop the hart for good (a VM that stopped).
   void halt();
 
@@ -261,6 +289,10 @@ class Hart : public sc_core::sc_module {
   tlm::tlm_generic_payload payload_;
   sc_core::sc_event park_event_;  // never notified: a halted hart waits on it
   sc_core::sc_event wake_event_;  // notify_wake()
+  // What ends a WFI sleep early: the interrupt lines and wake_event_. Built
+  // once: a list local to wait_for_interrupt() would leak whenever the run
+  // ends while the hart sleeps (SystemC does not unwind a thread at sc_stop).
+  sc_core::sc_event_or_list wake_events_;
 
   void run_thread();
   void run_until_sync();

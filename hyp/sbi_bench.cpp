@@ -241,8 +241,10 @@ class SbiBench : public SbiExtension {
       opt.spawn_method();
       opt.set_sensitivity(s.wake.get());
       opt.dont_initialize();
-      Hart* hart = &v.hart();
-      sc_core::sc_spawn([hart] {
+      Vcpu* vcpu = &v;
+      sc_core::sc_spawn([vcpu] {
+        Hart* hart = &vcpu->hart();
+        vcpu->set_host_wakeup_armed(false);
         // Only the sleep this call started (not a stopped vCPU, not a later WFI after an early wake).
         if (hart->asleep() && !hart->parked()) hart->unpark();
       }, sc_core::sc_gen_unique_name("bench_wake"), &opt);
@@ -250,6 +252,7 @@ class SbiBench : public SbiExtension {
     // The hart syncs with SystemC before it sleeps; the event is in SystemC time.
     s.wake->cancel();
     s.wake->notify(guest_time_instant(v, time) - sc_core::sc_time_stamp());
+    v.set_host_wakeup_armed(true);
     return kSbiSuccess;
   }
 

@@ -41,6 +41,7 @@ void Vcpu::set_timer(uint64_t stime_value) {
   hart_.csr.hvip &= ~csr::kMipVSTIP;
   hart_.update_irq();
   timer_event_.cancel();
+  timer_armed_ = false;
   const uint64_t now = guest_time();
   if (stime_value <= now) {
     hart_.csr.hvip |= csr::kMipVSTIP;
@@ -53,12 +54,14 @@ void Vcpu::set_timer(uint64_t stime_value) {
   // Relative to the hart's local time, which runs ahead of SystemC time.
   const sc_core::sc_time ahead = hart_.local_time() - sc_core::sc_time_stamp();
   timer_event_.notify(sc_core::sc_time(ticks / static_cast<double>(vm_.timebase_hz), sc_core::SC_SEC) + ahead);
+  timer_armed_ = true;
 }
 
 // The host timer expired: inject VSTIP. On hardware this host interrupt kicks
 // the vCPU out of the guest (an exit and a re-entry) or wakes it from WFI;
 // both are charged here.
 void Vcpu::timer_fired() {
+  timer_armed_ = false;
   hart_.csr.hvip |= csr::kMipVSTIP;
   ++stats_.interrupts_injected["VSTIP"];
   if (hart_.asleep()) {

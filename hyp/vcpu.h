@@ -63,6 +63,7 @@ class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver 
   // --- services for SBI extensions ---
   uint64_t guest_time();                       // time CSR as the guest reads it now
   void set_timer(uint64_t stime_value);        // SBI set_timer (clears VSTIP, fires later)
+  bool timer_armed() const { return timer_armed_; }  // set_timer's host timer will fire
   void set_software_interrupt(bool pending);   // hvip.VSSIP, waking the vCPU
   void flush_guest_tlb();                      // remote fences
   HsmState hsm_state() const { return hsm_; }
@@ -92,6 +93,10 @@ class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver 
   void name_exit(std::string name);
   // Every exit is reported to `r` (null: none, the default).
   void set_exit_recorder(ExitRecorder* r) { recorder_ = r; }
+  // A host-side wake-up of this vCPU is scheduled (rvh-vp bench's
+  // sleep_until): its sleep can end even with nothing enabled in vsie.
+  void set_host_wakeup_armed(bool armed) { host_wakeup_armed_ = armed; }
+  bool host_wakeup_armed() const { return host_wakeup_armed_; }
   // HartObserver: the hart stops sleeping (a suspended vCPU resumes).
   void sleep_changed(Hart& hart, bool asleep) override;
 
@@ -102,6 +107,8 @@ class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver 
   VcpuStats stats_;
   HsmState hsm_ = HsmState::kStopped;
   sc_core::sc_event timer_event_;
+  bool timer_armed_ = false;
+  bool host_wakeup_armed_ = false;
   void timer_fired();
   void dispatch_exit(Hart& hart, bool interrupt);
 

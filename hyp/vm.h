@@ -128,6 +128,10 @@ class Vm : public sc_core::sc_module {
   int console_read();  // -1 when no input is waiting
   Uart16550& uart() { return *uart_; }
 
+  // Whether the hypervisor itself can still end the wait of vCPU i's hart
+  // (hyp/vcpu_wake.cpp; the platform's stuck-run check asks).
+  bool can_wake_vcpu(unsigned i, const HartWaitInfo& w) const;
+
   // --- lifecycle ---
   void stop(int exit_code, const std::string& reason);
   const VmStopInfo& stop_info() const { return stop_; }

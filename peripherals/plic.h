@@ -76,6 +76,12 @@ public:
     bool in_service(unsigned source) const { return m_busy.at(source) != 0; }
     uint32_t priority(unsigned source) const { return m_priority.at(source); }
     uint32_t threshold(unsigned ctx) const { return m_threshold.at(ctx); }
+    // Whether a new request from `source` would raise context ctx's line:
+    // enabled for ctx, priority above its threshold, gateway not waiting
+    // for a complete.
+    bool would_signal(unsigned ctx, unsigned source) const {
+        return enabled(ctx, source) && m_priority.at(source) > m_threshold.at(ctx) && !m_busy.at(source);
+    }
 
     unsigned num_harts() const { return m_num_harts; }
     unsigned num_sources() const { return m_num_sources; }

@@ -107,6 +107,15 @@ public:
     uint16_t divisor() const { return static_cast<uint16_t>(m_dll | (m_dlm << 8)); }
     unsigned rx_fifo_level() const { return m_rx_count_fifo; }
     bool irq_level() const { return m_irq_level; }
+    // Whether the interrupt line can still rise without a register access:
+    // only received input can do it (IER ERBFI or ELSI set, not in
+    // loopback), and only while host input is queued or can still arrive
+    // (the reader is running and has not reached end of file).
+    bool input_may_interrupt() const {
+        return (m_ier & 0x05) && !loopback() &&
+               (m_reader_active.load(std::memory_order_relaxed) || m_has_input.load(std::memory_order_relaxed) ||
+                m_rx_count_fifo > 0);
+    }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

@@ -23,6 +23,7 @@
 #include "platform/run_report.h"
 #include "platform/soc.h"
 #include "platform/timeline.h"
+#include "platform/stop_signals.h"
 #include "platform/vcd_trace.h"
 
 int sc_main(int argc, char** argv) {
@@ -116,8 +117,16 @@ int sc_main(int argc, char** argv) {
     std::unique_ptr<VcdTrace> vcd;
     if (!opt.vcd.empty()) vcd = std::make_unique<VcdTrace>("vcd", opt.vcd, soc);
 
+    // Ctrl-C and SIGTERM end the run with its summary and reports, exit
+    // status 128 + the signal's number (docs/running.md).
+    StopOnSignal stop_on_signal([&soc](int signo) { soc.finish(128 + signo, signal_name(signo)); });
     const auto host_start = std::chrono::steady_clock::now();
-    sc_core::sc_start();
+    if (opt.max_time_ns) {
+      sc_core::sc_start(sc_core::sc_time(static_cast<double>(opt.max_time_ns), sc_core::SC_NS));
+      if (soc.result().reason.empty()) soc.finish(0, "time-limit");
+    } else {
+      sc_core::sc_start();
+    }
     const double host_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
     soc.uart().stop_input();

@@ -45,6 +45,24 @@ uint64_t number_option(const char* option, const std::string& text) {
   return v;
 }
 
+// --max-time: a whole number with a unit (s, ms, us, ns), 1 ns to 10^6 s.
+uint64_t parse_max_time(const std::string& text) {
+  static const struct { const char* suffix; uint64_t ns; } kUnits[] = {
+      {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+  const uint64_t kMaxNs = 1000000ull * 1000000000ull;
+  for (const auto& u : kUnits) {
+    const std::string suffix = u.suffix;
+    if (text.size() <= suffix.size() || text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    uint64_t n;
+    if (!parse_uint(text.substr(0, text.size() - suffix.size()), n)) break;
+    if (n == 0) throw UsageError("--max-time " + text + ": must be more than 0");
+    if (n > kMaxNs / u.ns) throw UsageError("--max-time " + text + ": too long; at most 1000000s");
+    return n * u.ns;
+  }
+  throw UsageError("--max-time " + text + ": bad time; use a whole number and a unit, e.g. 10s, 500ms, 20us, 1000ns");
+}
+
 po::options_description visible_options() {
   po::options_description program("Program to run (one of)");
   program.add_options()
@@ -72,6 +90,8 @@ po::options_description visible_options() {
   run.add_options()
       ("max-insns", po::value<std::string>()->value_name("N"),
        "stop after N instructions per hart, counting those that trapped (default 0 = unlimited)")
+      ("max-time", po::value<std::string>()->value_name("TIME"),
+       "stop after TIME of simulated time, sleeping harts included: 10s, 500ms, 20us, 1000ns (default: no limit)")
       ("quantum", po::value<std::string>()->value_name("NS"),
        "global TLM quantum in simulated nanoseconds: how far a hart may run ahead "
        "of SystemC time (default 1000)")
@@ -264,6 +284,7 @@ Options parse_options(int argc, char** argv) {
     o.smp = static_cast<unsigned>(n);
   }
   if (vm.count("max-insns")) o.max_insns = number_option("--max-insns", get(vm, "max-insns"));
+  if (vm.count("max-time")) o.max_time_ns = parse_max_time(get(vm, "max-time"));
   if (vm.count("quantum")) {
     const uint64_t ns = number_option("--quantum", get(vm, "quantum"));
     if (ns == 0) throw UsageError("--quantum 0: must be at least 1 ns");

@@ -34,6 +34,7 @@ struct Options {
   unsigned smp = 1;                // --smp N, 1..8
 
   uint64_t max_insns = 0;        // --max-insns N per hart; 0 = unlimited
+  uint64_t max_time_ns = 0;      // --max-time TIME: simulated time limit in ns; 0 = none
   std::string stats;             // --stats FILE: JSON statistics at exit
   // Reports (docs/reports.md).
   std::string timeline;          // --timeline FILE.json: Chrome trace-event / Perfetto timeline

@@ -107,6 +107,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
       case FinisherEvent::Kind::Reset: finish(0, "reset"); break;
     }
   });
+  init_wake_check();
 }
 
 void Soc::finish(int code, const std::string& reason) {

@@ -32,6 +32,11 @@ struct SocParams {
   uint64_t max_insns = 0;  // per hart, 0 = unlimited
   bool trace = false;
   bool read_stdin = true;
+  // End the run (reason "stuck", exit status kExitStuck) when every hart
+  // waits for an interrupt that nothing can raise any more
+  // (platform/wake_check.cpp). Library users who resume the simulation
+  // from sc_main (e.g. with Uart16550::push_input) may switch it off.
+  bool stop_when_stuck = true;
 };
 
 // How Soc::attach_device describes a user device in the device tree.
@@ -43,11 +48,17 @@ struct DeviceTreeEntry {
 // Why the simulation ended.
 struct RunResult {
   int exit_code = 0;
-  std::string reason;  // "pass", "fail", "reset", "htif", "insn-limit", "no-activity"
+  // "pass", "fail", "reset", "htif", "insn-limit", "stuck"; rvh-vp's main
+  // adds "time-limit", "SIGINT" and "SIGTERM" (docs/running.md).
+  std::string reason;
 };
+
+// Exit status of a run that ended because no hart could ever wake.
+constexpr int kExitStuck = 4;
 
 class Soc : public sc_core::sc_module {
  public:
+  SC_HAS_PROCESS(Soc);
   Soc(sc_core::sc_module_name name, const SocParams& params);
 
   // Boot as QEMU virt does: firmware at the start of RAM, the kernel (if any)
@@ -113,6 +124,17 @@ class Soc : public sc_core::sc_module {
   RunResult result_;
   bool finished_ = false;
   unsigned harts_at_limit_ = 0;
+
+  // Stuck-run check (platform/wake_check.cpp): a waiting hart asks for it,
+  // it runs once things have settled and ends the run if no hart can wake.
+  sc_core::sc_event wake_check_event_;
+  std::vector<bool> user_plic_sources_;  // sources handed out by plic_source()
+  void init_wake_check();
+  void check_wake_sources();
+  bool hart_can_wake(unsigned h, const HartWaitInfo& w) const;
+  bool plic_context_can_fire(unsigned ctx) const;
+  bool mtime_can_reach(uint64_t value) const;
+  void report_stuck(const std::vector<HartWaitInfo>& waits) const;
 
   MemoryWriter ram_writer();
   void write_boot_rom(uint64_t start);

@@ -49,6 +49,7 @@ sc_core::sc_signal<bool>& Soc::plic_source(unsigned n) {
                                 std::to_string(memmap::kPlicNumSources) + ")");
   if (n == memmap::kUart0Irq)
     throw std::invalid_argument("Soc::plic_source: source " + std::to_string(n) + " is driven by UART0");
+  user_plic_sources_.at(n) = true;  // a device may raise it at any time (platform/wake_check.cpp)
   return plic_sources_[n];
 }
 

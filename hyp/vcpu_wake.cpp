@@ -1,0 +1,36 @@
+// hyp/vcpu_wake.cpp: what the hosted hypervisor can still do to wake a
+// vCPU whose hart waits, for the platform's stuck-run check
+// (platform/wake_check.cpp). As in KVM, a vCPU in WFI (kvm_riscv_vcpu_wfi)
+// or in a retentive SBI HSM suspend wakes when one of its VS interrupts
+// enabled in vsie (hie) becomes pending; the hypervisor raises them:
+//  - VSTIP from the host timer that SBI set_timer armed (without Sstc);
+//    with Sstc the hart's own vstimecmp does it (HartWaitInfo::timer_mtime);
+//  - VSEIP from the virtual PLIC's S context of the vCPU, whose only source
+//    is the virtual UART, which interrupts only on input from the host;
+//  - VSSIP from an SBI IPI, which only a running vCPU can send.
+// A stopped vCPU (HSM) wakes only by hart_start from a running vCPU.
+// rvh-vp bench's sleep_until schedules a wake-up of its own.
+#include "hyp/vm.h"
+#include "peripherals/plic.h"
+#include "peripherals/uart16550.h"
+
+namespace rvh::hyp {
+namespace {
+constexpr unsigned kVuartIrq = 10;  // the virtual UART's PLIC source (hyp/vm.cpp wires it)
+}  // namespace
+
+bool Vm::can_wake_vcpu(unsigned i, const HartWaitInfo& w) const {
+  if (i >= vcpus_.size()) return false;
+  const Vcpu& v = *vcpus_[i];
+  if (v.host_wakeup_armed()) return true;
+  if (w.state != HartWaitInfo::State::kWfi) return false;
+  if ((w.wake_mask & csr::kMipVSTIP) && v.timer_armed()) return true;
+  if (w.wake_mask & csr::kMipVSEIP) {
+    const unsigned ctx = 2 * i + 1;  // the vCPU's S-mode context drives its VSEIP
+    if (plic_contexts_[ctx].read()) return true;
+    if (plic_->would_signal(ctx, kVuartIrq) && uart_->input_may_interrupt()) return true;
+  }
+  return false;
+}
+
+}  // namespace rvh::hyp
