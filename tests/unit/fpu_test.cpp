@@ -264,7 +264,7 @@ TEST(FpuUnderflow, TininessAfterRoundingNotTiny) {
   // rounds (RNE/RMM/RUP) to 2^-126, so it is not tiny: NX without UF.
   const uint64_t v = 0x380ffffff0000000ull;  // binary64 (1 - 2^-25) * 2^-126
   ASSERT_EQ(f64v(v), std::ldexp(1.0 - std::ldexp(1.0, -25), -126));
-  check_modes("f64->f32 2^-126(1-2^-25)", [v](uint8_t rm) { return call(f64_to_f32, rm, v); },
+  check_modes("f64->f32 2^-126(1-2^-25)", [=](uint8_t rm) { return call(f64_to_f32, rm, v); },
               {{{0x00800000, kNX},
                 {0x007fffff, kUF | kNX},
                 {0x007fffff, kUF | kNX},

@@ -50,7 +50,7 @@ struct HartTestAccess {
     h.reservation = ~0ull;
     h.pc = h.npc = pc;
     h.flush_tlb();
-    h.set_priv(kPrivM);
+    h.set_mode(kPrivM, false);  // V = 0 too: M with V = 1 does not exist (mode index 7)
   }
   // Undoes halt() (a stopped VM) and any pending sleep or park, so that a
   // bench shared by the tests of one process can run the hart again. A
