@@ -7,11 +7,16 @@
 // (hyp/gstage_fault.cpp). Everything is chosen by the input, as a hostile
 // guest could: the instruction, htinst, the address, the register values.
 //
-// Bench: hyp_fuzz_bench.h (vCPU 0 in VS-mode; guest RAM mapped), the VM's
-// UART and PLIC reset through their registers before every input
-// (device_reset.h). Input: at most 64 records of 26 bytes:
+// Bench: hyp_fuzz_bench.h (vCPU 0 in VS-mode; guest RAM mapped; vstvec at
+// guest RAM base + 0x2000), the VM's UART and PLIC reset through their
+// registers before every input (device_reset.h). Input:
+//   u64  vsatp: the guest's page tables, through which the hypervisor
+//        fetches the instruction at pc (GVA) when htinst is 0
+//   64 bytes copied to guest RAM base (e.g. the first PTEs of a root table)
+// then at most 64 records of 26 bytes:
 //   u8   where: bits 1:0 0 the UART, 1 the PLIC, 2 guest RAM, 3 `offset`
-//        as a guest-physical address; bit 2 store (else load) fault
+//        as a guest-physical address; bit 2 store (else load) fault; bit 3
+//        the fault came from VU-mode (else VS)
 //   u64  offset into that region (modulo its size, except for 3)
 //   u32  htinst (0: the hypervisor reads the instruction at pc)
 //   u32  the instruction at the faulting pc (guest RAM base + 0x1000)
@@ -19,8 +24,9 @@
 //
 // Checks, besides the sanitizers: no exit stops the VM with a "hypervisor
 // error" (an exception escaping a handler); an exit that resumes the guest
-// returns to VS-mode at pc + 2 or + 4 (MMIO) or at pc (a G-stage map),
-// with every register but the load's destination unchanged.
+// returns to the guest at pc + 2 or + 4 (MMIO), at pc (a G-stage map), or
+// to VS-mode at vstvec (a fault of the instruction fetch, redirected), with
+// every register but the load's destination unchanged.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -34,6 +40,8 @@ using rvh::fuzz::HypFuzzBench;
 
 constexpr uint64_t kUartBase = 0x10000000, kPlicBase = 0xc000000;
 constexpr uint64_t kPc = rvh::fuzz::kGuestRamBase + 0x1000;
+constexpr uint64_t kVstvec = rvh::fuzz::kGuestRamBase + 0x2000;
+constexpr size_t kGuestData = 64;
 constexpr unsigned kMaxExits = 64;
 
 rvh::fuzz::DeviceIo vm_device(HypFuzzBench& fb, uint64_t base) {
@@ -66,8 +74,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rvh::fuzz::reset_uart(vm_device(fb, kUartBase), 0);
   rvh::fuzz::reset_plic(vm_device(fb, kPlicBase), 95, 2 * fb.num_vcpus());
   rvh::Hart& h = fb.hart(0);
+  h.csr.vstvec = kVstvec;
 
   rvh::fuzz::ByteReader in(data, size);
+  fb.set_vsatp(in.u64());
+  const std::string guest_data = in.bytes(kGuestData);
+  fb.vm().write_guest_physical(rvh::fuzz::kGuestRamBase, guest_data.data(), guest_data.size());
   for (unsigned n = 0; n < kMaxExits && !in.empty() && fb.runnable(0); ++n) {
     const uint8_t where = in.u8();
     const uint64_t gpa = gpa_of(where, in.u64());
@@ -75,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const uint32_t insn = in.u32();
     const uint64_t value = in.u64();
     const bool store = where & 4;
+    const bool from_vs = !(where & 8);
 
     FUZZ_CHECK(fb.vm().write_guest_physical(kPc, &insn, 4), "guest RAM at pc not writable");
     for (unsigned r = 1; r < 32; ++r) h.x[r] = value;
@@ -82,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::memcpy(before, h.x, sizeof(before));
     const uint64_t cause = store ? rvh::csr::kCauseStoreGuestPageFault : rvh::csr::kCauseLoadGuestPageFault;
     // GVA = GPA (vsatp is bare); htval holds GPA >> 2, stval its low bits.
-    fb.bench().enter_exit(0, cause, gpa, kPc, true, gpa >> 2, htinst);
+    fb.bench().enter_exit(0, cause, gpa, kPc, from_vs, gpa >> 2, htinst);
     fb.vcpu(0).handle_exit(h, false);
 
     if (fb.stopped()) {
@@ -92,10 +105,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     if (!fb.runnable(0)) break;
-    FUZZ_CHECK(h.virt && h.priv == rvh::kPrivS, "not back in VS-mode after an exit at 0x%llx",
+    const bool redirected = h.pc == kVstvec;
+    FUZZ_CHECK(h.virt && h.priv == (from_vs || redirected ? rvh::kPrivS : rvh::kPrivU),
+               "not back in the guest's mode after an exit at 0x%llx", static_cast<unsigned long long>(gpa));
+    FUZZ_CHECK(redirected || h.pc == kPc || h.pc == kPc + 2 || h.pc == kPc + 4,
+               "resumes at 0x%llx after an exit at 0x%llx", static_cast<unsigned long long>(h.pc),
                static_cast<unsigned long long>(gpa));
-    FUZZ_CHECK(h.pc == kPc || h.pc == kPc + 2 || h.pc == kPc + 4, "resumes at 0x%llx after an exit at 0x%llx",
-               static_cast<unsigned long long>(h.pc), static_cast<unsigned long long>(gpa));
+    if (redirected) h.pc = kPc;  // the next record faults at pc again
     unsigned changed = 0;
     for (unsigned r = 0; r < 32; ++r) changed += h.x[r] != before[r];
     FUZZ_CHECK(changed <= 1 && (changed == 0 || !store), "a %s exit changed %u registers", store ? "store" : "load",

@@ -86,6 +86,15 @@ class HypFuzzBench {
     restore_main_stack_bounds();  // reset() may have run sc_start()
   }
 
+  // The guest's VS-stage translation (vsatp, as the guest writes it) on
+  // every vCPU.
+  void set_vsatp(uint64_t vsatp) {
+    for (unsigned i = 0; i < num_vcpus(); ++i) {
+      hart(i).csr.vsatp = vsatp;
+      hart(i).flush_tlb();
+    }
+  }
+
   // Whether vCPU i can make an exit now: started, not asleep or parked,
   // the VM running.
   bool runnable(unsigned i) {

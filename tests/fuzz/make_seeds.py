@@ -63,6 +63,8 @@ def mmio_decode():
 BASE, TIME, IPI, RFENCE = 0x10, 0x54494D45, 0x735049, 0x52464E43
 HSM, SRST, DBCN, BENCH = 0x48534D, 0x53525354, 0x4442434E, 0x08525648
 GUEST = 0x80000000
+SV39_VSATP = (8 << 60) | (GUEST >> 12)            # Sv39, root table at GUEST
+SV39_IDENTITY_GIGAPAGE = ((GUEST >> 12) << 10) | 0xcf  # V R W X A D
 
 
 def guest_data():
@@ -99,7 +101,16 @@ def sbi():
         "unknown": [call(0x12345678, 0), call(TIME, 9), call(HSM, 2**63)],
     }
     for name, calls in seeds.items():
-        write("sbi", name, guest_data() + b"".join(calls))
+        write("sbi", name, struct.pack("<Q", 0) + guest_data() + b"".join(calls))
+    # The guest's own Sv39 tables: root at GUEST, PTE[2] an identity gigapage
+    # for 0x80000000-0xbfffffff; a name and a hart mask after it.
+    d = bytearray(64)
+    d[16:24] = struct.pack("<Q", SV39_IDENTITY_GIGAPAGE)
+    d[32:41] = b"region_b\0"
+    d[56:64] = struct.pack("<Q", 1)
+    calls = [call(BENCH, 0, GUEST + 32), call(BENCH, 1, 1), call(4, 0, GUEST + 56), call(6, 0, GUEST + 56, 0, 4096),
+             call(BENCH, 0, 0x40000000)]
+    write("sbi", "sv39_guest_tables", struct.pack("<Q", SV39_VSATP) + bytes(d) + b"".join(calls))
 
 
 # ------------------------------------------------------------ uart16550
@@ -159,40 +170,55 @@ def plic():
 
 
 # ------------------------------------------------------------ guest_mmio
-def mmio(where, offset, htinst, insn, value, store=False):
-    return struct.pack("<BQIIQ", where | (4 if store else 0), offset, htinst, insn, value)
+def mmio(where, offset, htinst, insn, value, store=False, from_vu=False):
+    return struct.pack("<BQIIQ", where | (4 if store else 0) | (8 if from_vu else 0), offset, htinst, insn, value)
+
+
+def bare(*records):
+    """vsatp = 0 (no guest translation), guest data zero, then the records."""
+    return struct.pack("<Q", 0) + bytes(64) + b"".join(records)
 
 
 def guest_mmio():
     UART, PLIC, RAM, GPA = 0, 1, 2, 3
-    write("guest_mmio", "uart_htinst", b"".join([
+    write("guest_mmio", "uart_htinst", bare(*[
         mmio(UART, 7, 0x00b00023, 0, 0x5a, store=True),   # sb a1 -> SCR
         mmio(UART, 7, 0x00004503, 0, 0),                  # lbu a0 <- SCR
         mmio(UART, 5, 0x00000503, 0, 0),                  # lb a0 <- LSR
         mmio(UART, 0, 0x00b00023, 0, ord("h"), store=True),
         mmio(UART, 0, 0x00b02023, 0, 0, store=True),      # sw: too wide for the UART
     ]))
-    write("guest_mmio", "uart_raw_insn", b"".join([
+    write("guest_mmio", "uart_raw_insn", bare(*[
         mmio(UART, 3, 0, 0x00b50023, 0x83, store=True),   # sb a1, 0(a0) fetched from guest memory
         mmio(UART, 0, 0, 0x00058503, 0),                  # lb a0, 0(a1)
         mmio(UART, 4, 0, 0xc18c, 0x10, store=True),       # c.sw: 4 bytes to a 1-byte register
         mmio(UART, 1, 0, 0x4188, 0),                      # c.lw
     ]))
-    write("guest_mmio", "plic", b"".join([
+    write("guest_mmio", "plic", bare(*[
         mmio(PLIC, 0x28, 0x00b02023, 0, 1, store=True),   # priority[10] = 1
         mmio(PLIC, 0x2080, 0x00b02023, 0, 1 << 10, store=True),  # enable for context 1
         mmio(PLIC, 0x201004, 0x00002503, 0, 0),           # claim context 1
         mmio(PLIC, 0x201004, 0x00b02023, 0, 10, store=True),  # complete
         mmio(PLIC, 0x201000, 0x00003503, 0, 0),           # ld: too wide
     ]))
-    write("guest_mmio", "unmapped_and_ram", b"".join([
+    write("guest_mmio", "unmapped_and_ram", bare(*[
         mmio(GPA, 0x20000000, 0x00002503, 0, 0),          # no device: reads 0
         mmio(GPA, 0x20000000, 0x00b02023, 0, 1, store=True),
         mmio(RAM, 0x3000, 0x00002503, 0, 0),              # guest RAM: a G-stage map
         mmio(GPA, 2**41, 0x00002503, 0, 0),               # beyond Sv39x4
         mmio(UART, 1, 0x00001503, 0, 0),                  # lh at an odd address: misaligned
     ]))
-    write("guest_mmio", "unsupported", mmio(UART, 0, 0, 0x08b5252f, 0))  # amoswap.w on MMIO
+    write("guest_mmio", "unsupported", bare(mmio(UART, 0, 0, 0x08b5252f, 0)))  # amoswap.w on MMIO
+    # The instruction fetched through the guest's Sv39 tables (an identity
+    # gigapage with U set: HLVX from VS faults, from VU reads it); and with
+    # an empty root table, where the fetch faults and goes to the guest.
+    d = bytearray(64)
+    d[16:24] = struct.pack("<Q", SV39_IDENTITY_GIGAPAGE | 0x10)
+    write("guest_mmio", "sv39_fetch", struct.pack("<Q", SV39_VSATP) + bytes(d) + b"".join([
+        mmio(UART, 7, 0, 0x00b50023, 0x77, store=True),
+        mmio(UART, 7, 0, 0x00058503, 0, from_vu=True),
+    ]))
+    write("guest_mmio", "sv39_fetch_fault", struct.pack("<Q", SV39_VSATP) + bytes(64) + mmio(UART, 7, 0, 0, 0))
 
 
 # ------------------------------------------------------------ artefacts

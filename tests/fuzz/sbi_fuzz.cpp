@@ -6,8 +6,12 @@
 // guest RAM; vCPU 0 started at guest RAM base, vCPU 1 stopped).
 //
 // Input layout (little-endian, zero-padded):
+//   8 bytes    vsatp of both vCPUs: the guest's own page tables (Sv39/Sv48
+//              with the root at guest RAM base, say), through which the
+//              hypervisor reads what the calls point at by virtual address
 //   64 bytes   copied to guest RAM base (strings and hart masks the calls
-//              point at: DBCN buffers, benchmark region names, ...)
+//              point at: DBCN buffers, benchmark region names, ...; or the
+//              first PTEs of a root page table)
 //   records of 65 bytes, at most 32:
 //     1 byte   the calling vCPU (modulo 2; if that one cannot run, the
 //              other; if neither can, the input ends)
@@ -60,6 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fb.reset();
   rvh::fuzz::ByteReader in(data, size);
 
+  fb.set_vsatp(in.u64());
   const std::string guest_data = in.bytes(kGuestData);
   fb.vm().write_guest_physical(rvh::fuzz::kGuestRamBase, guest_data.data(), guest_data.size());
 
