@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config ccache
+  # Sanitizer and fuzzing builds (scripts/ci_builds.sh, docs/testing.md)
+  clang libclang-rt-14-dev
   libsystemc-dev libboost-program-options-dev libboost-dev libfdt-dev libelf-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev git
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
@@ -27,6 +29,11 @@ if [ "${RVH_SKIP_APT:-0}" != 1 ]; then
   apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+launcher=()
+if command -v ccache >/dev/null; then  # rebuilds, and builds in another clone, reuse objects
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=true
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
 cmake --build build -j "$(nproc)"
 echo "setup.sh: built build/rvh-vp"
