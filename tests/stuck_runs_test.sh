@@ -116,8 +116,9 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$vp" --no-stdin --stats "$tmp/$name.json"
 if command -v python3 >/dev/null; then
   signal_run "SIGINT, running" SIGINT 130 "spin_forever: running" "$sw/spin_forever.elf"
   signal_run "SIGTERM, running" SIGTERM 143 "spin_forever: running" "$sw/spin_forever.elf"
-  signal_run "SIGINT, asleep" SIGINT 130 "wfi_far_timer: waiting" "$sw/wfi_far_timer.elf"
-  signal_run "SIGTERM, hyp guest" SIGTERM 143 "g_far_timer: waiting" --hyp --kernel "$sw/g_far_timer.elf"
+  # Timers 10^6 s away: asleep for hours of host time, but not stuck.
+  signal_run "SIGINT, asleep" SIGINT 130 "wfi_far_timer: waiting" "$sw/wfi_long_timer.elf"
+  signal_run "SIGTERM, hyp guest asleep" SIGTERM 143 "g_far_timer: waiting" --hyp --kernel "$sw/g_long_timer.elf"
 else
   echo "skip: signal cases (no python3 to start rvh-vp with default signal handling)"
 fi
