@@ -92,7 +92,8 @@ class SbiExtension {
   // BASE probe_extension result for `eid` (normally 1).
   virtual uint64_t probe(uint64_t eid) const { (void)eid; return 1; }
   virtual SbiResult call(Vcpu& vcpu, const SbiCall& call) = 0;
-  // Human-readable name of a function, for statistics ("set_timer").
+  // Human-readable name of a function, for statistics ("set_timer");
+  // undefined ones are "fid7" up to FID 63 and "fid_other" above.
   virtual std::string function_name(uint64_t eid, uint64_t fid) const;
 };
 

@@ -294,6 +294,21 @@ TEST(SbiDispatch, UnknownExtensionsAndFunctions) {
   EXPECT_GE(sbi_count(u, 0, "hsm.fid4"), 1u);
 }
 
+TEST(SbiDispatch, UndefinedFunctionsCannotGrowTheStatistics) {
+  // A guest calling every FID gets one statistics key per FID only below 64.
+  VmUnit& u = sbi_bench().main;
+  const auto& calls = u.vm->vcpu(0).stats().sbi_calls;
+  const uint64_t other = sbi_count(u, 0, "time.fid_other");
+  expect_err(call(u, 0, kTime, 63), hyp::kSbiErrNotSupported);
+  EXPECT_GE(sbi_count(u, 0, "time.fid63"), 1u);
+  const size_t keys = calls.size();
+  for (uint64_t fid : {64ull, 65ull, 1000ull, 1ull << 32, 1ull << 63, ~0ull})
+    expect_err(call(u, 0, kTime, fid), hyp::kSbiErrNotSupported);
+  for (uint64_t fid = 100; fid < 1100; ++fid) expect_err(call(u, 0, kHsm, fid), hyp::kSbiErrNotSupported);
+  EXPECT_EQ(sbi_count(u, 0, "time.fid_other"), other + 6);
+  EXPECT_LE(calls.size(), keys + 2);  // time.fid_other, hsm.fid_other
+}
+
 // ---------------------------------------------------------------- TIME
 
 TEST(SbiTime, SetTimerProgramsTheVcpuTimer) {
