@@ -1,7 +1,8 @@
 // platform/wake_check.cpp: ends a run that can never progress. When every
 // hart waits (WFI, a stopped vCPU, or halted) and nothing can make an
 // interrupt that one of them waits for pending, the run stops with reason
-// "stuck" and exit status kExitStuck, naming each hart's pc and mode.
+// "stuck" and exit status kExitStuck, naming each hart's pc and mode (or
+// "insn-limit" if --max-insns halted a hart: the other harts waited for it).
 //
 // A hart in WFI resumes when an interrupt enabled in mie is pending, whatever
 // mstatus.MIE/SIE say (priv spec, machine chapter, "Wait for Interrupt").
@@ -96,9 +97,19 @@ bool Soc::hart_can_wake(unsigned h, const HartWaitInfo& w) const {
 void Soc::check_wake_sources() {
   if (finished_) return;
   std::vector<HartWaitInfo> waits;
+  bool at_insn_limit = false;
   for (unsigned h = 0; h < harts_.size(); ++h) {
     waits.push_back(harts_[h]->wait_info());
     if (hart_can_wake(h, waits.back())) return;
+    // Halted with the run going on: only --max-insns does that (a stopped
+    // VM ends the run itself).
+    at_insn_limit |= waits.back().state == HartWaitInfo::State::kHalted;
+  }
+  // --max-insns stopped every hart that could still run: that ended the run,
+  // not the harts that wait for them (e.g. secondary harts parked in WFI).
+  if (at_insn_limit) {
+    finish(0, "insn-limit");
+    return;
   }
   report_stuck(waits);
   finish(kExitStuck, "stuck");

@@ -64,6 +64,9 @@ fi
 # --- runs that sleep legitimately --------------------------------------------
 # Hart 1 sleeps for ever in the library's start-up while hart 0 runs the test.
 expect_end "second hart asleep while hart 0 runs" 0 pass 60 --no-stdin --smp 2 "$sw/rv64im.elf"
+# ... and when --max-insns stops hart 0, that ends the run.
+expect_end "--max-insns with a second hart asleep" 0 insn-limit 30 --no-stdin --smp 2 --max-insns 100000 \
+  "$sw/spin_forever.elf"
 # A timer 1000 s of simulated time away still fires and ends the run.
 expect_end "wfi with a far CLINT timer" 0 pass 120 --no-stdin "$sw/wfi_far_timer.elf" &&
   grep -q "wfi_far_timer: woke" "$tmp/wfi with a far CLINT timer.out" && pass "far timer: woke" || fail "far timer: did not wake"
