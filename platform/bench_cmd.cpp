@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/file_io.h"
 #include "platform/timing_config.h"
 
 extern char** environ;
@@ -118,8 +119,10 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
       return args[++i];
     };
     try {
-      if (a == "--json") json_path = value("--json");
-      else if (a == "--sw-dir") sw_dir = value("--sw-dir");
+      if (a == "--json") {
+        json_path = value("--json");
+        if (json_path.empty()) throw std::runtime_error("--json: empty file name; give a path");
+      } else if (a == "--sw-dir") sw_dir = value("--sw-dir");
       else if (a == "--keep") keep_dir = value("--keep");
       else if (a == "--set" || a == "--config" || a == "--quantum" || a == "--quantum-insns") {
         common.push_back(a);
@@ -155,6 +158,18 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
   } catch (const ConfigError& e) {
     err << "rvh-vp bench: " << e.what() << "\n";
     return 2;
+  }
+
+  // --json is opened now, so that an unwritable path is an error before the
+  // runs (platform/file_io.h).
+  OutputFile json_out;
+  if (!json_path.empty()) {
+    try {
+      json_out = OutputFile::open("--json", json_path);
+    } catch (const OutputError& e) {
+      err << "rvh-vp bench: " << e.what() << "\n";
+      return 1;
+    }
   }
 
   std::error_code ec;
@@ -296,15 +311,15 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
     err << "rvh-vp bench: only " << rows.size() << " operations measured; see " << m.out << "\n";
     return 1;
   }
-  if (!json_path.empty()) {
+  if (json_out.is_open()) {
     nlohmann::json j = {{"schema", "rvh-vp-bench/1"}, {"operations", rows}, {"workload", workload},
                         {"config", stats["config"]}, {"versions", stats["versions"]}};
-    std::ofstream f(json_path);
-    if (!f) {
-      err << "rvh-vp bench: " << json_path << ": cannot write\n";
+    try {
+      json_out.write_all(j.dump(2) + "\n");
+    } catch (const OutputError& e) {
+      err << "rvh-vp bench: " << e.what() << "\n";
       return 1;
     }
-    f << j.dump(2) << "\n";
   }
   if (keep_dir.empty()) fs::remove_all(dir, ec);
   return 0;

@@ -324,11 +324,7 @@ std::vector<uint8_t> build_device_tree(const PlatformConfig& config) {
 }
 
 void write_file(const std::string& path, const std::vector<uint8_t>& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error(path + ": cannot open for writing: " + std::strerror(errno));
-  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  out.close();
-  if (!out) throw std::runtime_error(path + ": write failed: " + std::strerror(errno));
+  OutputFile::open("", path).write_all(data.data(), data.size());
 }
 
 std::vector<uint8_t> read_dtb_file(const std::string& path) {

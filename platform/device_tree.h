@@ -45,8 +45,9 @@ std::vector<uint8_t> build_device_tree(const PlatformConfig& config);
 // device and the problem. build_device_tree() checks every user device.
 void check_user_device(const UserDevice& device);
 
-// Writes `data` to `path` (used by --dump-dtb). Throws std::runtime_error
-// naming the path and the reason if the file cannot be written.
+// Writes `data` to `path` as every output option does (OutputFile,
+// platform/file_io.h). Throws OutputError (a std::runtime_error) naming the
+// path and the reason if the file cannot be written.
 void write_file(const std::string& path, const std::vector<uint8_t>& data);
 
 // Reads a DTB from `path` (--dtb) and checks it with fdt_check_header and

@@ -238,6 +238,10 @@ LoadedImage load_elf(const std::string& path, const MemoryWriter& write,
     }
   }
   if (!any) fail(path, "no loadable (PT_LOAD) segments");
+  // A hart started outside what was loaded would run whatever RAM holds.
+  if (!entry_mapped)
+    fail(path, "entry point " + hex(eh.e_entry) + " is outside every loadable (PT_LOAD) segment; "
+               "check the linker script's ENTRY and the program's load addresses");
 
   read_symbols(path, elf.get(), size, img.symbols);
   img.tohost = img.symbols.address_of("tohost");

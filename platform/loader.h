@@ -84,10 +84,12 @@ bool is_elf_file(const std::string& path);
 // Loads a RISC-V ELF64 executable (ET_EXEC or ET_DYN, little-endian) by
 // p_paddr, zero-filling p_memsz beyond p_filesz. Throws LoadError for a
 // missing/unreadable file, a non-ELF, 32-bit, big-endian or non-RISC-V ELF, a
-// truncated file, no loadable segment, or a segment outside memory:
-// "prog.elf: segment 0x1000 (42 bytes) does not fit in RAM 0x80000000-0x87ffffff".
+// truncated file, no loadable segment, a segment outside memory:
+// "prog.elf: segment 0x1000 (42 bytes) does not fit in RAM 0x80000000-0x87ffffff",
+// or an entry point outside every loadable segment:
+// "prog.elf: entry point 0x1234 is outside every loadable (PT_LOAD) segment; ...".
 // The entry point is e_entry translated to a physical address through the
-// segment that contains it (vaddr -> paddr), or e_entry itself if none does.
+// first PT_LOAD segment whose [p_vaddr, p_vaddr + p_memsz) contains it.
 LoadedImage load_elf(const std::string& path, const MemoryWriter& write,
                      const std::string& memory_name = "memory");
 

@@ -16,6 +16,7 @@
 #include "platform/bench_cmd.h"
 #include "platform/compare.h"
 #include "platform/device_tree.h"
+#include "platform/file_io.h"
 #include "platform/loader.h"
 #include "platform/options.h"
 #include "platform/provenance.h"
@@ -25,6 +26,32 @@
 #include "platform/timeline.h"
 #include "platform/stop_signals.h"
 #include "platform/vcd_trace.h"
+
+namespace {
+
+// A size in the largest binary unit that divides it: {"32", "G"}, or {"N", ""} bytes.
+std::pair<std::string, std::string> size_in_units(uint64_t bytes) {
+  static const char* const kUnits[] = {"T", "G", "M", "K"};
+  for (int i = 0; i < 4; ++i) {
+    const uint64_t unit = 1ull << (40 - 10 * i);
+    if (bytes % unit == 0) return {std::to_string(bytes / unit), kUnits[i]};
+  }
+  return {std::to_string(bytes), ""};
+}
+
+// The error for simulated RAM the host cannot allocate, naming the option
+// that asked for it: -m, or --guest-memory when it made the host RAM larger.
+std::string ram_allocation_message(const rvh::Options& opt, uint64_t bytes) {
+  const bool guest = opt.hyp && bytes > opt.memory;
+  const std::string option = guest ? "--guest-memory" : "-m";
+  const auto [n, unit] = size_in_units(guest ? opt.guest_memory : opt.memory);
+  const auto [amount, amount_unit] = size_in_units(bytes);
+  return option + " " + n + unit + ": cannot allocate " + amount + " " + (amount_unit.empty() ? "bytes" : amount_unit + "iB") +
+         " of simulated RAM" + (guest ? " (the guest's RAM and the hypervisor's page tables)" : "") +
+         " on this host (not enough free memory or address space); use a smaller " + option;
+}
+
+}  // namespace
 
 int sc_main(int argc, char** argv) {
   using namespace rvh;
@@ -96,6 +123,15 @@ int sc_main(int argc, char** argv) {
   }
 
   try {
+    // Every output is opened now, so that one that cannot be written is an
+    // error before anything runs (platform/file_io.h, docs/options.md).
+    OutputFile stats_out, report_out, timeline_out, vcd_out, dtb_out;
+    if (!opt.stats.empty()) stats_out = OutputFile::open("--stats", opt.stats);
+    if (!opt.report_html.empty()) report_out = OutputFile::open("--report", opt.report_html);
+    if (!opt.timeline.empty()) timeline_out = OutputFile::open("--timeline", opt.timeline);
+    if (!opt.vcd.empty()) vcd_out = OutputFile::open("--vcd", opt.vcd);
+    if (!opt.dump_dtb.empty()) dtb_out = OutputFile::open("--dump-dtb", opt.dump_dtb);
+
     Soc soc("soc", params);
     if (opt.hyp)
       soc.start_hypervisor(vm_config, opt.kernel, opt.append);
@@ -103,19 +139,17 @@ int sc_main(int argc, char** argv) {
       soc.load_bare_elf(opt.elf);
     else
       soc.load_firmware(opt.bios, opt.kernel, opt.initrd);
-    if (!opt.hyp || !opt.dump_dtb.empty()) soc.place_device_tree(opt.dtb, opt.dump_dtb);
+    if (!opt.hyp || dtb_out.is_open()) soc.place_device_tree(opt.dtb, dtb_out.is_open() ? &dtb_out : nullptr);
 
     // Reports watching the run (docs/reports.md).
-    if (!opt.report_html.empty() && !std::ofstream(opt.report_html, std::ios::app))
-      throw std::runtime_error(opt.report_html + ": cannot write file");
     std::unique_ptr<Timeline> timeline;
     if (!opt.timeline.empty()) {
       std::vector<Hart*> harts;
       for (auto& h : soc.harts()) harts.push_back(h.get());
-      timeline = std::make_unique<Timeline>(opt.timeline, opt.timeline_max_events, harts, soc.vm());
+      timeline = std::make_unique<Timeline>(std::move(timeline_out), opt.timeline_max_events, harts, soc.vm());
     }
     std::unique_ptr<VcdTrace> vcd;
-    if (!opt.vcd.empty()) vcd = std::make_unique<VcdTrace>("vcd", opt.vcd, soc);
+    if (!opt.vcd.empty()) vcd = std::make_unique<VcdTrace>("vcd", std::move(vcd_out), soc);
 
     // Ctrl-C and SIGTERM end the run with its summary and reports, exit
     // status 128 + the signal's number (docs/running.md).
@@ -143,10 +177,13 @@ int sc_main(int argc, char** argv) {
                                           opt.hyp_costs})};
       const nlohmann::json stats =
           make_stats_json(report, soc.vm() ? soc.vm()->stats_json() : nlohmann::json(), context);
-      if (!opt.stats.empty()) write_json_file(stats, opt.stats);
-      if (!opt.report_html.empty()) write_report_html(stats, opt.report_html);
+      if (stats_out.is_open()) write_json_file(stats, stats_out);
+      if (report_out.is_open()) write_report_html(stats, report_out);
     }
     return soc.result().exit_code;
+  } catch (const MemoryAllocationError& e) {
+    std::cerr << "rvh-vp: " << ram_allocation_message(opt, e.bytes()) << "\n";
+    return 1;
   } catch (const LoadError& e) {
     std::cerr << "rvh-vp: " << e.what() << "\n";
     return 1;

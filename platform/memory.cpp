@@ -2,15 +2,33 @@
 #include "platform/memory.h"
 
 #include <cstring>
+#include <new>
 
 namespace rvh {
+namespace {
+// The bytes of a Memory, or MemoryAllocationError (std::length_error: more
+// than a vector can hold at all).
+std::vector<uint8_t> allocate(const char* name, uint64_t size) {
+  try {
+    return std::vector<uint8_t>(size, 0);
+  } catch (const std::bad_alloc&) {
+    throw MemoryAllocationError(name, size);
+  } catch (const std::length_error&) {
+    throw MemoryAllocationError(name, size);
+  }
+}
+}  // namespace
 
 Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, sc_core::sc_time read_latency,
                sc_core::sc_time write_latency)
     : Memory(name, size, read_only, MemoryLatency{read_latency, write_latency, read_latency, write_latency}) {}
 
 Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, const MemoryLatency& latency)
-    : sc_core::sc_module(name), socket("socket"), data_(size, 0), read_only_(read_only), latency_(latency) {
+    : sc_core::sc_module(name),
+      socket("socket"),
+      data_(allocate(basename(), size)),
+      read_only_(read_only),
+      latency_(latency) {
   socket.register_b_transport(this, &Memory::b_transport);
   socket.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &Memory::transport_dbg);

@@ -3,6 +3,8 @@
 // simulated software.
 #pragma once
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -18,12 +20,26 @@ struct MemoryLatency {
   sc_core::sc_time dmi_read = sc_core::SC_ZERO_TIME, dmi_write = sc_core::SC_ZERO_TIME;
 };
 
+// The host could not give a Memory its bytes (std::bad_alloc). bytes() is
+// what was asked; main names the option that asked for it (-m, --guest-memory).
+class MemoryAllocationError : public std::runtime_error {
+ public:
+  MemoryAllocationError(const std::string& name, uint64_t bytes)
+      : std::runtime_error(name + ": cannot allocate " + std::to_string(bytes) + " bytes on this host"),
+        bytes_(bytes) {}
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  uint64_t bytes_;
+};
+
 class Memory : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Memory> socket;
 
   // read_only: a ROM (writes from the bus get TLM_COMMAND_ERROR_RESPONSE).
   // The two-latency form uses the same latencies for b_transport and DMI.
+  // Throws MemoryAllocationError if the host cannot allocate `size` bytes.
   Memory(sc_core::sc_module_name name, uint64_t size, bool read_only = false,
          sc_core::sc_time read_latency = sc_core::SC_ZERO_TIME,
          sc_core::sc_time write_latency = sc_core::SC_ZERO_TIME);

@@ -250,6 +250,9 @@ Options parse_options(int argc, char** argv) {
   o.timeline = get(vm, "timeline");
   o.vcd = get(vm, "vcd");
   o.report_html = get(vm, "report");
+  for (const char* output : {"stats", "timeline", "vcd", "report", "dump-dtb"})
+    if (vm.count(output) && get(vm, output).empty())
+      throw UsageError(std::string("--") + output + " '': empty file name; give the path of the file to write");
   if (vm.count("timeline-max-events")) {
     o.timeline_max_events = number_option("--timeline-max-events", get(vm, "timeline-max-events"));
     if (o.timeline_max_events == 0) throw UsageError("--timeline-max-events 0: must be at least 1");

@@ -4,11 +4,11 @@
 #include "platform/report_html.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 
 #include "hyp/cost_histogram.h"
+#include "platform/file_io.h"
 #include "platform/stats_file.h"
 #include "platform/svg_chart.h"
 
@@ -398,12 +398,7 @@ std::string render_report_html(const json& s) {
   return h;
 }
 
-void write_report_html(const json& stats, const std::string& path) {
-  std::ofstream f(path);
-  if (!f) throw std::runtime_error(path + ": cannot write file");
-  f << render_report_html(stats);
-  if (!f) throw std::runtime_error(path + ": write failed");
-}
+void write_report_html(const json& stats, OutputFile& out) { out.write_all(render_report_html(stats)); }
 
 int report_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
@@ -416,7 +411,9 @@ int report_command(const std::vector<std::string>& args, std::ostream& out, std:
     return 2;
   }
   try {
-    write_report_html(load_stats_file(args[0]), args[1]);
+    const json stats = load_stats_file(args[0]);
+    OutputFile out = OutputFile::open("", args[1]);
+    write_report_html(stats, out);
   } catch (const std::exception& e) {
     err << "rvh-vp report: " << e.what() << "\n";
     return 1;

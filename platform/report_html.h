@@ -13,10 +13,13 @@
 
 namespace rvh {
 
+class OutputFile;
+
 // The page for a --stats document (checked with check_stats_json by callers).
 std::string render_report_html(const nlohmann::json& stats);
-// Writes it to `path`; throws std::runtime_error naming the file.
-void write_report_html(const nlohmann::json& stats, const std::string& path);
+// Writes it as the content of `out` (platform/file_io.h); throws OutputError
+// naming the file.
+void write_report_html(const nlohmann::json& stats, OutputFile& out);
 
 // The subcommand: args are what follows "report". Returns the exit code
 // (0; 1 for an unreadable input or unwritable output; 2 for a bad command line).

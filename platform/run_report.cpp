@@ -1,12 +1,12 @@
 // platform/run_report.cpp: see run_report.h.
 #include "platform/run_report.h"
 
-#include <fstream>
 #include <iomanip>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "platform/file_io.h"
 #include "platform/provenance.h"
 #include "platform/soc.h"
 
@@ -77,11 +77,6 @@ nlohmann::json make_stats_json(const RunReport& r, const nlohmann::json& hypervi
   return j;
 }
 
-void write_json_file(const nlohmann::json& j, const std::string& path) {
-  std::ofstream f(path);
-  if (!f) throw std::runtime_error(path + ": cannot write file");
-  f << j.dump(2) << "\n";
-  if (!f) throw std::runtime_error(path + ": write failed");
-}
+void write_json_file(const nlohmann::json& j, OutputFile& out) { out.write_all(j.dump(2) + "\n"); }
 
 }  // namespace rvh

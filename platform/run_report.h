@@ -11,6 +11,7 @@
 namespace rvh {
 
 class Soc;
+class OutputFile;
 
 struct HartReport {
   unsigned id = 0;
@@ -43,7 +44,8 @@ void print_run_summary(const RunReport& r, std::ostream& out);
 // The --stats document. `hypervisor`: the VM's statistics
 // (hyp::Vm::stats_json), or null.
 nlohmann::json make_stats_json(const RunReport& r, const nlohmann::json& hypervisor, const RunContext& context);
-// Writes `j` (indented) to `path`; throws std::runtime_error naming the file.
-void write_json_file(const nlohmann::json& j, const std::string& path);
+// Writes `j` (indented) as the content of `out` (platform/file_io.h); throws
+// OutputError naming the file.
+void write_json_file(const nlohmann::json& j, OutputFile& out);
 
 }  // namespace rvh

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "platform/device_tree.h"
+#include "platform/file_io.h"
 
 namespace rvh {
 namespace {
@@ -166,6 +167,12 @@ void Soc::load_bare_elf(const std::string& path) {
 }
 
 void Soc::place_device_tree(const std::string& dtb_file, const std::string& dump_path) {
+  OutputFile dump;
+  if (!dump_path.empty()) dump = OutputFile::open("", dump_path);
+  place_device_tree(dtb_file, dump.is_open() ? &dump : nullptr);
+}
+
+void Soc::place_device_tree(const std::string& dtb_file, OutputFile* dump) {
   PlatformConfig& cfg = params_.config;
   std::vector<uint8_t> blob = dtb_file.empty() ? build_device_tree(cfg) : read_dtb_file(dtb_file);
   // As QEMU virt: at the end of RAM (below 3 GiB), aligned down to 2 MiB.
@@ -175,7 +182,7 @@ void Soc::place_device_tree(const std::string& dtb_file, const std::string& dump
   cfg.dtb_addr = addr;
   if (!ram_.write(addr - memmap::kRamBase, blob.data(), blob.size()))
     throw LoadError("device tree (" + std::to_string(blob.size()) + " bytes) does not fit in " + ram_name(cfg));
-  if (!dump_path.empty()) write_file(dump_path, blob);
+  if (dump) dump->write_all(blob.data(), blob.size());
   write_boot_rom(start_address_);
 }
 

@@ -26,6 +26,8 @@
 
 namespace rvh {
 
+class OutputFile;
+
 struct SocParams {
   PlatformConfig config;  // its hart_clock_hz and timebase_hz are taken from `timing`
   TimingConfig timing;    // clock, CPI, quantum, latencies, hypervisor costs
@@ -72,8 +74,11 @@ class Soc : public sc_core::sc_module {
   void start_hypervisor(const hyp::VmConfig& vm_config, const std::string& kernel, const std::string& bootargs);
   hyp::Vm* vm() { return vm_.get(); }
 
-  // Device tree: generated from the configuration unless dtb_file is given.
+  // Device tree: generated from the configuration unless dtb_file is given;
+  // also written to dump_path if not empty, or to `dump` if not null
+  // (--dump-dtb, opened before the run; platform/file_io.h).
   void place_device_tree(const std::string& dtb_file, const std::string& dump_path);
+  void place_device_tree(const std::string& dtb_file, OutputFile* dump);
 
   // User devices (docs/library.md). Call from sc_main after constructing the
   // Soc and before sc_start(). attach_device maps [base, base + size) on the

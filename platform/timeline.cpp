@@ -39,10 +39,9 @@ bool is_guest_page_fault(uint64_t scause) { return scause == 20 || scause == 21 
 
 }  // namespace
 
-Timeline::Timeline(const std::string& path, uint64_t max_events, const std::vector<Hart*>& harts, hyp::Vm* vm)
-    : path_(path), max_events_(max_events), vm_(vm) {
-  file_ = std::fopen(path.c_str(), "w");
-  if (!file_) throw std::runtime_error(path + ": cannot write the timeline file");
+Timeline::Timeline(OutputFile out, uint64_t max_events, const std::vector<Hart*>& harts, hyp::Vm* vm)
+    : out_(std::move(out)), max_events_(max_events), vm_(vm) {
+  file_ = out_.begin();
   hyp_ = vm != nullptr;
   std::fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", file_);
   for (Hart* h : harts) {
@@ -243,12 +242,10 @@ void Timeline::finish() {
       {"events_dropped", dropped_},  {"truncated", dropped_ != 0}};
   if (dropped_) other["truncated_at_us"] = static_cast<double>(truncated_at_ps_) / 1e6;
   std::fputs(("\n],\"otherData\":" + other.dump() + "}\n").c_str(), file_);
-  const bool failed = std::ferror(file_) != 0;
-  const bool close_failed = std::fclose(file_) != 0;
   file_ = nullptr;
-  if (failed || close_failed) throw std::runtime_error(path_ + ": write failed");
+  out_.finish();
   if (dropped_)
-    std::cerr << "rvh-vp: timeline " << path_ << " truncated at " << max_events_ << " events (simulated time "
+    std::cerr << "rvh-vp: timeline " << out_.path() << " truncated at " << max_events_ << " events (simulated time "
               << us(truncated_at_ps_) << " us); " << dropped_
               << " later events were dropped (raise --timeline-max-events)\n";
 }

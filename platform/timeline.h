@@ -25,6 +25,7 @@
 
 #include "cpu/hart.h"
 #include "hyp/exit_trace.h"
+#include "platform/file_io.h"
 
 namespace rvh {
 
@@ -36,9 +37,10 @@ class Timeline : public HartObserver, public hyp::ExitRecorder {
  public:
   static constexpr uint64_t kDefaultMaxEvents = 1'000'000;
 
-  // Opens `path` (throws std::runtime_error naming it) and attaches itself
-  // to the harts and, if `vm` is not null, to its vCPUs.
-  Timeline(const std::string& path, uint64_t max_events, const std::vector<Hart*>& harts, hyp::Vm* vm);
+  // Starts writing `out` (opened before the run, platform/file_io.h; throws
+  // OutputError naming it) and attaches itself to the harts and, if `vm` is
+  // not null, to its vCPUs.
+  Timeline(OutputFile out, uint64_t max_events, const std::vector<Hart*>& harts, hyp::Vm* vm);
   ~Timeline() override;
   Timeline(const Timeline&) = delete;
   Timeline& operator=(const Timeline&) = delete;
@@ -75,8 +77,8 @@ class Timeline : public HartObserver, public hyp::ExitRecorder {
     uint64_t since_ps = 0;
   };
 
-  std::string path_;
-  std::FILE* file_ = nullptr;
+  OutputFile out_;
+  std::FILE* file_ = nullptr;  // out_'s stream while writing
   uint64_t max_events_;
   uint64_t written_ = 0, dropped_ = 0;
   uint64_t truncated_at_ps_ = 0;

@@ -2,9 +2,15 @@
 #include "platform/vcd_trace.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <vector>
+
+#include <unistd.h>
 
 #include "platform/soc.h"
 
@@ -13,24 +19,32 @@ namespace {
 
 uint64_t to_ps(const sc_core::sc_time& t) { return static_cast<uint64_t>(t.to_seconds() * 1e12 + 0.5); }
 
-bool ends_with(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+// A new directory only this process uses, for SystemC's file.
+std::string make_private_dir(const OutputFile& out) {
+  const char* env = std::getenv("TMPDIR");
+  const std::string base = env && *env ? env : "/tmp";
+  std::string name = base + "/rvh-vp-vcd-XXXXXX";
+  std::vector<char> buf(name.begin(), name.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data()))
+    throw OutputError(out.message("cannot make a temporary directory in " + base + " (" + std::strerror(errno) +
+                                  "); set TMPDIR to a writable directory"));
+  return buf.data();
 }
 
 constexpr uint64_t kVsBits[3] = {csr::kMipVSSIP, csr::kMipVSTIP, csr::kMipVSEIP};
 
 }  // namespace
 
-VcdTrace::VcdTrace(sc_core::sc_module_name name, const std::string& path, Soc& soc)
-    : sc_core::sc_module(name), path_(path) {
-  {
-    std::ofstream probe(path);
-    if (!probe) throw std::runtime_error(path + ": cannot write the VCD file");
+VcdTrace::VcdTrace(sc_core::sc_module_name name, OutputFile out, Soc& soc)
+    : sc_core::sc_module(name), out_(std::move(out)) {
+  temp_dir_ = make_private_dir(out_);
+  // SystemC appends ".vcd": it writes temp_file().
+  file_ = sc_core::sc_create_vcd_trace_file((temp_dir_ + "/trace").c_str());
+  if (!file_) {
+    remove_temp();
+    throw OutputError(out_.message("SystemC cannot create the VCD trace"));
   }
-  // SystemC appends ".vcd" to the name it is given.
-  systemc_path_ = ends_with(path, ".vcd") ? path.substr(0, path.size() - 4) : path;
-  file_ = sc_core::sc_create_vcd_trace_file(systemc_path_.c_str());
-  if (!file_) throw std::runtime_error(path + ": cannot create the VCD trace");
   file_->set_time_unit(1, sc_core::SC_PS);
 
   for (auto& h : soc.harts()) {
@@ -67,17 +81,44 @@ VcdTrace::VcdTrace(sc_core::sc_module_name name, const std::string& path, Soc& s
   dont_initialize();
 }
 
-VcdTrace::~VcdTrace() { close(); }
+VcdTrace::~VcdTrace() {
+  close_systemc_file();
+  remove_temp();
+}
 
-void VcdTrace::close() {
+void VcdTrace::close_systemc_file() {
   if (!file_) return;
   for (HartSignals& s : harts_)
     s.hart->observers.erase(std::remove(s.hart->observers.begin(), s.hart->observers.end(), this),
                             s.hart->observers.end());
   sc_core::sc_close_vcd_trace_file(file_);
   file_ = nullptr;
-  if (systemc_path_ == path_ && std::rename((path_ + ".vcd").c_str(), path_.c_str()) != 0)
-    throw std::runtime_error(path_ + ": cannot rename " + path_ + ".vcd to it");
+}
+
+void VcdTrace::remove_temp() {
+  if (temp_dir_.empty()) return;
+  ::unlink(temp_file().c_str());
+  ::rmdir(temp_dir_.c_str());
+  temp_dir_.clear();
+}
+
+void VcdTrace::close() {
+  if (!file_) return;
+  close_systemc_file();
+  std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(temp_file().c_str(), "rb"), &std::fclose);
+  if (!in) {
+    const int err = errno;
+    remove_temp();
+    throw OutputError(out_.message(std::string("SystemC wrote no trace (") + std::strerror(err) + ")"));
+  }
+  std::FILE* dst = out_.begin();
+  char chunk[64 * 1024];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, in.get())) > 0)
+    if (std::fwrite(chunk, 1, n, dst) != n) break;  // finish() reports the error
+  in.reset();
+  remove_temp();
+  out_.finish();
 }
 
 VcdTrace::HartSignals& VcdTrace::signals_of(const Hart& h) {

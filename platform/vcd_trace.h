@@ -19,6 +19,12 @@
 // A change caused by another process (a hypervisor timer, the virtual PLIC)
 // is stamped with SystemC time, and never before the previous change of the
 // same signal. Changes stamped after the end of the run are not written.
+//
+// SystemC names its VCD file itself (it appends ".vcd" to the name given),
+// so it writes into a file of a private temporary directory (mkdtemp in
+// $TMPDIR or /tmp), and close() copies those bytes into the output file the
+// user named, opened as given like every output (platform/file_io.h), then
+// removes the temporary file and directory.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -28,6 +34,7 @@
 #include <vector>
 
 #include "cpu/hart.h"
+#include "platform/file_io.h"
 
 namespace rvh {
 
@@ -36,12 +43,15 @@ class Soc;
 class VcdTrace : public sc_core::sc_module, public HartObserver {
  public:
   SC_HAS_PROCESS(VcdTrace);
-  // Creates the trace file `path` (throws std::runtime_error if it cannot be
-  // written). Must be built before sc_start.
-  VcdTrace(sc_core::sc_module_name name, const std::string& path, Soc& soc);
+  // Traces into a private temporary file, for `out` (opened before the run;
+  // throws OutputError if the temporary directory cannot be made). Must be
+  // built before sc_start.
+  VcdTrace(sc_core::sc_module_name name, OutputFile out, Soc& soc);
+  // Without close(): the trace is discarded with its temporary directory.
   ~VcdTrace() override;
 
-  // Closes the trace file (after the run).
+  // After the run: completes the trace and writes it to the output file.
+  // Throws OutputError naming the file if it cannot be written.
   void close();
 
   // HartObserver
@@ -62,11 +72,15 @@ class VcdTrace : public sc_core::sc_module, public HartObserver {
     Change last_mode{}, last_irq{};  // the last state queued
   };
 
-  std::string path_, systemc_path_;
+  OutputFile out_;
+  std::string temp_dir_;  // private, holds SystemC's file until close()
   sc_core::sc_trace_file* file_ = nullptr;
   std::vector<HartSignals> harts_;
   sc_core::sc_event apply_event_;
 
+  std::string temp_file() const { return temp_dir_ + "/trace.vcd"; }
+  void close_systemc_file();
+  void remove_temp();
   HartSignals& signals_of(const Hart& h);
   void queue(HartSignals& s, std::deque<Change>& q, Change& last, Change next);
   void apply();  // SC_METHOD: writes the changes whose time has come

@@ -133,9 +133,9 @@ expect_error 1 "not an rvh-vp stats report" "$vp" compare "$tmp/noschema.json" "
 expect_error 1 "unsupported schema" "$vp" report "$tmp/other.json" "$tmp/o.html"
 expect_error 2 "expected two --stats files" "$vp" compare "$tmp/s.json"
 expect_error 2 "expected a --stats file and an output file" "$vp" report "$tmp/s.json"
-expect_error 1 "cannot write file" "$vp" report "$tmp/s.json" "$tmp/no/such/dir/r.html"
-expect_error 1 "cannot write the timeline file" "$vp" --no-stdin --hyp --kernel "$guest" --timeline "$tmp/no/dir/t.json"
-expect_error 1 "cannot write the VCD file" "$vp" --no-stdin --hyp --kernel "$guest" --vcd "$tmp/no/dir/v.vcd"
+expect_error 1 "no/such/dir/r.html: cannot open for writing" "$vp" report "$tmp/s.json" "$tmp/no/such/dir/r.html"
+expect_error 1 "timeline: $tmp/no/dir/t.json: cannot open for writing" "$vp" --no-stdin --hyp --kernel "$guest" --timeline "$tmp/no/dir/t.json"
+expect_error 1 "vcd: $tmp/no/dir/v.vcd: cannot open for writing" "$vp" --no-stdin --hyp --kernel "$guest" --vcd "$tmp/no/dir/v.vcd"
 expect_error 2 "needs --timeline" "$vp" --no-stdin --hyp --kernel "$guest" --timeline-max-events 5
 expect_error 2 "must be at least 1" "$vp" --no-stdin --hyp --kernel "$guest" --timeline "$tmp/x.json" --timeline-max-events 0
 

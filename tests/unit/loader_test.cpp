@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -373,6 +374,46 @@ TEST(Loader, NoLoadableSegments) {
   ElfBuilder b;
   std::string path = b.write("empty.elf");
   expect_load_error(path, "no loadable");
+  std::remove(path.c_str());
+}
+
+// An entry point outside every PT_LOAD segment: the hart would start in
+// whatever memory holds; refused, naming the file and the address.
+TEST(Loader, EntryOutsideEverySegment) {
+  struct Case {
+    const char* name;
+    uint64_t entry;
+  };
+  // simple_program's segments: [0x80000000, +8) and [0x80001000, +16).
+  for (const Case& c : {Case{"past_text.elf", 0x80000008}, Case{"between.elf", 0x80000800},
+                        Case{"past_bss.elf", 0x80001010}, Case{"below.elf", 0x7ffffffc},
+                        Case{"zero.elf", 0}}) {
+    ElfBuilder b = simple_program();
+    b.entry = c.entry;
+    std::string path = b.write(c.name);
+    std::ostringstream want;
+    want << "entry point 0x" << std::hex << c.entry << " is outside every loadable (PT_LOAD) segment";
+    expect_load_error(path, want.str());
+    std::remove(path.c_str());
+  }
+  // Only PT_LOAD counts: a PT_NOTE covering the entry does not make it loadable.
+  ElfBuilder b = simple_program();
+  b.entry = 0x90000000;
+  ElfBuilder::Segment note{0x90000000, 0x90000000, {1, 2, 3, 4}, 4};
+  note.type = PT_NOTE;
+  b.segments.push_back(note);
+  std::string path = b.write("note_entry.elf");
+  expect_load_error(path, "entry point 0x90000000 is outside every loadable (PT_LOAD) segment");
+  std::remove(path.c_str());
+}
+
+// The last byte of a segment, .bss included, is inside it.
+TEST(Loader, EntryAtTheEndOfASegmentIsInside) {
+  ElfBuilder b = simple_program();
+  b.entry = 0x8000100f;  // the last byte of [0x80001000, +16), in its zero-filled part
+  std::string path = b.write("bss_entry.elf");
+  FakeRam ram(0x80000000, 0x10000);
+  EXPECT_EQ(load_elf(path, ram.writer()).entry, 0x8000100fu);
   std::remove(path.c_str());
 }
 
