@@ -8,7 +8,9 @@
 # target the executions, the coverage and the corpus size, and exits 1 if
 # any target crashed, leaked, timed out or ran out of memory (its log and
 # the crashing input are kept and named). TARGET names (e.g. sbi, plic)
-# restrict the run to those. docs/testing.md "Fuzzing" has the details.
+# restrict the run to those. RVH_FUZZ_SEED=N fixes libFuzzer's random seed
+# (CI does, so that a run can be repeated exactly up to its length).
+# docs/testing.md "Fuzzing" has the details.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -54,9 +56,11 @@ for exe in "${targets[@]}"; do
   if [[ -d $here/corpus/$name ]]; then cp -r "$here/corpus/$name/." "$corpus/"; fi
   log=$work/$name/log
   status=0
+  seed=()
+  if [[ -n ${RVH_FUZZ_SEED:-} ]]; then seed=(-seed="$RVH_FUZZ_SEED"); fi
   # -timeout: one input taking longer is a hang; -rss_limit_mb: the
   # default 2 GB; stderr of the simulator (warnings) goes to the log.
-  "$exe" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
+  "$exe" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 "${seed[@]}" \
     -artifact_prefix="$work/$name/artifacts/" "$corpus" >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
