@@ -1,23 +1,25 @@
 // platform/memory.cpp: see memory.h.
 #include "platform/memory.h"
 
+#include <sys/mman.h>
+
 #include <cstring>
-#include <new>
 
 namespace rvh {
-namespace {
-// The bytes of a Memory, or MemoryAllocationError (std::length_error: more
-// than a vector can hold at all).
-std::vector<uint8_t> allocate(const char* name, uint64_t size) {
-  try {
-    return std::vector<uint8_t>(size, 0);
-  } catch (const std::bad_alloc&) {
-    throw MemoryAllocationError(name, size);
-  } catch (const std::length_error&) {
-    throw MemoryAllocationError(name, size);
-  }
+
+HostPages::HostPages(const char* name, uint64_t size) : size_(size) {
+  if (size == 0) return;
+  void* p = MAP_FAILED;
+  if (size <= static_cast<uint64_t>(SIZE_MAX))
+    p = mmap(nullptr, static_cast<size_t>(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+             -1, 0);
+  if (p == MAP_FAILED) throw MemoryAllocationError(name, size);
+  data_ = static_cast<uint8_t*>(p);
 }
-}  // namespace
+
+HostPages::~HostPages() {
+  if (data_) munmap(data_, static_cast<size_t>(size_));
+}
 
 Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, sc_core::sc_time read_latency,
                sc_core::sc_time write_latency)
@@ -26,7 +28,7 @@ Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, sc_c
 Memory::Memory(sc_core::sc_module_name name, uint64_t size, bool read_only, const MemoryLatency& latency)
     : sc_core::sc_module(name),
       socket("socket"),
-      data_(allocate(basename(), size)),
+      data_(basename(), size),
       read_only_(read_only),
       latency_(latency) {
   socket.register_b_transport(this, &Memory::b_transport);

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -20,7 +19,7 @@ struct MemoryLatency {
   sc_core::sc_time dmi_read = sc_core::SC_ZERO_TIME, dmi_write = sc_core::SC_ZERO_TIME;
 };
 
-// The host could not give a Memory its bytes (std::bad_alloc). bytes() is
+// The host could not give a Memory its bytes (the mapping was refused). bytes() is
 // what was asked; main names the option that asked for it (-m, --guest-memory).
 class MemoryAllocationError : public std::runtime_error {
  public:
@@ -31,6 +30,24 @@ class MemoryAllocationError : public std::runtime_error {
 
  private:
   uint64_t bytes_;
+};
+
+// Zero-filled host memory that costs only what is touched: an anonymous
+// private mapping without swap reservation (MAP_NORESERVE), so that -m 64G
+// on a smaller host starts at once; the kernel supplies zero pages on first
+// touch. Unmapped when destroyed.
+class HostPages {
+ public:
+  HostPages(const char* name, uint64_t size);
+  ~HostPages();
+  HostPages(const HostPages&) = delete;
+  HostPages& operator=(const HostPages&) = delete;
+  uint8_t* data() const { return data_; }
+  uint64_t size() const { return size_; }
+
+ private:
+  uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
 };
 
 class Memory : public sc_core::sc_module {
@@ -52,7 +69,7 @@ class Memory : public sc_core::sc_module {
   uint8_t* host_pointer(uint64_t offset) { return data_.data() + offset; }
 
  private:
-  std::vector<uint8_t> data_;
+  HostPages data_;
   bool read_only_;
   MemoryLatency latency_;
 
