@@ -245,7 +245,7 @@ run_once() {
   local -a run=(timeout "$TMO")
   [ -n "$SCRIPT" ] && run+=("$console_driver" "$SCRIPT" --)
   run+=(/usr/bin/time -o "$tf" -f "$fmt" "${CMD[@]}")
-  echo "$(quote "${CMD[@]}")" >"$work/$id.$side.cmd"
+  quote "${CMD[@]}" >"$work/$id.$side.cmd"
   rm -f "$tf"
   t0=$EPOCHREALTIME
   "${run[@]}" </dev/null >"$log" 2>&1 &
