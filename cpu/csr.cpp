@@ -227,8 +227,9 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
       next = (next & ~kMstatusSD) | (((next & kMstatusFs) == kMstatusFs) ? kMstatusSD : 0);
       const uint64_t changed = next ^ csr.mstatus;
       csr.mstatus = next;
-      // TLB sets are per mode, so MPRV/MPP/MPV only change which set is used.
-      if (changed & (kMstatusSUM | kMstatusMXR)) flush_tlb();
+      // TLB arrays are per mode, so MPRV/MPP/MPV only change which one is
+      // used; SUM and MXR are part of the entries' context (cpu/tlb.cpp).
+      if (changed & (kMstatusSUM | kMstatusMXR)) update_translation_context();
       on_mstatus_change();
       return;
     }
@@ -278,9 +279,9 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
       // An unsupported MODE makes the whole write have no effect (priv 4.1.11).
       if (mode != kSatpModeBare && mode != kSatpModeSv39 && mode != kSatpModeSv48) return;
       const uint64_t next = (mode << kSatpModeShift) | (v & (kSatpAsidMask << kSatpAsidShift)) | (v & kSatpPpnMask);
-      if (next != csr.satp) {
+      if (next != csr.satp) {  // invalidates nothing (priv 4.1.11); see cpu/tlb.cpp
         csr.satp = next;
-        on_translation_change();
+        update_translation_context();
       }
       return;
     }

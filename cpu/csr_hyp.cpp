@@ -88,16 +88,17 @@ bool Hart::hyp_csr_write(unsigned num, uint64_t v) {
       if (!atp_mode_supported(mode, true)) mode = csr.hgatp >> kSatpModeShift;
       const uint64_t next = (mode << kSatpModeShift) | (v & (kHgatpVmidMask << kHgatpVmidShift)) |
                             (v & kSatpPpnMask & ~3ull);
-      if (next != csr.hgatp) {
+      if (next != csr.hgatp) {  // a new context, no invalidation (cpu/tlb.cpp)
         csr.hgatp = next;
-        flush_tlb();
+        update_translation_context();
       }
       return true;
     }
     case kVsstatus: {
       const uint64_t next = (csr.vsstatus & ~kVsstatusWritable) | (v & kVsstatusWritable) | (2ull << 32);
-      if ((next ^ csr.vsstatus) & (kMstatusSUM | kMstatusMXR)) flush_tlb();
+      const bool context_changed = (next ^ csr.vsstatus) & (kMstatusSUM | kMstatusMXR);
       csr.vsstatus = with_sd(next);
+      if (context_changed) update_translation_context();
       update_irq();
       return true;
     }
@@ -122,9 +123,9 @@ bool Hart::hyp_csr_write(unsigned num, uint64_t v) {
       const uint64_t mode = v >> kSatpModeShift;
       if (!atp_mode_supported(mode, false)) return true;
       const uint64_t next = (mode << kSatpModeShift) | (v & (kSatpAsidMask << kSatpAsidShift)) | (v & kSatpPpnMask);
-      if (next != csr.vsatp) {
+      if (next != csr.vsatp) {  // a new context, no invalidation (cpu/tlb.cpp)
         csr.vsatp = next;
-        flush_tlb();
+        update_translation_context();
       }
       return true;
     }

@@ -199,8 +199,21 @@ class Hart : public sc_core::sc_module {
   }
   uint8_t resolve_rm(const DecodedInsn& d) const;  // throws illegal for reserved modes
 
-  // --- MMU (mmu.cpp / pmp.cpp) ---
+  // --- MMU (mmu.cpp / pmp.cpp) and TLB (tlb.cpp) ---
+  // Drops every cached translation and recomputes the translation contexts
+  // (for code that changed satp/vsatp/hgatp/mstatus directly, and PMP).
   void flush_tlb();
+  // The fences (priv spec 4.2.1, H spec "Hypervisor Memory-Management Fence
+  // Instructions"). An empty optional is "all" (rs1 or rs2 = x0).
+  // sfence_vma(false, ...): SFENCE.VMA with V=0, HS-level (satp) translations;
+  // sfence_vma(true, ...): SFENCE.VMA with V=1 and HFENCE.VVMA, VS-stage
+  // translations of the current hgatp.VMID. hfence_gvma: G-stage
+  // translations by guest-physical address and VMID.
+  void sfence_vma(bool guest, std::optional<uint64_t> vaddr, std::optional<uint64_t> asid);
+  void hfence_gvma(std::optional<uint64_t> gpa, std::optional<uint64_t> vmid);
+  // satp, vsatp, hgatp, SUM or MXR changed: entries stay, tagged with the
+  // context they were filled in; lookups now use the new one.
+  void update_translation_context();
   void set_priv(Priv p) { set_mode(p, virt); }
   void set_mode(Priv p, bool v);
   // HLV/HLVX/HSV (insn_hyp.cpp): accesses as VS/VU per hstatus.SPVP, two stages.
@@ -235,16 +248,41 @@ class Hart : public sc_core::sc_module {
 
  private:
   friend struct HartTestAccess;
+  // One cached translation of a 4 KiB virtual page to a RAM page (DMI),
+  // with the permission check of its access type and mode already done.
+  // A hit needs the page and the context to match: entries of other
+  // address spaces (ASID), VMs (VMID) or satp modes stay until a fence
+  // removes them or a conflict evicts them, as in a hardware TLB.
   struct TlbEntry {
     uint64_t tag = ~0ull;  // virtual page number, ~0 = invalid
+    uint64_t ctx = 0;      // translation_context() when it was filled
     uintptr_t addend = 0;  // host address = addend + vaddr
-    uint64_t paddr_page = 0;
     uint64_t latency_cycles = 0;  // DMI latency of the memory behind the page
+    uint64_t gpa_page = 0;  // V=1: the guest-physical page (GPA >> 12)
+    uint8_t level = 0;      // leaf level of the (VS- or single-stage) walk: 0 = 4K, 1 = 2M...
+    uint8_t g_level = 0;    // V=1: leaf level of the G-stage walk
+    bool global = false;    // a PTE on the walk had G set (VS-stage for V=1)
   };
   static constexpr unsigned kTlbSize = 256;
   // [access type][ModeIndex U/S/M/VU/VS][set]. Guest and host entries live in
-  // different sets, so entering and leaving a guest flushes nothing.
+  // different arrays, so entering and leaving a guest flushes nothing.
   std::array<std::array<std::array<TlbEntry, kTlbSize>, kNumModes>, 3> tlb_{};
+  // Whether an array may hold pieces of superpages (an address fence must
+  // then look at every set, not only the page's own).
+  bool tlb_superpages_[3][kNumModes] = {};
+  // translation_context() per ModeIndex, and that of ld_mode_.
+  uint64_t ctx_[kNumModes] = {};
+  uint64_t ld_ctx_ = 0;
+  // What the last translate() walked: levels, G bit, guest-physical address.
+  struct WalkInfo {
+    uint8_t level = 0, g_level = 0;
+    bool global = false;
+    uint64_t gpa = 0;
+  };
+  WalkInfo walk_;
+  uint64_t translation_context(ModeIndex m) const;
+  template <typename Match> void tlb_remove(ModeIndex first, ModeIndex last, std::optional<uint64_t> vpn,
+                                            const Match& match);
 
   struct DmiRegion {
     uint64_t start = 0, end = 0;  // inclusive end
@@ -316,8 +354,10 @@ class Hart : public sc_core::sc_module {
   // hlvx: the access is an HLVX read, which needs execute permission.
   uint64_t translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx = false);
   uint64_t page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hlvx);
+  // leaf_level: set to the level of the G-stage leaf (the final stage of
+  // a translation; null for the page-table accesses of a VS-stage walk).
   uint64_t guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
-                       bool implicit_access);
+                       bool implicit_access, uint8_t* leaf_level = nullptr);
   bool pmp_check(uint64_t paddr, unsigned size, AccessType type, Priv eff_priv) const;
   int pmp_page_uniform(uint64_t page, AccessType type, Priv eff_priv) const;  // 1 allow, 0 deny, -1 mixed
   DmiRegion* find_dmi(uint64_t paddr, unsigned size);
@@ -358,7 +398,7 @@ inline const DecodedInsn& Hart::decoded_at_pc() {
 template <typename T>
 inline T Hart::load(uint64_t vaddr) {
   const TlbEntry& e = tlb_[static_cast<int>(AccessType::kLoad)][ld_mode_][(vaddr >> 12) % kTlbSize];
-  if (__builtin_expect(e.tag == (vaddr >> 12) && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
+  if (__builtin_expect(e.tag == (vaddr >> 12) && e.ctx == ld_ctx_ && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
     T v;
     std::memcpy(&v, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
     cycles += e.latency_cycles;
@@ -370,7 +410,7 @@ inline T Hart::load(uint64_t vaddr) {
 template <typename T>
 inline void Hart::store(uint64_t vaddr, T value) {
   const TlbEntry& e = tlb_[static_cast<int>(AccessType::kStore)][ld_mode_][(vaddr >> 12) % kTlbSize];
-  if (__builtin_expect(e.tag == (vaddr >> 12) && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
+  if (__builtin_expect(e.tag == (vaddr >> 12) && e.ctx == ld_ctx_ && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
     std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
     cycles += e.latency_cycles;
     return;

@@ -113,10 +113,19 @@ RVH_INSN(hsv_b) { hsv<uint8_t>(h, d); }
 RVH_INSN(hsv_h) { hsv<uint16_t>(h, d); }
 RVH_INSN(hsv_w) { hsv<uint32_t>(h, d); }
 RVH_INSN(hsv_d) { hsv<uint64_t>(h, d); }
-// Guest translations share the TLB with no VMID/ASID tags inside a set, so
-// both fences drop every cached translation (a superset of what they name).
-RVH_INSN(hfence_vvma) { check_hfence(h, d, false); h.flush_tlb(); }
-RVH_INSN(hfence_gvma) { check_hfence(h, d, true); h.flush_tlb(); }
+// HFENCE.VVMA: rs1 a guest-virtual address, rs2 an ASID, for the current
+// hgatp.VMID. HFENCE.GVMA: rs1 a guest-physical address shifted right by 2,
+// rs2 a VMID. cpu/tlb.cpp says what each removes.
+RVH_INSN(hfence_vvma) {
+  check_hfence(h, d, false);
+  h.sfence_vma(true, d.rs1 ? std::optional<uint64_t>(h.x[d.rs1]) : std::nullopt,
+               d.rs2 ? std::optional<uint64_t>(h.x[d.rs2]) : std::nullopt);
+}
+RVH_INSN(hfence_gvma) {
+  check_hfence(h, d, true);
+  h.hfence_gvma(d.rs1 ? std::optional<uint64_t>(h.x[d.rs1] << 2) : std::nullopt,
+                d.rs2 ? std::optional<uint64_t>(h.x[d.rs2]) : std::nullopt);
+}
 }  // namespace insn
 
 }  // namespace rvh

@@ -68,14 +68,16 @@ RVH_INSN(sret) {
   h.do_sret();
 }
 RVH_INSN(wfi) { h.do_wfi(d); }
-// SFENCE.VMA: as SRET, with TVM/VTVM. In VS-mode it fences VS-stage translations.
+// SFENCE.VMA: as SRET, with TVM/VTVM. In VS-mode it fences VS-stage
+// translations of the current VMID (as HFENCE.VVMA), otherwise HS-level ones.
 RVH_INSN(sfence_vma) {
   if (h.virt) {
     if (h.priv == kPrivU || (h.csr.hstatus & csr::kHstatusVTVM)) h.virtual_insn(d.raw);
   } else if (h.priv == kPrivU || (h.priv == kPrivS && (h.csr.mstatus & csr::kMstatusTVM))) {
     h.illegal(d.raw);
   }
-  h.flush_tlb();
+  h.sfence_vma(h.virt, d.rs1 ? std::optional<uint64_t>(h.x[d.rs1]) : std::nullopt,
+               d.rs2 ? std::optional<uint64_t>(h.x[d.rs2]) : std::nullopt);
 }
 
 }  // namespace rvh::insn

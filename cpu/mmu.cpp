@@ -5,18 +5,12 @@
 
 namespace rvh {
 namespace {
-constexpr uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8, kPteU = 16, kPteA = 64, kPteD = 128;
+constexpr uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8, kPteU = 16, kPteG = 32, kPteA = 64, kPteD = 128;
 constexpr uint64_t kPteReserved = 0xffc0000000000000ull;  // N, PBMT, reserved: no Svnapot/Svpbmt here
 constexpr uint64_t kPhysAddrMask = (1ull << 56) - 1;
 }  // namespace
 
-void Hart::flush_tlb() {
-  for (auto& by_type : tlb_)
-    for (auto& by_priv : by_type)
-      for (auto& e : by_priv) e.tag = ~0ull;
-  fetch_vpage_ = ~0ull;
-}
-
+// PMP changed: cached translations carry PMP outcomes, so all of them go.
 void Hart::on_translation_change() {
   flush_tlb();
   on_mstatus_change();
@@ -29,6 +23,7 @@ void Hart::on_mstatus_change() {
     ld_mode_ = mode_index(mpp, mpp != kPrivM && (csr.mstatus & csr::kMstatusMPV));
   else
     ld_mode_ = mode();
+  ld_ctx_ = ctx_[ld_mode_];
   update_irq();
 }
 
@@ -73,7 +68,7 @@ bool leaf_allows(uint64_t pte, AccessType type, bool mxr, bool hlvx) {
 // a U-mode access. `perm` is the access the permissions are checked for;
 // `cause_type` the original access, which names the guest-page fault.
 uint64_t Hart::guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
-                           bool implicit_access) {
+                           bool implicit_access, uint8_t* leaf_level) {
   const uint64_t mode = csr.hgatp >> csr::kSatpModeShift;
   if (mode == csr::kSatpModeBare) return gpa;
   const int levels = mode == csr::kHgatpModeSv39x4 ? 3 : 4;
@@ -110,6 +105,7 @@ uint64_t Hart::guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type,
         access_fault(cause_type, gva, true);
     }
     const uint64_t offset_mask = (1ull << (12 + 9 * level)) - 1;
+    if (leaf_level) *leaf_level = static_cast<uint8_t>(level);
     return ((ppn << 12) & ~offset_mask) | (gpa & offset_mask);
   }
   guest_page_fault();
@@ -135,6 +131,7 @@ uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hl
   const bool mxr = (status & csr::kMstatusMXR) || (csr.mstatus & csr::kMstatusMXR);
 
   uint64_t table = (atp & csr::kSatpPpnMask) << 12;
+  bool global = false;  // G in a non-leaf PTE makes the whole subtree global (priv 4.3.1)
   for (int level = levels - 1; level >= 0; --level) {
     const uint64_t pte_gpa = table + (((vaddr >> (12 + 9 * level)) & 0x1ff) << 3);
     const uint64_t pte_addr = v ? guest_stage(pte_gpa, AccessType::kLoad, type, vaddr, false, true) : pte_gpa;
@@ -144,6 +141,7 @@ uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hl
       access_fault(type, vaddr, v);
     if (!(pte & kPteV) || ((pte & (kPteR | kPteW)) == kPteW) || (pte & kPteReserved))
       page_fault(type, vaddr, v);
+    global = global || (pte & kPteG);
     if (!(pte & (kPteR | kPteX))) {  // pointer to the next level
       if (level == 0 || (pte & (kPteA | kPteD | kPteU))) page_fault(type, vaddr, v);
       table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
@@ -168,6 +166,8 @@ uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hl
         access_fault(type, vaddr, v);
     }
     const uint64_t page_offset_mask = (1ull << (12 + 9 * level)) - 1;
+    walk_.level = static_cast<uint8_t>(level);
+    walk_.global = global;
     return ((ppn << 12) & ~page_offset_mask) | (vaddr & page_offset_mask);
   }
   page_fault(type, vaddr, v);
@@ -177,9 +177,11 @@ uint64_t Hart::translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigne
   const Priv p = mode_priv(eff);
   const bool v = mode_virt(eff);
   uint64_t paddr = vaddr;
+  walk_ = WalkInfo{};
   if (v) {
     const uint64_t gpa = page_walk(vaddr, type, eff, hlvx);
-    paddr = guest_stage(gpa, type, type, vaddr, hlvx, false);
+    walk_.gpa = gpa;
+    paddr = guest_stage(gpa, type, type, vaddr, hlvx, false, &walk_.g_level);
   } else if (p != kPrivM && (csr.satp >> csr::kSatpModeShift) != csr::kSatpModeBare) {
     paddr = page_walk(vaddr, type, eff, hlvx);
   } else if (vaddr & ~kPhysAddrMask) {
@@ -231,9 +233,14 @@ void Hart::fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, ModeIndex e
   if (pmp_page_uniform(page, type, mode_priv(eff)) != 1) return;
   TlbEntry& e = tlb_[static_cast<int>(type)][eff][(vaddr >> 12) % kTlbSize];
   e.tag = vaddr >> 12;
+  e.ctx = ctx_[eff];
   e.addend = reinterpret_cast<uintptr_t>(r.host + (page - r.start)) - (vaddr & ~0xfffull);
-  e.paddr_page = page;
   e.latency_cycles = type == AccessType::kStore ? r.write_cycles : r.read_cycles;
+  e.gpa_page = walk_.gpa >> 12;
+  e.level = walk_.level;
+  e.g_level = walk_.g_level;
+  e.global = walk_.global;
+  if (walk_.level) tlb_superpages_[static_cast<int>(type)][eff] = true;
 }
 
 void Hart::phys_access(uint64_t paddr, uint8_t* data, unsigned size, bool write, AccessType type,
@@ -387,7 +394,7 @@ uint32_t Hart::fetch_bits_slow() {
   // Code jumping between pages refills the one-page fetch cache from the
   // fetch TLB, without a walk or a PMP scan (they happen once per page).
   const TlbEntry& te = tlb_[static_cast<int>(AccessType::kFetch)][mode()][(pc >> 12) % kTlbSize];
-  if (te.tag == (pc >> 12)) {
+  if (te.tag == (pc >> 12) && te.ctx == ctx_[mode()]) {
     fetch_vpage_ = te.tag;
     fetch_addend_ = te.addend;
     if ((pc & 0xfff) <= 0xffc) {
@@ -406,7 +413,7 @@ uint32_t Hart::fetch_bits_slow() {
     if (r && r->readable) {
       fill_tlb(va, paddr, AccessType::kFetch, mode(), *r);  // only whole-page DMI with uniform PMP
       const TlbEntry& e = tlb_[static_cast<int>(AccessType::kFetch)][mode()][(va >> 12) % kTlbSize];
-      if (e.tag == (va >> 12)) {
+      if (e.tag == (va >> 12) && e.ctx == ctx_[mode()]) {
         fetch_vpage_ = e.tag;
         fetch_addend_ = e.addend;
       }

@@ -87,7 +87,8 @@ void Vcpu::set_software_interrupt(bool pending) {
   hart_.notify_wake();
 }
 
-void Vcpu::flush_guest_tlb() { hart_.flush_tlb(); }
+// Every VS-stage translation of this VM (its hgatp.VMID), as HFENCE.VVMA x0, x0.
+void Vcpu::flush_guest_tlb() { hart_.sfence_vma(true, std::nullopt, std::nullopt); }
 
 int64_t Vcpu::start(uint64_t start_addr, uint64_t opaque) {
   if (hsm_ != HsmState::kStopped) return kSbiErrAlreadyAvailable;
