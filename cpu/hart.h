@@ -319,6 +319,40 @@ class Hart : public sc_core::sc_module {
   static constexpr unsigned kDecodeCacheSize = 1u << 14;
   std::vector<DecodeCacheEntry> dcache_;
 
+  // Block cache (hart_block.cpp): straight-line runs of decoded
+  // instructions within one page, found by the host address of their first
+  // byte (so by physical location: translation changes need no
+  // invalidation) and checked against a copy of their bytes on every entry
+  // (so code written since runs as written). A block ends after an
+  // instruction that may leave the straight line or change the mode, the
+  // translation or the interrupt state (branches, jumps, CSR and system
+  // instructions), at the end of the page, or at kBlockMaxInsns.
+  static constexpr unsigned kBlockMaxInsns = 16, kBlockMaxBytes = 4 * kBlockMaxInsns;
+  static constexpr unsigned kBlockCacheSize = 1u << 12;
+  struct Block {
+    uintptr_t host = 0;  // host address of the first byte; 0 = empty
+    uint16_t bytes = 0;
+    uint16_t count = 0;
+    alignas(8) uint8_t code[kBlockMaxBytes];  // the bytes it was decoded from
+    DecodedInsn insns[kBlockMaxInsns];
+  };
+  std::vector<Block> blocks_;
+  // The block at pc, or null where there is none (code not in a RAM page
+  // with a fetch TLB entry, or an instruction crossing the page): the
+  // caller then runs one instruction through decoded_at_pc(). May throw a
+  // fetch fault.
+  const Block* block_at_pc();
+  bool build_block(Block& b, uintptr_t host);
+  bool refill_fetch_page();  // from the fetch TLB only: no walk, no fault
+  template <bool kTrace> void execute_one(const DecodedInsn& d);
+  // Set when this hart let other SystemC processes run (a device access
+  // inside a block): the rest of the block is looked up again, so that code
+  // another hart wrote meanwhile runs as written, as it would one
+  // instruction at a time.
+  bool synced_in_block_ = false;
+  // The raw bits of the instruction a trap interrupted (transformed_instruction).
+  uint32_t trapped_insn_bits_ = 0;
+
   // instret_by_priv is counted lazily: every instruction retired since
   // priv_instret_base_ ran in the current mode (flushed on mode changes and
   // before every wait(), so the counts are exact whenever anyone reads them).
@@ -393,6 +427,35 @@ inline const DecodedInsn& Hart::decoded_at_pc() {
   DecodeCacheEntry& e = dcache_[(pc >> 1) & (kDecodeCacheSize - 1)];
   if (__builtin_expect(e.word != word, 0)) refill_decode_entry(e, word);
   return e.insn;
+}
+
+namespace detail {
+// Whether the n bytes (even) at host still are the copy a block was built from.
+inline bool same_code(const uint8_t* copy, uintptr_t host, unsigned n) {
+  const auto* p = reinterpret_cast<const uint8_t*>(host);
+  unsigned i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t a, b;
+    std::memcpy(&a, copy + i, 8);
+    std::memcpy(&b, p + i, 8);
+    if (a != b) return false;
+  }
+  for (; i < n; i += 2) {
+    uint16_t a, b;
+    std::memcpy(&a, copy + i, 2);
+    std::memcpy(&b, p + i, 2);
+    if (a != b) return false;
+  }
+  return true;
+}
+}  // namespace detail
+
+inline const Hart::Block* Hart::block_at_pc() {
+  if (__builtin_expect((pc >> 12) != fetch_vpage_, 0) && !refill_fetch_page()) return nullptr;
+  const uintptr_t host = fetch_addend_ + pc;
+  Block& b = blocks_[(host >> 1) & (kBlockCacheSize - 1)];
+  if (__builtin_expect(b.host == host && detail::same_code(b.code, host, b.bytes), 1)) return &b;
+  return build_block(b, host) ? &b : nullptr;
 }
 
 template <typename T>

@@ -85,7 +85,7 @@ uint64_t Hart::transformed_instruction(const Trap& t) const {
     default:
       return 0;
   }
-  const uint32_t word = dcache_[(pc >> 1) & (kDecodeCacheSize - 1)].word;
+  const uint32_t word = trapped_insn_bits_;
   const bool compressed = (word & 3) != 3;
   const uint32_t insn = compressed ? expand_compressed(static_cast<uint16_t>(word)) : word;
   const unsigned rs1 = (insn >> 15) & 31;

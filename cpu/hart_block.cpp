@@ -1,0 +1,64 @@
+// cpu/hart_block.cpp: building the blocks of the block cache (cpu/hart.h
+// says what a block is; the lookup is inline in hart.h, the loop that runs
+// them in hart.cpp).
+//
+// A block is checked against the bytes it was decoded from each time it is
+// entered, so code that was rewritten runs as rewritten from its next
+// entry. Inside a block that is already running, a store to one of its own
+// later instructions is seen from the next entry on: the unprivileged spec
+// (Zifencei) lets instruction fetches miss stores not yet ordered by a
+// FENCE.I, so this is a permitted outcome.
+#include "cpu/hart.h"
+
+namespace rvh {
+namespace {
+// Instructions after which the next one may not be the next in memory, or
+// may run in another mode, translation or interrupt state.
+bool ends_block(InsnClass c) {
+  return c == InsnClass::kBranch || c == InsnClass::kJump || c == InsnClass::kCsr || c == InsnClass::kSystem;
+}
+}  // namespace
+
+bool Hart::refill_fetch_page() {
+  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kFetch)][mode()][(pc >> 12) % kTlbSize];
+  if (e.tag != (pc >> 12) || e.ctx != ctx_[mode()]) return false;
+  fetch_vpage_ = e.tag;
+  fetch_addend_ = e.addend;
+  return true;
+}
+
+// Decodes from pc (host: its bytes) to the end of the block, through the
+// decode cache, so that the instructions are exactly those decoded_at_pc()
+// would run. False (the slot left empty) if the first instruction crosses
+// the page.
+bool Hart::build_block(Block& b, uintptr_t host) {
+  const unsigned room = 0x1000 - static_cast<unsigned>(pc & 0xfff);  // bytes left in the page
+  const auto* p = reinterpret_cast<const uint8_t*>(host);
+  unsigned bytes = 0, n = 0;
+  while (n < kBlockMaxInsns && bytes + 2 <= room) {
+    uint16_t low;
+    std::memcpy(&low, p + bytes, 2);
+    const unsigned len = (low & 3) == 3 ? 4 : 2;
+    if (bytes + len > room) break;
+    // The decode cache's key: the 32 bits at the pc where the page has them
+    // (a compressed instruction ignores the upper half).
+    uint32_t word = low;
+    if (bytes + 4 <= room) std::memcpy(&word, p + bytes, 4);
+    DecodeCacheEntry& e = dcache_[((pc + bytes) >> 1) & (kDecodeCacheSize - 1)];
+    if (e.word != word) refill_decode_entry(e, word);
+    b.insns[n++] = e.insn;
+    bytes += len;
+    if (ends_block(e.insn.cls)) break;
+  }
+  if (n == 0) {
+    b.host = 0;
+    return false;
+  }
+  b.host = host;
+  b.bytes = static_cast<uint16_t>(bytes);
+  b.count = static_cast<uint16_t>(n);
+  std::memcpy(b.code, p, bytes);
+  return true;
+}
+
+}  // namespace rvh
