@@ -17,7 +17,8 @@ const char* CpiTable::name(InsnClass c) {
 }
 
 Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
-    : sc_core::sc_module(name), bus("bus"), cfg_(cfg), dcache_(kDecodeCacheSize), blocks_(kBlockCacheSize) {
+    : sc_core::sc_module(name), bus("bus"), vmid_epoch_(csr::kHgatpVmidMask + 1), cfg_(cfg),
+      dcache_(kDecodeCacheSize), blocks_(kBlockCacheSize) {
   // Entries start tagged with word 0 (an illegal instruction), decoded.
   for (auto& e : dcache_) refill_decode_entry(e, 0);
   bus.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);

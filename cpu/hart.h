@@ -267,12 +267,24 @@ class Hart : public sc_core::sc_module {
   // [access type][ModeIndex U/S/M/VU/VS][set]. Guest and host entries live in
   // different arrays, so entering and leaving a guest flushes nothing.
   std::array<std::array<std::array<TlbEntry, kTlbSize>, kNumModes>, 3> tlb_{};
-  // Whether an array may hold pieces of superpages (an address fence must
-  // then look at every set, not only the page's own).
-  bool tlb_superpages_[3][kNumModes] = {};
+  // The virtual pages that superpage entries of an array may cover: an
+  // address fence inside that span must look at every set of the array,
+  // one outside it only at the page's own set.
+  struct SuperpageSpan {
+    uint64_t lo = ~0ull, hi = 0;  // virtual page numbers, inclusive; empty if lo > hi
+  };
+  SuperpageSpan tlb_superpages_[3][kNumModes] = {};
   // translation_context() per ModeIndex, and that of ld_mode_.
   uint64_t ctx_[kNumModes] = {};
   uint64_t ld_ctx_ = 0;
+  // Flush epochs (tlb.cpp): a fence that removes every entry of a kind
+  // moves its epoch on instead of visiting the entries; the epoch is part
+  // of the context, so the old entries no longer match.
+  uint32_t hs_epoch_ = 0;                // V=0 (HS-level) entries
+  uint32_t guest_epoch_ = 0;             // V=1 entries of every VMID
+  std::vector<uint32_t> vmid_epoch_;     // V=1 entries of one VMID
+  uint32_t epoch_steps_ = 0;             // epoch moves since the last real flush
+  void next_epoch(uint32_t& epoch);
   // What the last translate() walked: levels, G bit, guest-physical address.
   struct WalkInfo {
     uint8_t level = 0, g_level = 0;

@@ -3,6 +3,8 @@
 // and the slow paths: page-crossing and MMIO accesses through b_transport.
 #include "cpu/hart.h"
 
+#include <algorithm>
+
 namespace rvh {
 namespace {
 constexpr uint64_t kPteV = 1, kPteR = 2, kPteW = 4, kPteX = 8, kPteU = 16, kPteG = 32, kPteA = 64, kPteD = 128;
@@ -240,7 +242,12 @@ void Hart::fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, ModeIndex e
   e.level = walk_.level;
   e.g_level = walk_.g_level;
   e.global = walk_.global;
-  if (walk_.level) tlb_superpages_[static_cast<int>(type)][eff] = true;
+  if (walk_.level) {
+    SuperpageSpan& span = tlb_superpages_[static_cast<int>(type)][eff];
+    const uint64_t pages = (1ull << (9 * walk_.level)) - 1;
+    span.lo = std::min(span.lo, e.tag & ~pages);
+    span.hi = std::max(span.hi, e.tag | pages);
+  }
 }
 
 void Hart::phys_access(uint64_t paddr, uint8_t* data, unsigned size, bool write, AccessType type,

@@ -25,7 +25,11 @@ namespace {
 //   bit 20      SUM (mstatus, or vsstatus)        bit 21      MXR (same)
 //   bit 22      mstatus.MXR (V=1: it applies to both stages)
 //   bits 24..37 VMID (V=1)                        bits 40..43 hgatp MODE
-constexpr unsigned kCtxSumBit = 20, kCtxMxrBit = 21, kCtxHsMxrBit = 22, kCtxHgatpShift = 24;
+//   bits 44..63 flush epoch (hs_epoch_; V=1: guest_epoch_ + vmid_epoch_[VMID])
+constexpr unsigned kCtxSumBit = 20, kCtxMxrBit = 21, kCtxHsMxrBit = 22, kCtxHgatpShift = 24, kCtxEpochShift = 44;
+// Epochs are 20 bits: after this many moves an old epoch could come back,
+// so the TLB is really flushed first.
+constexpr uint32_t kEpochMask = (1u << 20) - 1;
 uint64_t ctx_asid(uint64_t ctx) { return ctx & csr::kSatpAsidMask; }
 uint64_t ctx_vmid(uint64_t ctx) { return (ctx >> kCtxHgatpShift) & csr::kHgatpVmidMask; }
 
@@ -44,6 +48,10 @@ uint64_t Hart::translation_context(ModeIndex m) const {
   if (v) {
     ctx |= static_cast<uint64_t>((csr.mstatus & csr::kMstatusMXR) != 0) << kCtxHsMxrBit;
     ctx |= (csr.hgatp >> csr::kHgatpVmidShift) << kCtxHgatpShift;  // VMID and MODE
+    const uint32_t epoch = guest_epoch_ + vmid_epoch_[(csr.hgatp >> csr::kHgatpVmidShift) & csr::kHgatpVmidMask];
+    ctx |= static_cast<uint64_t>(epoch & kEpochMask) << kCtxEpochShift;
+  } else {
+    ctx |= static_cast<uint64_t>(hs_epoch_ & kEpochMask) << kCtxEpochShift;
   }
   return ctx;
 }
@@ -59,20 +67,37 @@ void Hart::flush_tlb() {
     for (auto& by_mode : by_type)
       for (auto& e : by_mode) e.tag = ~0ull;
   for (auto& by_type : tlb_superpages_)
-    for (bool& b : by_type) b = false;
+    for (SuperpageSpan& span : by_type) span = SuperpageSpan{};
+  if (epoch_steps_) {
+    hs_epoch_ = guest_epoch_ = epoch_steps_ = 0;
+    std::fill(vmid_epoch_.begin(), vmid_epoch_.end(), 0);
+  }
+  update_translation_context();
+}
+
+// Every entry of the kind `epoch` counts for is gone (a V=1 entry's epoch
+// is guest_epoch_ + its VMID's: each move makes that sum grow, so it never
+// comes back before kEpochMask moves).
+void Hart::next_epoch(uint32_t& epoch) {
+  if (++epoch_steps_ >= kEpochMask) {
+    flush_tlb();
+    return;
+  }
+  ++epoch;
   update_translation_context();
 }
 
 // Removes from the arrays of modes first..last (every access type) the
 // entries for which match(entry) holds. With vpn, only entries whose leaf
-// covers that virtual page can match: just its own set when the array holds
-// no superpage pieces.
+// covers that virtual page can match: just its own set when no superpage
+// entry of the array may cover it.
 template <typename Match>
 void Hart::tlb_remove(ModeIndex first, ModeIndex last, std::optional<uint64_t> vpn, const Match& match) {
   for (int type = 0; type < 3; ++type) {
     for (ModeIndex m = first; m <= last; ++m) {
       auto& sets = tlb_[type][m];
-      if (vpn && !tlb_superpages_[type][m]) {
+      const SuperpageSpan& span = tlb_superpages_[type][m];
+      if (vpn && (*vpn < span.lo || *vpn > span.hi)) {
         TlbEntry& e = sets[*vpn % kTlbSize];
         if (e.tag == *vpn && match(e)) e.tag = ~0ull;
         continue;
@@ -89,6 +114,10 @@ void Hart::sfence_vma(bool guest, std::optional<uint64_t> vaddr, std::optional<u
   if (vaddr) vpn = *vaddr >> 12;
   if (asid) *asid &= csr::kSatpAsidMask;
   const uint64_t vmid = ctx_vmid(ctx_[kModeVS]);
+  if (!vaddr && !asid) {  // all of them
+    next_epoch(guest ? vmid_epoch_[vmid] : hs_epoch_);
+    return;
+  }
   auto match = [&](const TlbEntry& e) {
     if (guest && ctx_vmid(e.ctx) != vmid) return false;
     return !asid || (!e.global && ctx_asid(e.ctx) == *asid);
@@ -101,6 +130,10 @@ void Hart::sfence_vma(bool guest, std::optional<uint64_t> vaddr, std::optional<u
 
 void Hart::hfence_gvma(std::optional<uint64_t> gpa, std::optional<uint64_t> vmid) {
   if (vmid) *vmid &= csr::kHgatpVmidMask;
+  if (!gpa) {  // all of them, of one VMID or of every VMID
+    next_epoch(vmid ? vmid_epoch_[*vmid] : guest_epoch_);
+    return;
+  }
   // Entries are found by guest-virtual page, so a GPA fence looks at all.
   tlb_remove(kModeVU, kModeVS, std::nullopt, [&](const TlbEntry& e) {
     if (vmid && ctx_vmid(e.ctx) != *vmid) return false;

@@ -98,6 +98,35 @@ TEST(HartMmu, Sv39FourKPageLoadSetsAccessedStoreSetsDirty) {
   EXPECT_EQ(b.r64(kData + 8), 0xcafef00dull);
 }
 
+// A fence that removes every HS-level entry moves a flush epoch instead of
+// visiting the entries (cpu/tlb.cpp); the epoch is 20 bits. An entry filled
+// before 2^20 such fences, and never touched since, must not match again
+// when the epoch comes round: the TLB is really flushed before that.
+TEST(HartMmu, TlbEntryStaysGoneWhenTheFlushEpochComesRound) {
+  HartBench& b = fresh();
+  PageTables pt = sv39(b);
+  const uint64_t pte = pt.map(kVa, kData, V | R | W | A | D);
+  b.w64(kData, 1);
+  b.w64(kData + 0x1000, 2);
+  Prog p;
+  p << ld(a0, a1, 0);
+  const uint64_t end = p.halt();
+  auto load_kva = [&]() {
+    b.hart.pc = b.hart.npc = kCode;
+    b.hart.x[a0] = 0;
+    b.hart.x[a1] = kVa;
+    EXPECT_TRUE(go(b, p, kPrivS));
+    expect_done(b, end);
+    return b.hart.x[a0];
+  };
+  EXPECT_EQ(load_kva(), 1u);
+  // Remapped without a fence: the cached translation still answers.
+  b.w64(pte, (((kData + 0x1000) >> 12) << 10) | V | R | W | A | D);
+  EXPECT_EQ(load_kva(), 1u);
+  for (uint32_t i = 0; i < (1u << 20); ++i) b.hart.sfence_vma(false, std::nullopt, std::nullopt);
+  EXPECT_EQ(load_kva(), 2u);
+}
+
 TEST(HartMmu, Sv39MegapageTranslation) {
   HartBench& b = fresh();
   PageTables pt = sv39(b);
