@@ -19,8 +19,9 @@ const char* CpiTable::name(InsnClass c) {
 Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
     : sc_core::sc_module(name), bus("bus"), vmid_epoch_(csr::kHgatpVmidMask + 1), cfg_(cfg),
       dcache_(kDecodeCacheSize), blocks_(kBlockCacheSize) {
-  // Entries start tagged with word 0 (an illegal instruction), decoded.
-  for (auto& e : dcache_) refill_decode_entry(e, 0);
+  // Entries start tagged with word 0 (an illegal instruction), decoded once.
+  refill_decode_entry(dcache_[0], 0);
+  std::fill(dcache_.begin() + 1, dcache_.end(), dcache_[0]);
   bus.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
   period_ps_ = 1'000'000'000'000ull / cfg.clock_hz;
   if (period_ps_ == 0) period_ps_ = 1;
