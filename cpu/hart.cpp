@@ -212,9 +212,10 @@ void Hart::wait_for_interrupt() {
     sc_core::sc_time timeout(1, sc_core::SC_MS);
     auto wake_at = [&](uint64_t now, uint64_t compare) {
       if (compare <= now) return;
-      const double ticks = static_cast<double>(compare - now);
-      const sc_core::sc_time until(ticks / static_cast<double>(cfg_.timebase_hz), sc_core::SC_SEC);
-      if (until < timeout) timeout = until;
+      // Compared in seconds first: a compare value far ahead (up to 2^64
+      // ticks) is more time than an sc_time can hold.
+      const double seconds = static_cast<double>(compare - now) / static_cast<double>(cfg_.timebase_hz);
+      if (seconds < timeout.to_seconds()) timeout = sc_core::sc_time(seconds, sc_core::SC_SEC);
     };
     if ((csr.menvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipSTIP)) wake_at(mtime_now(), csr.stimecmp);
     if ((csr.henvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipVSTIP))

@@ -50,10 +50,14 @@ void Vcpu::set_timer(uint64_t stime_value) {
     return;
   }
   if (stime_value == ~0ull) return;  // "never" (Linux writes -1 to disarm)
-  const double ticks = static_cast<double>(stime_value - now);
+  const double seconds = static_cast<double>(stime_value - now) / static_cast<double>(vm_.timebase_hz);
+  // A deadline after the end of SystemC time (about 213 days at 1 ps
+  // resolution) never comes: it stays unarmed, like "never", rather than
+  // overflowing the sc_time it would need.
+  if (seconds >= (sc_core::sc_max_time() - hart_.local_time()).to_seconds()) return;
   // Relative to the hart's local time, which runs ahead of SystemC time.
   const sc_core::sc_time ahead = hart_.local_time() - sc_core::sc_time_stamp();
-  timer_event_.notify(sc_core::sc_time(ticks / static_cast<double>(vm_.timebase_hz), sc_core::SC_SEC) + ahead);
+  timer_event_.notify(sc_core::sc_time(seconds, sc_core::SC_SEC) + ahead);
   timer_armed_ = true;
 }
 

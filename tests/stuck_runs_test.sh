@@ -45,6 +45,9 @@ expect_stuck "bare wfi with mie=0" --no-stdin "$sw/wfi_forever.elf" &&
 expect_stuck "bare wfi, stdin at EOF" "$sw/wfi_forever.elf"
 expect_stuck "two harts in wfi" --no-stdin --smp 2 "$sw/wfi_forever.elf" &&
   grep -q "hart1: pc" "$tmp/two harts in wfi.err" && pass "two harts: both named" || fail "two harts: hart1 not named"
+# An SBI timer set after the end of SystemC time (10^12 s) can never fire:
+# the run ends as stuck at once instead of arming an sc_time that overflows.
+expect_stuck "hyp guest, SBI timer beyond SystemC time" --no-stdin --hyp --no-guest-sstc --kernel "$sw/g_beyond_timer.elf"
 expect_stuck "hyp guest wfi with sie=0" --no-stdin --hyp --kernel "$sw/g_wfi_stuck.elf" &&
   grep -q "hart0: pc 0x00000000802[0-9a-f]* in VS-mode (V=1), in WFI" "$tmp/hyp guest wfi with sie=0.err" &&
   grep -q "g_wfi_stuck: waiting" "$tmp/hyp guest wfi with sie=0.out" &&
