@@ -1,12 +1,9 @@
 // hyp/costs.cpp: see costs.h.
 #include "hyp/costs.h"
 
-#include <fstream>
-#include <stdexcept>
-
 namespace rvh::hyp {
 namespace {
-// One table of (name, field) so that JSON keys, the dump and the parser agree.
+// One table of (name, field), so that the JSON keys follow the fields.
 template <typename F>
 void for_each_field(HypCosts& c, F f) {
   f("gpr_save", c.gpr_save);
@@ -37,38 +34,6 @@ nlohmann::json HypCosts::to_json() const {
   j["switch_csrs"] = switch_csrs;
   j["world_switch"] = world_switch();
   return j;
-}
-
-void HypCosts::apply_json(const nlohmann::json& j) {
-  if (!j.is_object()) throw std::runtime_error("hypervisor costs: expected a JSON object of name: cycles");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool known = false;
-    for_each_field(*this, [&](const char* name, uint64_t& v) {
-      if (it.key() == name) {
-        if (!it.value().is_number_unsigned()) throw std::runtime_error("hypervisor costs: " + it.key() + " must be a non-negative integer");
-        v = it.value().get<uint64_t>();
-        known = true;
-      }
-    });
-    if (it.key() == "switch_gprs") { switch_gprs = it.value().get<unsigned>(); known = true; }
-    if (it.key() == "switch_csrs") { switch_csrs = it.value().get<unsigned>(); known = true; }
-    if (it.key() == "world_switch") known = true;  // derived; accepted so a dumped file loads back
-    if (!known) throw std::runtime_error("hypervisor costs: unknown key '" + it.key() + "'");
-  }
-}
-
-HypCosts HypCosts::from_file(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error(path + ": cannot read hypervisor cost file");
-  nlohmann::json j;
-  try {
-    f >> j;
-  } catch (const nlohmann::json::exception& e) {
-    throw std::runtime_error(path + ": not valid JSON (" + std::string(e.what()) + ")");
-  }
-  HypCosts c;
-  c.apply_json(j);
-  return c;
 }
 
 }  // namespace rvh::hyp

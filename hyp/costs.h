@@ -38,10 +38,9 @@ struct HypCosts {
 
   uint64_t world_switch() const { return switch_fixed + switch_gprs * gpr_save + switch_csrs * csr_access; }
 
+  // --hyp-costs and --config read these keys through the strict parser in
+  // platform/timing_config.cpp (hyp.* keys).
   nlohmann::json to_json() const;
-  // Applies the keys present in `j`; throws std::runtime_error naming an unknown key.
-  void apply_json(const nlohmann::json& j);
-  static HypCosts from_file(const std::string& path);
 };
 
 }  // namespace rvh::hyp
