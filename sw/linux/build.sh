@@ -1,11 +1,16 @@
 #!/bin/bash
-# sw/linux/build.sh [CACHE_DIR]
+# sw/linux/build.sh [--kvm] [CACHE_DIR]
 #
 # Builds the rvh-vp Linux workload: a Linux 6.1 RISC-V Image with a built-in
 # initramfs holding our static /init (sw/linux/init.c).
 #
+#   --kvm      the KVM host instead (issue 12): rvh.config + kvm.config, and
+#              a built-in initramfs with only /dev/console; its userspace
+#              (sw/kvm) comes as an external initrd, so the Image does not
+#              depend on it.
 #   CACHE_DIR  default ${RVH_LINUX_CACHE:-$HOME/.cache/rvh-vp/linux}
-#              (the CMake target linux_image passes ${CMAKE_BINARY_DIR}/linux)
+#              (the CMake target linux_image passes ${CMAKE_BINARY_DIR}/linux,
+#              kvm_host_image ${CMAKE_BINARY_DIR}/linux-kvm)
 #
 # Needs (Debian): linux-source-6.1 gcc-riscv64-linux-gnu
 #   libc6-dev-riscv64-cross bc bison flex libssl-dev cpio
@@ -25,12 +30,16 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+kvm=0
+if [ "${1:-}" = --kvm ]; then kvm=1; shift; fi
 cache=${1:-${RVH_LINUX_CACHE:-$HOME/.cache/rvh-vp/linux}}
 tarball=${RVH_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 jobs=${RVH_LINUX_JOBS:-2}
 cross=${CROSS_COMPILE:-riscv64-linux-gnu-}
 fragment=$here/rvh.config
 init_c=$here/init.c
+fragments=("$fragment")
+[ $kvm -eq 0 ] || fragments+=("$here/kvm.config")
 
 log() { echo "linux/build.sh: $*"; }
 die() { echo "linux/build.sh: ERROR: $*" >&2; exit 1; }
@@ -67,9 +76,11 @@ else
   log "source already unpacked ($src)"
 fi
 
-# 2. Static /init.
+# 2. Static /init (none built into the KVM host).
 init_key=$(hash_of "$init_c")
-if [ ! -f "$stamps/init-$init_key" ] || [ ! -x "$ird/init" ]; then
+if [ $kvm -eq 1 ]; then
+  init_key=none
+elif [ ! -f "$stamps/init-$init_key" ] || [ ! -x "$ird/init" ]; then
   log "building /init"
   rm -f "$stamps"/init-*
   "${cross}gcc" -static -O2 -Wall -Wextra -o "$ird/init.tmp" "$init_c"
@@ -88,17 +99,17 @@ nod /dev/null 0666 0 0 c 1 3
 dir /proc 0755 0 0
 dir /sys 0755 0 0
 dir /tmp 1777 0 0
-file /init $ird/init 0755 0 0
 EOF
+[ $kvm -eq 1 ] || echo "file /init $ird/init 0755 0 0" >> "$list.tmp"
 if ! cmp -s "$list.tmp" "$list"; then mv "$list.tmp" "$list"; else rm -f "$list.tmp"; fi
 
 # 4. Configure: tinyconfig + fragment + INITRAMFS_SOURCE.
-frag_key=$(printf '%s\n%s\n' "$(hash_of "$fragment")" "$list" | sha256sum | cut -c1-16)
+frag_key=$(printf '%s\n%s\n' "$(hash_of "${fragments[@]}")" "$list" | sha256sum | cut -c1-16)
 if [ ! -f "$stamps/config-$frag_key" ] || [ ! -f "$obj/.config" ]; then
-  log "configuring (tinyconfig + $(basename "$fragment"))"
+  log "configuring (tinyconfig + ${fragments[*]##*/})"
   rm -f "$stamps"/config-* "$stamps"/image-*
   full_frag=$cache/rvh-full.config
-  { cat "$fragment"
+  { cat "${fragments[@]}"
     echo "CONFIG_INITRAMFS_SOURCE=\"$list\""
   } > "$full_frag"
   kmake tinyconfig >/dev/null

@@ -18,3 +18,16 @@ add_custom_target(linux_image
   COMMENT "Building the Linux workload (sw/linux/build.sh) into ${RVH_LINUX_DIR}"
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/build.sh ${CMAKE_CURRENT_LIST_DIR}/init.c
           ${CMAKE_CURRENT_LIST_DIR}/rvh.config)
+
+# The KVM host (issue 12, sw/linux/build.sh --kvm): the same kernel source with
+# kvm.config added; its userspace comes from the initrd of sw/kvm.
+#   kvm_host_image  custom target (not in ALL) -> ${RVH_KVM_HOST_IMAGE}
+set(RVH_KVM_HOST_DIR ${CMAKE_BINARY_DIR}/linux-kvm)
+set(RVH_KVM_HOST_IMAGE ${RVH_KVM_HOST_DIR}/Image)
+add_custom_target(kvm_host_image
+  COMMAND ${CMAKE_COMMAND} -E env RVH_LINUX_TARBALL=${RVH_LINUX_TARBALL}
+          ${RVH_LINUX_BUILD_SCRIPT} --kvm ${RVH_KVM_HOST_DIR}
+  WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
+  USES_TERMINAL
+  COMMENT "Building the KVM host kernel (sw/linux/build.sh --kvm) into ${RVH_KVM_HOST_DIR}"
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/kvm.config)
