@@ -443,7 +443,7 @@ static void boot_vcpus(uint64_t entry, uint64_t dtb)
 static void print_summary(double seconds)
 {
     char line[1024];
-    int n = snprintf(line, sizeof line, "guest stopped: %s, %u vCPU%s, %.2f s, exits mmio=%llu sbi=%llu",
+    int n = snprintf(line, sizeof line, "guest stopped: %s, %u vCPU%s, %.3f s, exits mmio=%llu sbi=%llu",
                      stop_what, vm.nvcpus, vm.nvcpus == 1 ? "" : "s", seconds,
                      (unsigned long long)exit_count[KVM_EXIT_MMIO],
                      (unsigned long long)exit_count[KVM_EXIT_RISCV_SBI]);
