@@ -1,0 +1,93 @@
+#!/bin/sh
+# run_kvm_test.sh <rvh-vp> <host Image> <initrd> <guest> <vcpus> <harts>
+# Real Linux 6.1 KVM on rvh-vp (issue 12): boots the KVM host kernel
+# (sw/linux/build.sh --kvm) bare on Debian's OpenSBI with <harts> harts and
+# the initrd of sw/kvm (host /init, the VMM, the guests); the host's /init
+# runs `vmm --vcpus <vcpus> /guests/<guest>.elf` and powers off.
+# Checks what a user sees, never the exit code alone:
+#   - "RVH-KVM-HOST: /dev/kvm present" (KVM initialised on the hart model)
+#   - the guest's own "PASS: <guest>" line (it checks itself)
+#   - the VMM saw the guest shut down with SRST reason 0 and exited 0
+#   - "RVH-KVM-HOST: done" and the power-off ("stopped by: pass")
+#   - the guest really ran in VS-mode: VS instructions in the --stats report
+#   - no "FAIL" line from the host, the VMM or the guest
+# A kernel panic stops the run at once and fails the test.
+# Environment: RVH_KVM_TIMEOUT (s, default 600), RVH_OPENSBI.
+set -u
+if [ $# -ne 6 ]; then
+  echo "usage: $0 <rvh-vp> <Image> <initrd> <guest> <vcpus> <harts>" >&2
+  exit 2
+fi
+vp=$1 image=$2 initrd=$3 guest=$4 vcpus=$5 harts=$6
+tmo=${RVH_KVM_TIMEOUT:-600}
+fw=${RVH_OPENSBI:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
+for f in "$vp" "$image" "$initrd" "$fw"; do
+  if [ ! -f "$f" ]; then
+    echo "run_kvm_test: FAIL: $f not found" >&2
+    exit 1
+  fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rvh-kvm.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/out
+set -- "$vp" --no-stdin --smp "$harts" -m 512M --bios "$fw" --kernel "$image" --initrd "$initrd" \
+  --append "console=ttyS0 earlycon=sbi rvh_guest=$guest rvh_vcpus=$vcpus" --stats "$tmp/stats.json"
+echo "run_kvm_test: $*"
+start=$(date +%s)
+timeout "$tmo" "$@" </dev/null >"$log" 2>&1 &
+pid=$!
+panicked=0
+while kill -0 "$pid" 2>/dev/null; do
+  if grep -q "end Kernel panic" "$log"; then
+    sleep 1
+    panicked=1
+    kill "$pid" 2>/dev/null
+    break
+  fi
+  sleep 0.2
+done
+wait "$pid"
+rc=$?
+out=$(tr -d '\r' <"$log")
+printf '%s\n' "$out"
+echo "run_kvm_test: wall time $(( $(date +%s) - start )) s, exit status $rc"
+
+status=0
+check() {  # check <fixed string> <description>
+  if ! printf '%s\n' "$out" | grep -qF -e "$1"; then
+    echo "run_kvm_test: FAIL: output lacks \"$1\" ($2)"
+    status=1
+  fi
+}
+if [ $panicked -eq 1 ]; then
+  echo "run_kvm_test: FAIL: kernel panic (run stopped)"
+  status=1
+elif [ $rc -eq 124 ]; then
+  echo "run_kvm_test: FAIL: timed out after ${tmo}s"
+  status=1
+elif [ $rc -ne 0 ]; then
+  echo "run_kvm_test: FAIL: exited with status $rc"
+  status=1
+fi
+check "kvm [1]: hypervisor extension available" "KVM found the H extension"
+check "RVH-KVM-HOST: /dev/kvm present" "/dev/kvm"
+check "RVH-KVM-HOST: run /vmm --vcpus $vcpus /guests/$guest.elf" "the VMM started"
+check "PASS: $guest" "the guest's own checks"
+check "RVH-KVM-VMM: guest stopped: shutdown (reason 0" "SRST shutdown seen by the VMM"
+check "RVH-KVM-HOST: vmm exited with 0" "VMM exit status"
+check "RVH-KVM-HOST: done" "host /init finished"
+check "stopped by: pass" "power-off"
+if printf '%s\n' "$out" | grep -E "^(RVH-KVM-HOST: FAIL|RVH-KVM-VMM: .*FAIL|FAIL: )"; then
+  echo "run_kvm_test: FAIL: a FAIL line above"
+  status=1
+fi
+vs=$(grep -o '"VS": *[0-9]*' "$tmp/stats.json" 2>/dev/null | grep -o '[0-9]*$' | awk '{s += $1} END {print s + 0}')
+if [ "${vs:-0}" -gt 0 ]; then
+  echo "run_kvm_test: $vs instructions retired in VS-mode"
+else
+  echo "run_kvm_test: FAIL: no instruction ran in VS-mode (--stats)"
+  status=1
+fi
+[ $status -eq 0 ] && echo "run_kvm_test: PASS: $guest under KVM, $vcpus vCPU(s) on $harts hart(s)"
+exit $status
