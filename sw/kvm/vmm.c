@@ -39,6 +39,7 @@
 #include "vmm.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -269,10 +270,27 @@ static void kick_handler(int sig)
     (void)sig;
 }
 
+/* Pins the calling vCPU thread to host hart (id mod online harts): each
+ * vCPU then always runs on the same hart of the simulator, so what that
+ * hart's counters see between two markers of a guest belongs to one vCPU.
+ * Best effort: a failure is only reported. */
+static void pin_to_hart(unsigned id)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(id % (unsigned)n, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        vmm_log("vCPU %u: not pinned to hart %ld: %s", id, (long)(id % (unsigned)n), strerror(errno));
+}
+
 static void *vcpu_thread(void *arg)
 {
     struct vcpu *v = arg;
     struct kvm_run *r = v->run;
+    pin_to_hart(v->id);
     while (!vm_stopping()) {
         if (ioctl(v->fd, KVM_RUN, 0) != 0) {
             int e = errno;
