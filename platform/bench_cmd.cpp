@@ -1,12 +1,6 @@
 // platform/bench_cmd.cpp: see bench_cmd.h.
 #include "platform/bench_cmd.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -17,10 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/child_run.h"
 #include "platform/file_io.h"
 #include "platform/timing_config.h"
-
-extern char** environ;
 
 namespace rvh {
 namespace {
@@ -32,69 +25,9 @@ struct Child {
   std::string out, err;  // file paths
 };
 
-// Runs `argv` with stdout/stderr to files; the exit status, or -1.
-int spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid;
-  const int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
-  // A benchmark guest that hangs must not hang the command: a run gets
-  // kRunTimeoutSeconds of host time (each takes well under one second).
-  constexpr int kRunTimeoutSeconds = 120;
-  int st = 0;
-  for (int waited_ms = 0;; waited_ms += 10) {
-    const pid_t r = waitpid(pid, &st, WNOHANG);
-    if (r == pid) break;
-    if (r < 0) return -1;
-    if (waited_ms >= kRunTimeoutSeconds * 1000) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &st, 0);
-      return -2;
-    }
-    usleep(10000);
-  }
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-// "KEY=VALUE" fields of the lines starting with `tag`.
-std::vector<std::map<std::string, std::string>> tagged_lines(const std::string& text, const std::string& tag) {
-  std::vector<std::map<std::string, std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.rfind(tag + " ", 0) != 0) continue;
-    std::istringstream words(line.substr(tag.size() + 1));
-    std::map<std::string, std::string> kv;
-    std::string w;
-    while (words >> w) {
-      const size_t eq = w.find('=');
-      if (eq != std::string::npos) kv[w.substr(0, eq)] = w.substr(eq + 1);
-    }
-    if (!kv.empty()) rows.push_back(kv);
-  }
-  return rows;
-}
-
-uint64_t num(const std::map<std::string, std::string>& kv, const std::string& k) {
-  auto it = kv.find(k);
-  return it == kv.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 0);
-}
+// A benchmark guest that hangs must not hang the command: a run gets
+// kRunTimeoutSeconds of host time (each takes well under one second).
+constexpr int kRunTimeoutSeconds = 120;
 
 bool is_latency_op(const std::string& name) { return name == "timer_sbi" || name == "timer_sstc" || name == "wfi_wakeup"; }
 
@@ -204,7 +137,7 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
     c.out = (dir / (tag + ".out")).string();
     c.err = (dir / (tag + ".err")).string();
     argv.insert(argv.begin(), exe.string());
-    c.status = spawn(argv, c.out, c.err);
+    c.status = spawn_child(argv, c.out, c.err, kRunTimeoutSeconds);
     return c;
   };
   auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -221,14 +154,14 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
     if (c->status != 0) {
       err << "rvh-vp bench: a run " << (c->status == -2 ? "timed out" : "failed (exit " + std::to_string(c->status) + ")")
           << "; its output is in " << c->out << " and "
-          << c->err << ":\n" << slurp(c->err).substr(0, 2000);
+          << c->err << ":\n" << slurp_file(c->err).substr(0, 2000);
       rc = 1;
     }
   if (rc) return rc;
 
   nlohmann::json stats;
   try {
-    stats = nlohmann::json::parse(slurp(micro_stats));
+    stats = nlohmann::json::parse(slurp_file(micro_stats));
   } catch (const std::exception& e) {
     err << "rvh-vp bench: " << micro_stats << ": " << e.what() << "\n";
     return 1;
@@ -239,7 +172,7 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
   for (const auto& r : stats["hypervisor"]["regions"]) regions[r["name"].get<std::string>()] = r;
 
   nlohmann::json rows = nlohmann::json::array();
-  const auto lines = tagged_lines(slurp(m.out), "BENCH");
+  const auto lines = tagged_lines(slurp_file(m.out), "BENCH");
   out << "rvh-vp bench: cost per operation (target cycles at " << fmt(clock_hz / 1e9, 2) << " GHz; guest view from its\n"
       << "own cycle/time CSRs, time in " << fmt(tick_ns, 0) << " ns ticks; simulator view from the hypervisor's accounting)\n\n";
   out << std::left << std::setw(20) << "operation" << std::right << std::setw(7) << "iters" << std::setw(10) << "exits/op"
@@ -249,7 +182,7 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
     auto it = kv.find("name");
     if (it == kv.end() || it->second == "done") continue;
     const std::string name = it->second;
-    const uint64_t iters = num(kv, "iters");
+    const uint64_t iters = field_number(kv, "iters");
     if (!iters || !regions.count(name)) continue;
     const nlohmann::json& r = regions[name];
     nlohmann::json row = {{"name", name}, {"iterations", iters}};
@@ -258,10 +191,10 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
     std::string gcyc = "-", gns, scyc = "-", sns;
     if (is_latency_op(name)) {
       // Latency from the programmed deadline to the handler.
-      const double g_ns = num(kv, "ticks") * tick_ns / iters;
+      const double g_ns = field_number(kv, "ticks") * tick_ns / iters;
       row["guest_latency_ns"] = g_ns;
       gns = fmt(g_ns);
-      if (const uint64_t g_cycles = num(kv, "cycles")) {  // from the guest's cycle counter
+      if (const uint64_t g_cycles = field_number(kv, "cycles")) {  // from the guest's cycle counter
         row["guest_latency_cycles"] = static_cast<double>(g_cycles) / iters;
         gcyc = fmt(static_cast<double>(g_cycles) / iters);
       }
@@ -273,8 +206,8 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
         row["sim_latency_cycles"] = s_ns * clock_hz / 1e9;
       }
     } else {
-      const double g_cyc = static_cast<double>(num(kv, "cycles")) / iters;
-      const double g_ns = num(kv, "ticks") * tick_ns / iters;
+      const double g_cyc = static_cast<double>(field_number(kv, "cycles")) / iters;
+      const double g_ns = field_number(kv, "ticks") * tick_ns / iters;
       const double s_cyc = r.value("cycles", 0.0) / iters, s_ns = r.value("ns", 0.0) / iters;
       row["guest_cycles_per_op"] = g_cyc;
       row["guest_ns_per_op"] = g_ns;
@@ -292,15 +225,15 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
   }
   out << "(timer_sbi, timer_sstc, wfi_wakeup: latency from the deadline to the guest's handler)\n";
 
-  const auto wb = tagged_lines(slurp(b.out), "WORKLOAD"), wg = tagged_lines(slurp(g.out), "WORKLOAD");
+  const auto wb = tagged_lines(slurp_file(b.out), "WORKLOAD"), wg = tagged_lines(slurp_file(g.out), "WORKLOAD");
   nlohmann::json workload;
   if (wb.size() == 1 && wg.size() == 1 && wb[0].at("checksum") == wg[0].at("checksum")) {
-    const double cb = static_cast<double>(num(wb[0], "cycles")), cg = static_cast<double>(num(wg[0], "cycles"));
+    const double cb = static_cast<double>(field_number(wb[0], "cycles")), cg = static_cast<double>(field_number(wg[0], "cycles"));
     workload = {{"bare_cycles", cb},
                 {"guest_cycles", cg},
-                {"instructions", num(wb[0], "instret")},
+                {"instructions", field_number(wb[0], "instret")},
                 {"overhead_percent", (cg - cb) / cb * 100.0}};
-    out << "\nworkload (sw/bench/workload.c, " << num(wb[0], "instret") << " instructions): bare " << fmt(cb, 0)
+    out << "\nworkload (sw/bench/workload.c, " << field_number(wb[0], "instret") << " instructions): bare " << fmt(cb, 0)
         << " cycles, guest " << fmt(cg, 0) << " cycles: virtualization overhead " << fmt((cg - cb) / cb * 100.0, 2)
         << " %\n";
   } else {

@@ -14,6 +14,7 @@
 #include <systemc>
 
 #include "platform/bench_cmd.h"
+#include "platform/calibrate_cmd.h"
 #include "platform/compare.h"
 #include "platform/device_tree.h"
 #include "platform/file_io.h"
@@ -62,6 +63,7 @@ int sc_main(int argc, char** argv) {
     if (sub == "compare") return compare_command(rest, std::cout, std::cerr);
     if (sub == "report") return report_command(rest, std::cout, std::cerr);
     if (sub == "bench") return bench_command(rest, std::cout, std::cerr);
+    if (sub == "calibrate") return calibrate_command(rest, std::cout, std::cerr);
   }
   Options opt;
   try {

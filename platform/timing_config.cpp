@@ -436,10 +436,13 @@ void set_config_assignment(TimingConfig& c, const std::string& kv) {
 void apply_config_json(TimingConfig& c, const nlohmann::json& j, const std::string& origin) {
   if (!j.is_object())
     throw ConfigError(where(origin) + "expected a JSON object of configuration keys, got " + describe(j));
-  // A --stats report: take the configuration it recorded.
-  if (j.contains("schema") && j["schema"].is_string() && j["schema"].get<std::string>().rfind("rvh-vp-stats/", 0) == 0) {
+  // A --stats report, or the output of `rvh-vp calibrate`: take the
+  // configuration it recorded.
+  const std::string schema = j.contains("schema") && j["schema"].is_string() ? j["schema"].get<std::string>() : "";
+  if (schema.rfind("rvh-vp-stats/", 0) == 0 || schema.rfind("rvh-vp-calibration/", 0) == 0) {
     if (!j.contains("config") || !j["config"].is_object())
-      throw ConfigError(where(origin) + "this stats report has no \"config\" object (written by an older rvh-vp)");
+      throw ConfigError(where(origin) + "this " + (schema.rfind("rvh-vp-stats/", 0) == 0 ? "stats report" : "calibration") +
+                        " has no \"config\" object (written by an older rvh-vp)");
     apply_source(c, j["config"], "", origin);
     return;
   }

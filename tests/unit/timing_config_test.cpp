@@ -103,6 +103,24 @@ TEST(TimingConfig, StatsReportGivesItsRecordedConfiguration) {
   std::remove(old.c_str());
 }
 
+TEST(TimingConfig, CalibrationFileGivesItsConfiguration) {
+  // The output of `rvh-vp calibrate` (platform/calibrate_cmd.cpp) is a --config file.
+  TimingConfig a = rvh::resolve_config("", "", {"hyp.sbi_call=812", "hyp.gstage_map=9000"});
+  nlohmann::json file = {{"schema", "rvh-vp-calibration/1"},
+                         {"config", rvh::config_to_json(a)},
+                         {"costs", nlohmann::json::array()},
+                         {"provenance", {{"date", "2026-12-06T00:00:00Z"}}}};
+  const std::string path = temp_file(file.dump());
+  const TimingConfig b = rvh::resolve_config(path, "", {});
+  EXPECT_EQ(b.hyp.sbi_call, 812u);
+  EXPECT_EQ(b.hyp.gstage_map, 9000u);
+  std::remove(path.c_str());
+  const std::string empty = temp_file(R"({"schema": "rvh-vp-calibration/1", "costs": []})");
+  EXPECT_NE(error_of([&] { rvh::resolve_config(empty, "", {}); }).find("this calibration has no \"config\""),
+            std::string::npos);
+  std::remove(empty.c_str());
+}
+
 TEST(TimingConfig, HypCostsFileIsUnderHyp) {
   // world_switch may repeat the derived value (60 + 62 x 1 + 24 x 4), as a dump does.
   const std::string path = temp_file(R"({"sbi_call": 999, "world_switch": 218})");
