@@ -2,6 +2,7 @@
 // Listings"). Every encoding not listed there decodes to insn::illegal,
 // which raises illegal instruction with the instruction bits in tval.
 #include "cpu/insns.h"
+#include "cpu/marker.h"
 
 namespace rvh {
 namespace {
@@ -59,7 +60,11 @@ struct Decoder {
     d.imm = imm_i(w);
     switch (f3) {
       case 0: return set(insn::addi, InsnClass::kAlu);
-      case 2: return set(insn::slti, InsnClass::kAlu);
+      case 2:
+        // SLTI with rd = x0 is a custom HINT (unpriv spec, HINT table): the
+        // simulator markers (cpu/marker.h) are those with imm[11:4] = 0x52.
+        if (marker::is_marker(w)) return set(insn::marker, marker::kClass);
+        return set(insn::slti, InsnClass::kAlu);
       case 3: return set(insn::sltiu, InsnClass::kAlu);
       case 4: return set(insn::xori, InsnClass::kAlu);
       case 6: return set(insn::ori, InsnClass::kAlu);

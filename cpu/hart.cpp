@@ -47,6 +47,32 @@ uint64_t Hart::mtime_now() {
   return static_cast<uint64_t>(t.to_seconds() * static_cast<double>(cfg_.timebase_hz));
 }
 
+namespace {
+// The instant mtime reaches `value`: the platform's inverse of read_mtime,
+// or that of the default (mtime counts at timebase_hz from time zero).
+sc_core::sc_time instant_of_mtime(const Hart& h, uint64_t value) {
+  if (h.mtime_instant) return h.mtime_instant(value);
+  const uint64_t tb = h.config().timebase_hz;
+  // Compared in seconds first: more time than an sc_time holds is never.
+  if (static_cast<double>(value) / static_cast<double>(tb) >= sc_core::sc_max_time().to_seconds() / 2)
+    return sc_core::sc_max_time();
+  const unsigned __int128 ps = (static_cast<unsigned __int128>(value) * 1'000'000'000'000ull + tb - 1) / tb;
+  return sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
+}
+}  // namespace
+
+sc_core::sc_time Hart::instant_of_time(uint64_t time_value) const {
+  return instant_of_mtime(*this, time_value - (virt ? csr.htimedelta : 0));  // time = mtime + htimedelta (V=1)
+}
+
+void Hart::sleep_until_time(uint64_t time_value) {
+  const uint64_t offset = virt ? csr.htimedelta : 0;
+  if (mtime_now() + offset >= time_value) return;  // reached: the guest's loop ends
+  if (effective_mip() & csr.mie) return;           // WFI would not sleep either
+  sleep_mtime_ = time_value - offset;
+  wfi_pending_ = true;
+}
+
 // Sstc: STIP follows time >= stimecmp (menvcfg.STCE), and VSTIP follows
 // time + htimedelta >= vstimecmp (henvcfg.STCE), H spec "hip".
 void Hart::update_stimecmp() {
@@ -196,6 +222,9 @@ void Hart::wait_for_interrupt() {
   ++stats.wfi_sleeps;
   sync_with_systemc();
   const sc_core::sc_time start = sc_core::sc_time_stamp();
+  // sleep_until_time: also wake at the instant `time` reaches its value.
+  const sc_core::sc_time deadline =
+      sleep_mtime_ ? instant_of_mtime(*this, *sleep_mtime_) : sc_core::sc_max_time();
   if (wake_events_.size() == 0) {  // first sleep: the ports are bound by now
     if (irq_msip.get_interface()) wake_events_ |= irq_msip.value_changed_event();
     if (irq_mtip.get_interface()) wake_events_ |= irq_mtip.value_changed_event();
@@ -206,10 +235,13 @@ void Hart::wait_for_interrupt() {
   asleep_ = true;
   const uint64_t cycles_at_sleep = cycles;
   for (HartObserver* o : observers) o->sleep_changed(*this, true);
-  while (parked_ || ((effective_mip() & csr.mie) == 0 && !wake_requested_)) {
+  while (parked_ ||
+         ((effective_mip() & csr.mie) == 0 && !wake_requested_ && sc_core::sc_time_stamp() < deadline)) {
     // Sleep until a line changes, or until stimecmp is reached (Sstc), or
-    // at most 1 ms of simulated time (mip may be written by nothing else).
+    // the sleep_until_time deadline, or at most 1 ms of simulated time (mip
+    // may be written by nothing else).
     sc_core::sc_time timeout(1, sc_core::SC_MS);
+    if (!parked_ && deadline - sc_core::sc_time_stamp() < timeout) timeout = deadline - sc_core::sc_time_stamp();
     auto wake_at = [&](uint64_t now, uint64_t compare) {
       if (compare <= now) return;
       // Compared in seconds first: a compare value far ahead (up to 2^64
@@ -226,10 +258,12 @@ void Hart::wait_for_interrupt() {
     update_stimecmp();
     if (halted_) {
       asleep_ = false;
+      sleep_mtime_.reset();
       return;
     }
   }
   asleep_ = false;
+  sleep_mtime_.reset();
   wake_requested_ = false;
   // The cycle counter keeps counting while the hart sleeps. Cycles charged
   // to the hart while it slept (the hosted hypervisor's wake-up work) come
@@ -259,6 +293,7 @@ HartWaitInfo Hart::wait_info() const {
     earliest(csr.stimecmp);
   if ((csr.henvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipVSTIP) && csr.vstimecmp != ~0ull)
     earliest(csr.vstimecmp - csr.htimedelta);  // guest time = mtime + htimedelta
+  if (sleep_mtime_) earliest(*sleep_mtime_);  // sleep_until_time wakes the hart itself
   return w;
 }
 
@@ -282,6 +317,7 @@ void Hart::unpark() {
 void Hart::halt() {
   halted_ = true;
   wfi_pending_ = false;
+  sleep_mtime_.reset();
   insn_limit_ = 0;  // leave the run loop at once
 }
 

@@ -113,6 +113,25 @@ class Hart : public sc_core::sc_module {
   // re-check while it waits, so that the platform can tell a run where
   // nothing can wake any hart (wait_info()).
   std::function<void(Hart&)> on_wait;
+  // The inverse of read_mtime: the earliest simulated time at which mtime
+  // reads `value` (sc_max_time() if never). Without one, mtime counts at
+  // timebase_hz from time zero.
+  std::function<sc_core::sc_time(uint64_t value)> mtime_instant;
+
+  // --- simulator marker HINTs (cpu/marker.h) ---
+  // Called for each marker with its op and rs1 value, before it retires
+  // (cycles and instret do not include it yet).
+  std::function<void(Hart&, unsigned op, uint64_t arg)> on_marker;
+  // The marker sleep_until: after this instruction, sleep until the `time`
+  // CSR (mtime, plus htimedelta when V=1) reads `time_value`, exactly at
+  // that tick's edge, or until an interrupt enabled in mie is pending (as
+  // WFI); the quantum restarts at the wake-up. Nothing if the time is not
+  // in the future or an interrupt is pending and enabled already.
+  void sleep_until_time(uint64_t time_value);
+  // The instant at which the `time` CSR, as this hart reads it now,
+  // reaches `time_value` (rounded up to a picosecond; in the past for a
+  // time already reached; sc_max_time() if never).
+  sc_core::sc_time instant_of_time(uint64_t time_value) const;
 
   // --- hosted hypervisor interface (cpu/exit_handler.h) ---
   ExitHandler* exit_handler = nullptr;
@@ -315,6 +334,7 @@ class Hart : public sc_core::sc_module {
   uint64_t stimecmp_stip_ = 0;
   uint64_t vstimecmp_vstip_ = 0;
   bool wfi_pending_ = false;
+  std::optional<uint64_t> sleep_mtime_;  // sleep_until_time's deadline (mtime), until the wake-up
   bool parked_ = false, asleep_ = false, wake_requested_ = false;
   uint64_t counter_adjust_[2] = {0, 0};  // [0] minstret, [1] mcycle: CSR = counter + adjust
   uint64_t counter_frozen_[2] = {0, 0};  // value while inhibited

@@ -1,6 +1,7 @@
 // cpu/insns.h: the instruction handlers the decoder points at. Each handler
 // is a few lines of semantics (insn_int.cpp, insn_mem.cpp, insn_system.cpp,
-// insn_fp.cpp); the decoder (decode.cpp) fills in operands and immediates.
+// insn_fp.cpp, insn_marker.cpp); the decoder (decode.cpp) fills in operands
+// and immediates.
 #pragma once
 #include "cpu/decoded_insn.h"
 
@@ -35,7 +36,8 @@
   X(fcvt_d_lu)                                                                                \
   X(fmv_x_w) X(fclass_s) X(fmv_x_d) X(fclass_d) X(fmv_w_x) X(fmv_d_x)                       \
   X(hlv_b) X(hlv_bu) X(hlv_h) X(hlv_hu) X(hlvx_hu) X(hlv_w) X(hlv_wu) X(hlvx_wu) X(hlv_d)     \
-  X(hsv_b) X(hsv_h) X(hsv_w) X(hsv_d) X(hfence_vvma) X(hfence_gvma)
+  X(hsv_b) X(hsv_h) X(hsv_w) X(hsv_d) X(hfence_vvma) X(hfence_gvma)                           \
+  X(marker)
 
 namespace rvh {
 class Hart;

@@ -19,8 +19,6 @@ void Vcpu::handle_exit(Hart& hart, bool interrupt) {
     hart.halt();
     return;
   }
-  // Benchmark-region calls are instrumentation, not exits (hyp/sbi_bench.cpp).
-  if (!interrupt && bench_marker_ecall(*this)) return;
   // Nothing a guest does may take the simulator down: a handler that fails
   // stops the VM with its message.
   begin_exit(true);

@@ -27,9 +27,4 @@ ExitOutcome unsupported_exit(Vcpu& v, const std::string& what);
 // returned.
 bool fetch_guest_instruction(Vcpu& v, uint32_t& insn);
 
-// An ECALL to the benchmark-region extension (hyp/sbi_bench.cpp): served
-// without counting an exit or charging anything, and the guest resumes (or
-// sleeps). False for any other trap.
-bool bench_marker_ecall(Vcpu& v);
-
 }  // namespace rvh::hyp

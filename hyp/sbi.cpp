@@ -51,7 +51,6 @@ SbiDispatcher::SbiDispatcher() {
   extensions_.push_back(make_sbi_srst());
   extensions_.push_back(make_sbi_dbcn());
   extensions_.push_back(make_sbi_legacy());
-  extensions_.push_back(make_sbi_bench());  // simulator-only instrumentation
 }
 
 void SbiDispatcher::disable(const std::string& name) {

@@ -35,8 +35,6 @@ enum SbiExtId : uint64_t {
   kSbiExtLegacyRemoteSfenceVma = 0x06, kSbiExtLegacyRemoteSfenceVmaAsid = 0x07, kSbiExtLegacyShutdown = 0x08,
   kSbiExtBase = 0x10, kSbiExtTime = 0x54494D45, kSbiExtIpi = 0x735049, kSbiExtRfence = 0x52464E43,
   kSbiExtHsm = 0x48534D, kSbiExtSrst = 0x53525354, kSbiExtDbcn = 0x4442434E,
-  // Simulator-only benchmark regions (hyp/sbi_bench.cpp), in the experimental range.
-  kSbiExtBench = 0x08525648,
 };
 
 struct SbiCall {
@@ -127,6 +125,5 @@ std::unique_ptr<SbiExtension> make_sbi_hsm();
 std::unique_ptr<SbiExtension> make_sbi_srst();
 std::unique_ptr<SbiExtension> make_sbi_dbcn();
 std::unique_ptr<SbiExtension> make_sbi_legacy();
-std::unique_ptr<SbiExtension> make_sbi_bench();
 
 }  // namespace rvh::hyp

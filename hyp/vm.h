@@ -141,9 +141,11 @@ class Vm : public sc_core::sc_module {
   std::function<void(int, const std::string&)> on_stop;  // the platform ends the run
 
   uint64_t timebase_hz = 10'000'000;
-  // Benchmark regions recorded by hyp/sbi_bench.cpp: "regions" in stats_json().
-  nlohmann::json bench_regions = nlohmann::json::array();
   nlohmann::json stats_json();
+  // The VM-wide counters a benchmark region records the change of
+  // (platform/marker_regions.h): exits, hyp_cycles, by_cause, cost_cycles,
+  // sbi_calls, interrupts_injected, summed over every vCPU.
+  nlohmann::json region_counters();
   void print_stats(std::ostream& out);
 
  private:

@@ -73,8 +73,28 @@ nlohmann::json Vm::stats_json() {
                  {"redirect_inst_access_fault", config_.redirect_inst_access_fault},
                  {"strict_mmio", config_.strict_mmio}, {"disabled_sbi", config_.disabled_sbi}};
   j["stopped"] = {{"reason", stop_.reason}, {"exit_code", stop_.exit_code}};
-  j["regions"] = bench_regions;
   return j;
+}
+
+// Summed over the vCPUs, so that an IPI region counts the receiver's exits
+// too. by_cause: every per-cause exit counter (KVM's names and ours).
+nlohmann::json Vm::region_counters() {
+  nlohmann::json total = nlohmann::json::object();
+  for (auto& v : vcpus_) add_into(total, vcpu_json(*v));
+  nlohmann::json r = {{"exits", total.value("exits", uint64_t{0})},
+                      {"hyp_cycles", total.value("hypervisor_cycles", uint64_t{0})}};
+  static const char* const kNotCauses[] = {"exits", "hypervisor_cycles", "cycles", "guest_cycles",
+                                           "guest_instructions", "guest_instructions_vs", "guest_instructions_vu"};
+  nlohmann::json by_cause = nlohmann::json::object();
+  for (auto it = total.begin(); it != total.end(); ++it) {
+    bool cause = it.value().is_number_unsigned();
+    for (const char* k : kNotCauses) cause = cause && it.key() != k;
+    if (cause) by_cause[it.key()] = it.value();
+  }
+  r["by_cause"] = by_cause;
+  for (const char* k : {"cost_cycles", "sbi_calls", "interrupts_injected"})
+    r[k] = total.contains(k) && total[k].is_object() ? total[k] : nlohmann::json::object();
+  return r;
 }
 
 void Vm::print_stats(std::ostream& out) {

@@ -19,6 +19,7 @@
 #include "platform/device_tree.h"
 #include "platform/file_io.h"
 #include "platform/loader.h"
+#include "platform/marker_regions.h"
 #include "platform/options.h"
 #include "platform/provenance.h"
 #include "platform/report_html.h"
@@ -143,6 +144,13 @@ int sc_main(int argc, char** argv) {
       soc.load_firmware(opt.bios, opt.kernel, opt.initrd);
     if (!opt.hyp || dtb_out.is_open()) soc.place_device_tree(opt.dtb, dtb_out.is_open() ? &dtb_out : nullptr);
 
+    // Benchmark regions that software marks with marker HINTs (cpu/marker.h).
+    std::vector<Hart*> all_harts;
+    for (auto& h : soc.harts()) all_harts.push_back(h.get());
+    MarkerRegions regions(all_harts);
+    if (hyp::Vm* vm = soc.vm())
+      for (unsigned i = 0; i < vm->num_vcpus(); ++i) regions.set_vcpu(i, i, [vm] { return vm->region_counters(); });
+
     // Reports watching the run (docs/reports.md).
     std::unique_ptr<Timeline> timeline;
     if (!opt.timeline.empty()) {
@@ -173,12 +181,13 @@ int sc_main(int argc, char** argv) {
     std::fflush(stdout);
     print_run_summary(report, std::cerr);
     if (soc.vm()) soc.vm()->print_stats(std::cerr);
+    regions.report_errors(std::cerr);
     if (!opt.stats.empty() || !opt.report_html.empty()) {
       RunContext context{config_to_json(timing), command_line_json(argc, argv),
                          describe_inputs({opt.elf, opt.bios, opt.kernel, opt.initrd, opt.dtb, opt.config_file,
                                           opt.hyp_costs})};
-      const nlohmann::json stats =
-          make_stats_json(report, soc.vm() ? soc.vm()->stats_json() : nlohmann::json(), context);
+      nlohmann::json stats = make_stats_json(report, soc.vm() ? soc.vm()->stats_json() : nlohmann::json(), context);
+      regions.add_to_stats(stats, soc.vm() != nullptr);
       if (stats_out.is_open()) write_json_file(stats, stats_out);
       if (report_out.is_open()) write_report_html(stats, report_out);
     }

@@ -94,6 +94,11 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     hart->irq_meip.bind(meip_[h]);
     hart->irq_seip.bind(seip_[h]);
     hart->read_mtime = [this](const sc_core::sc_time& t) { return clint_.mtime_at(t); };
+    hart->mtime_instant = [this](uint64_t value) {  // counted from time zero: instants in the past too
+      bool ok = false;
+      const sc_core::sc_time t = clint_.time_of_mtime(value, sc_core::SC_ZERO_TIME, ok);
+      return ok ? t : sc_core::sc_max_time();
+    };
     hart->trace = params.trace;
     hart->on_insn_limit = [this](Hart&) {
       if (++harts_at_limit_ == params_.config.num_harts) finish(0, "insn-limit");

@@ -71,17 +71,21 @@ std::vector<StatsRegion> stats_regions(const nlohmann::json& stats) {
   std::vector<StatsRegion> out;
   const nlohmann::json* regions = region_array(stats);
   if (!regions) return out;
-  // Regions of several vCPUs are told apart by their vCPU.
-  bool several_vcpus = false;
-  for (const nlohmann::json& r : *regions)
-    if (r.is_object() && r.contains("vcpu") && r["vcpu"].is_number() && r["vcpu"].get<double>() != 0)
-      several_vcpus = true;
+  // Regions of several vCPUs (harts) are told apart by their vCPU (hart).
+  auto several = [&](const char* key) {
+    for (const nlohmann::json& r : *regions)
+      if (r.is_object() && r.contains(key) && r[key].is_number() && r[key].get<double>() != 0) return true;
+    return false;
+  };
+  const bool several_vcpus = several("vcpu"), several_harts = several("hart");
   for (const nlohmann::json& r : *regions) {
     if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
     StatsRegion region;
     region.name = r["name"].get<std::string>();
     if (several_vcpus && r.contains("vcpu") && r["vcpu"].is_number())
       region.name += " (vcpu" + std::to_string(r["vcpu"].get<uint64_t>()) + ")";
+    else if (!several_vcpus && several_harts && r.contains("hart") && r["hart"].is_number())
+      region.name += " (hart" + std::to_string(r["hart"].get<uint64_t>()) + ")";
     flatten_numbers(r, "", region.fields, 0);
     double iterations = 0;
     if (positive_number(r, "iterations", iterations))

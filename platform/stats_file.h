@@ -21,8 +21,9 @@ nlohmann::json load_stats_file(const std::string& path);
 void check_stats_json(const nlohmann::json& j, const std::string& what);
 
 // Benchmark regions of a report: the array "regions" or "bench" at the top
-// level, or "regions" under "hypervisor" (hyp/sbi_bench.cpp), of objects
-// with a "name" (plus " (vcpuN)" when regions of several vCPUs are there).
+// level, or "regions" under "hypervisor" (platform/marker_regions.h), of
+// objects with a "name" (plus " (vcpuN)" when regions of several vCPUs are
+// there, or " (hartN)" for several harts without vCPUs).
 // Each is flattened to its numeric fields ("cycles", "cost_cycles.sbi"; two
 // levels of objects at most); entries without a name or numbers are
 // skipped. With "iterations" > 0, cycles, ns, instructions, exits and

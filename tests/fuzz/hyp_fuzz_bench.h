@@ -79,8 +79,6 @@ class HypFuzzBench {
     uint8_t* root = b.ram.host_pointer(b.vm->gstage_root() - test::kHostRamBase);
     std::memcpy(root, root_snapshot_.data(), root_snapshot_.size());
     for (auto& h : b.harts) h->flush_tlb();
-    close_bench_regions();
-    b.vm->bench_regions = nlohmann::json::array();
     for (unsigned i = 0; i < num_vcpus(); ++i) b.vcpu(i).stats() = hyp::VcpuStats{};
     FUZZ_CHECK(b.vcpu(0).start(kGuestRamBase, 0) == hyp::kSbiSuccess, "vCPU 0 does not start");
     restore_main_stack_bounds();  // reset() may have run sc_start()
@@ -117,17 +115,6 @@ class HypFuzzBench {
     restore_main_stack_bounds();
     const uint8_t* root = bench_->ram.host_pointer(bench_->vm->gstage_root() - test::kHostRamBase);
     root_snapshot_.assign(root, root + (16 << 10));  // Sv39x4 root: 16 KiB
-  }
-
-  // The benchmark-region extension (hyp/sbi_bench.cpp) keeps an open region
-  // per vCPU; close it as a guest would (FID 1 end).
-  void close_bench_regions() {
-    for (unsigned i = 0; i < num_vcpus(); ++i) {
-      hyp::SbiCall end;
-      end.eid = hyp::kSbiExtBench;
-      end.fid = 1;
-      (void)vm().sbi().dispatch(vcpu(i), end);
-    }
   }
 };
 

@@ -10,7 +10,7 @@
 //              with the root at guest RAM base, say), through which the
 //              hypervisor reads what the calls point at by virtual address
 //   64 bytes   copied to guest RAM base (strings and hart masks the calls
-//              point at: DBCN buffers, benchmark region names, ...; or the
+//              point at: DBCN buffers, ...; or the
 //              first PTEs of a root page table)
 //   records of 65 bytes, at most 32:
 //     1 byte   the calling vCPU (modulo 2; if that one cannot run, the
@@ -50,7 +50,7 @@ void check_resumed(HypFuzzBench& fb, unsigned id, uint64_t pc, const uint64_t (&
     FUZZ_CHECK(h.x[r] == before[r], "SBI 0x%llx changed x%u of the caller", static_cast<unsigned long long>(eid),
                r);
   }
-  if (!legacy && eid != rvh::hyp::kSbiExtBench) {
+  if (!legacy) {
     const int64_t err = static_cast<int64_t>(h.x[kA0]);
     FUZZ_CHECK(err <= 0 && err >= rvh::hyp::kSbiErrNoShmem, "SBI 0x%llx returned error %lld",
                static_cast<unsigned long long>(eid), static_cast<long long>(err));

@@ -9,6 +9,7 @@
 
 #include "cpu/decoded_insn.h"
 #include "cpu/insns.h"
+#include "cpu/marker.h"
 
 namespace rvh {
 namespace {
@@ -264,6 +265,36 @@ TEST(Decode, AllZerosAndAllOnesAreIllegal) {
   EXPECT_EQ(o.exec, insn::illegal);
   EXPECT_EQ(o.len, 4);
   EXPECT_EQ(o.raw, 0xffffffffu);
+}
+
+// Simulator marker HINTs (cpu/marker.h): exactly `slti x0, rs1, 0x520..0x52f`.
+// Every neighbour stays the ordinary instruction (or HINT) it is.
+TEST(Decode, MarkerHintsAreExactlySltiX0WithImm0x52x) {
+  const Case markers[] = {
+      I_(0x52052013, marker, kSink, 10, N, 0x520, "slti zero,a0,1312 (name)"),
+      I_(0x52452013, marker, kSink, 10, N, 0x524, "slti zero,a0,1316 (sleep_until)"),
+      I_(0x52fda013, marker, kSink, 27, N, 0x52f, "slti zero,s11,1327 (reserved op 15)"),
+      I_(0x52102013, marker, kSink, 0, N, 0x521, "slti zero,zero,1313 (begin)"),
+  };
+  for (const Case& c : markers) {
+    check(c);
+    EXPECT_EQ(decode_instruction(c.bits).cls, InsnClass::kAlu) << c.text;
+    EXPECT_TRUE(marker::is_marker(c.bits)) << c.text;
+  }
+  EXPECT_EQ(marker::encode(marker::kSleepUntil, 10), 0x52452013u);
+  const Case neighbours[] = {
+      I_(0x52452093, slti, 1, 10, N, 0x524, "slti ra,a0,1316"),
+      I_(0x51f52013, slti, kSink, 10, N, 0x51f, "slti zero,a0,1311"),
+      I_(0x53052013, slti, kSink, 10, N, 0x530, "slti zero,a0,1328"),
+      I_(0xae052013, slti, kSink, 10, N, -0x520, "slti zero,a0,-1312"),
+      I_(0x72052013, slti, kSink, 10, N, 0x720, "slti zero,a0,1824"),
+      I_(0x52453013, sltiu, kSink, 10, N, 0x524, "sltiu zero,a0,1316"),
+      I_(0x52450013, addi, kSink, 10, N, 0x524, "addi zero,a0,1316"),
+  };
+  for (const Case& c : neighbours) {
+    check(c);
+    EXPECT_FALSE(marker::is_marker(c.bits)) << c.text;
+  }
 }
 
 TEST(Decode, RdZeroIsRemappedToSinkForIntegerDestinationsOnly) {

@@ -78,7 +78,7 @@ TEST(StatsFile, RegionsAreFlattenedAndOddEntriesSkipped) {
   EXPECT_DOUBLE_EQ(regions[0].fields[0].second, 41.5);
   EXPECT_EQ(regions[0].histogram.size(), 2u);
   EXPECT_TRUE(stats_regions(json{{"regions", "not an array"}}).empty());
-  // The hypervisor's regions (hyp/sbi_bench.cpp): per-iteration figures, latency, vCPU names.
+  // The hypervisor's regions (platform/marker_regions.h): per-iteration figures, latency, vCPU names.
   const json h = {{"hypervisor",
                    {{"regions",
                      {{{"name", "ipi"},
@@ -97,6 +97,16 @@ TEST(StatsFile, RegionsAreFlattenedAndOddEntriesSkipped) {
   EXPECT_EQ(hr[0].per_iteration[1], (std::pair<std::string, double>{"exits", 2}));
   ASSERT_EQ(hr[0].latency.size(), 1u);
   EXPECT_TRUE(hr[1].per_iteration.empty()) << "no iterations, nothing per iteration";
+  // A bare run's regions of several harts (platform/marker_regions.h).
+  const json bare = {{"regions",
+                      {{{"name", "loop"}, {"hart", 0}, {"iterations", 1}, {"cycles", 5}},
+                       {{"name", "loop"}, {"hart", 1}, {"iterations", 1}, {"cycles", 7}}}}};
+  const auto br = stats_regions(bare);
+  ASSERT_EQ(br.size(), 2u);
+  EXPECT_EQ(br[0].name, "loop (hart0)");
+  EXPECT_EQ(br[1].name, "loop (hart1)");
+  // One hart: the name alone.
+  EXPECT_EQ(stats_regions(json{{"regions", {{{"name", "loop"}, {"hart", 0}, {"cycles", 5}}}}})[0].name, "loop");
   EXPECT_TRUE(stats_regions(json::object()).empty());
 }
 

@@ -1,20 +1,21 @@
 /* gb_micro.c - virtualization microbenchmarks (docs/benchmarks.md), in the
  * categories of kvm-unit-tests' micro-bench: each operation runs N times
- * after a warm-up inside a simulator "benchmark region" (SBI EID
- * 0x08525648, hyp/sbi_bench.cpp), so the hypervisor records exactly what it
- * accounted for the loop, while the guest reads its own `cycle` and `time`
- * around it. One line per operation:
+ * after a warm-up inside a simulator "benchmark region" (marker HINTs,
+ * rvh_marker.h), so the simulator records exactly what the hart and the
+ * hypervisor did for the loop, while the guest reads its own `cycle` and
+ * `time` around it. One line per operation:
  *   BENCH name=<op> iters=<n> cycles=<guest cycles> ticks=<guest time ticks>
  * Latency operations (timer interrupts, WFI wake-up) give, per sample, the
  * time from the programmed deadline to the handler (guest `time` ticks and
  * `cycle` counts, summed over the samples) and
- * tell the simulator the same instant with the region's mark call.
+ * tell the simulator the same instant with the region's mark.
  * With --smp 2 the IPI round trip between two vCPUs is measured too.
- * Runs only under rvh-vp --hyp (it needs the benchmark extension).
+ * Runs under any hypervisor (the markers are no-ops outside rvh-vp, where
+ * the guest's own figures remain); `rvh-vp bench` runs it under --hyp.
  */
 #include "guest.h"
+#include "rvh_marker.h"
 
-#define BENCH_EID 0x08525648UL
 #define ITERS 200
 #define LAT_SAMPLES 20
 #define PLIC_PRIO1 (G_PLIC_BASE + 4)     /* priority of source 1: in-hypervisor PLIC */
@@ -22,9 +23,9 @@
 #define STI_CAUSE (CAUSE_INTERRUPT | IRQ_S_TIMER)
 #define SSI_CAUSE (CAUSE_INTERRUPT | IRQ_S_SOFT)
 
-static void region_begin(const char *name) { sbi_ecall(BENCH_EID, 0, (unsigned long)name, 0, 0, 0, 0, 0); }
-static void region_end(unsigned long iters) { sbi_ecall(BENCH_EID, 1, iters, 0, 0, 0, 0, 0); }
-static void region_mark(uint64_t deadline) { sbi_ecall(BENCH_EID, 2, deadline, 0, 0, 0, 0, 0); }
+static void region_begin(const char *name) { rvh_region_begin(name); }
+static void region_end(unsigned long iters) { rvh_region_end(iters); }
+static void region_mark(uint64_t deadline) { rvh_region_mark(deadline); }
 
 static inline uint64_t rdcycle(void) { return csr_read(cycle); }
 
@@ -74,8 +75,8 @@ static void gstage_map(void)
 /* ---- latency: timer interrupts and WFI wake-up
  *
  * Each sample starts on a tick edge: the vCPU sleeps until guest time
- * reaches it exactly (the benchmark extension's sleep_until, FID 3), and
- * its quantum restarts there. A timer is noticed when the hart next
+ * reaches it exactly (the sleep_until marker), and its quantum restarts
+ * there. A timer is noticed when the hart next
  * synchronises with SystemC, so the latency depends on where the deadline
  * falls between synchronisation points; without the alignment that phase,
  * and with it the figures, would depend on everything the guest did before
@@ -102,11 +103,7 @@ static int timer_hook(struct g_trap_frame *f)
 }
 
 /* Sleeps until guest time reaches `t` exactly; returns t. */
-static uint64_t sleep_until(uint64_t t)
-{
-  sbi_ecall(BENCH_EID, 3, t, 0, 0, 0, 0, 0);
-  return t;
-}
+static uint64_t sleep_until(uint64_t t) { return rvh_sleep_until(t); }
 
 static void calibrate(void)
 {
@@ -204,10 +201,6 @@ static void ipi_round_trip(unsigned long boot)
 int main(unsigned long hartid, unsigned long dtb)
 {
   g_test_begin("gb_micro");
-  if (sbi_probe_extension((long)BENCH_EID).value == 0) {
-    printf("gb_micro needs rvh-vp --hyp (benchmark extension 0x%lx)\n", BENCH_EID);
-    g_exit(1);
-  }
   throughput("null_sbi", op_null_sbi);
   throughput("mmio_read_kernel", op_mmio_read_kernel);
   throughput("mmio_write_kernel", op_mmio_write_kernel);
