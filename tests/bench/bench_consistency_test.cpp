@@ -85,7 +85,7 @@ TEST(BenchConsistency, PrefaultRemovesTheMapFaults) {
 }
 
 // Each latency sample starts from a tick edge the vCPU slept until
-// (hyp/sbi_bench.cpp sleep_until), so what ran before cannot move it:
+// (the sleep_until marker, cpu/marker.h), so what ran before cannot move it:
 // mapping guest RAM up front changes the map benchmark and nothing else.
 TEST(BenchConsistency, PrefaultMovesOnlyTheMapBenchmark) {
   const auto base = bench("", "base3");
