@@ -23,6 +23,7 @@ void for_each_field(HypCosts& c, F f) {
   f("mmio_user", c.mmio_user);
   f("gstage_map", c.gstage_map);
   f("host_interrupt", c.host_interrupt);
+  f("ipi_delivery", c.ipi_delivery);
 }
 }  // namespace
 

@@ -35,6 +35,10 @@ struct HypCosts {
   uint64_t mmio_user = 3000;      // MMIO forwarded to the VMM side (virtual UART)
   uint64_t gstage_map = 1500;     // G-stage page-fault map (allocate + PTE writes + fence)
   uint64_t host_interrupt = 200;  // a host interrupt taken while the guest ran
+  // An IPI to another running vCPU reaches it as KVM's kick does: a host
+  // IPI (through the SBI firmware) that forces the target out of the guest,
+  // which re-enters with VSSIP; charged to the target as an exit.
+  uint64_t ipi_delivery = 200;
 
   uint64_t world_switch() const { return switch_fixed + switch_gprs * gpr_save + switch_csrs * csr_access; }
 

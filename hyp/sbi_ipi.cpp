@@ -31,7 +31,12 @@ class SbiIpi : public SbiExtension {
     Vm& vm = vcpu.vm();
     std::vector<unsigned> targets;
     r.error = sbi_hart_mask_targets(call.args[0], call.args[1], vm.num_vcpus(), targets);
-    for (unsigned id : targets) vm.vcpu(id).set_software_interrupt(true);
+    for (unsigned id : targets) {
+      if (id == vcpu.id())
+        vcpu.set_software_interrupt(true);  // a self-IPI needs no kick: seen at re-entry
+      else
+        vm.vcpu(id).receive_ipi();
+    }
     return r;
   }
 

@@ -63,8 +63,10 @@ class SbiLegacy : public SbiExtension {
         std::vector<unsigned> targets;
         if (!read_hart_mask(vcpu, call.args[0], targets)) return SbiResult::legacy_a0(kSbiErrInvalidAddress);
         for (unsigned id : targets) {
-          if (call.eid == kSbiExtLegacySendIpi)
-            vm.vcpu(id).set_software_interrupt(true);
+          if (call.eid == kSbiExtLegacySendIpi && id == vcpu.id())
+            vcpu.set_software_interrupt(true);
+          else if (call.eid == kSbiExtLegacySendIpi)
+            vm.vcpu(id).receive_ipi();
           else if (call.eid != kSbiExtLegacyRemoteFenceI)
             vm.vcpu(id).flush_guest_tlb();
         }

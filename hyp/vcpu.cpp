@@ -81,6 +81,23 @@ void Vcpu::timer_fired() {
   hart_.notify_wake();
 }
 
+void Vcpu::receive_ipi() {
+  const bool was_pending = hart_.csr.hvip & csr::kMipVSSIP;
+  set_software_interrupt(true);
+  if (was_pending) return;  // already on its way: KVM's kick finds the request set
+  if (hart_.asleep()) {
+    if (hsm_ == HsmState::kStarted || hsm_ == HsmState::kSuspended)
+      charge("wfi_wakeup", vm_.config().costs.wfi_wakeup);
+  } else if (hsm_ == HsmState::kStarted || hsm_ == HsmState::kSuspended) {
+    begin_exit(false);
+    name_exit("host interrupt (IPI kick)");
+    ++stats_.host_interrupt_exits;
+    ++stats_.exits;
+    charge("ipi_delivery", vm_.config().costs.world_switch() + vm_.config().costs.ipi_delivery);
+    end_exit();
+  }
+}
+
 void Vcpu::set_software_interrupt(bool pending) {
   if (pending) {
     hart_.csr.hvip |= csr::kMipVSSIP;

@@ -65,6 +65,10 @@ class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver 
   void set_timer(uint64_t stime_value);        // SBI set_timer (clears VSTIP, fires later)
   bool timer_armed() const { return timer_armed_; }  // set_timer's host timer will fire
   void set_software_interrupt(bool pending);   // hvip.VSSIP, waking the vCPU
+  // An IPI from another vCPU: VSSIP, and the kick that delivers it (KVM's
+  // kvm_vcpu_kick): a running target takes an exit (hyp.ipi_delivery plus
+  // the world switch), a sleeping one is woken (hyp.wfi_wakeup).
+  void receive_ipi();
   void flush_guest_tlb();                      // remote fences
   HsmState hsm_state() const { return hsm_; }
   // HSM hart_start of this (stopped) vCPU: it enters VS-mode at start_addr

@@ -17,7 +17,14 @@ const std::vector<CostRule>& cost_rules() {
        {"mmio_read_user", "mmio_write_user"},
        "mean of mmio_read_user and mmio_write_user: MMIO exits to the VMM (KVM_EXIT_MMIO)"},
       {"hyp.gstage_map", {"gstage_map"}, "gstage_map: first touch of a 2 MiB block of guest RAM"},
-      {"hyp.sbi_ipi", {"ipi_round_trip"}, "ipi_round_trip: two SBI IPIs and their delivery between two vCPUs"},
+      {"hyp.sbi_console",
+       {"console_putchar"},
+       "console_putchar: one byte through the legacy SBI putchar, which KVM forwards to the VMM "
+       "(KVM_EXIT_RISCV_SBI) and the VMM writes to the host's console"},
+      {"hyp.ipi_delivery",
+       {"ipi_round_trip"},
+       "ipi_round_trip: two SBI IPIs between two running vCPUs, each delivered by a host IPI that kicks the "
+       "target out of the guest"},
       {"hyp.host_interrupt",
        {"timer_sbi"},
        "timer_sbi: deadline to handler with the timer set through SBI (KVM programs vstimecmp when the host "

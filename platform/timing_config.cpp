@@ -191,6 +191,8 @@ const std::vector<Key>& keys() {
     t.push_back(khyp("mmio_user", "MMIO forwarded to the VMM side (virtual UART)", &C::mmio_user));
     t.push_back(khyp("gstage_map", "G-stage page-fault map: allocate, write PTEs, fence", &C::gstage_map));
     t.push_back(khyp("host_interrupt", "host interrupt taken while the guest ran", &C::host_interrupt));
+    t.push_back(khyp("ipi_delivery", "host IPI kicking a running target vCPU out of the guest (its exit)",
+                     &C::ipi_delivery));
     return t;
   }();
   return table;

@@ -196,7 +196,7 @@ std::vector<Range> documented_ranges() {
   r.push_back({"hyp.switch_csrs", 0, 1000});
   for (const char* k : {"switch_fixed", "sbi_call", "sbi_ipi", "sbi_rfence", "sbi_hsm", "sbi_console", "csr_emulation",
                         "wfi", "wfi_wakeup", "redirect", "insn_fetch", "mmio_kernel", "mmio_user", "gstage_map",
-                        "host_interrupt"})
+                        "host_interrupt", "ipi_delivery"})
     r.push_back({std::string("hyp.") + k, 0, 1'000'000});
   return r;
 }
