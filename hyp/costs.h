@@ -20,25 +20,29 @@ struct HypCosts {
   uint64_t switch_fixed = 60;   // trap entry + sret + fence overheads, both directions
   unsigned switch_gprs = 62;    // 31 saved + 31 restored
   unsigned switch_csrs = 24;    // sstatus, hstatus, scounteren, stvec, sscratch, sepc, ... each way
-  // Handlers, per exit class.
-  uint64_t sbi_call = 150;        // dispatch + a simple SBI function
+  // Handlers, per exit class. The keys marked [KVM] are calibrated: the
+  // cycles Linux 6.1 KVM itself takes for the operation on the default
+  // hart model (`rvh-vp calibrate`; docs/kvm.md has the measurements and
+  // docs/calibration/default.json the file they come from). The others are
+  // estimates (docs/timing.md).
+  uint64_t sbi_call = 733;        // [KVM] dispatch + a simple SBI function
   uint64_t sbi_ipi = 300;         // per target vCPU kick
   uint64_t sbi_rfence = 400;      // remote fence request
   uint64_t sbi_hsm = 500;         // hart start/stop bookkeeping
-  uint64_t sbi_console = 200;     // per call, plus mmio_user per byte
+  uint64_t sbi_console = 2462;    // [KVM] a legacy putchar forwarded to the VMM
   uint64_t csr_emulation = 120;   // virtual-instruction CSR emulation
   uint64_t wfi = 100;             // WFI exit before the vCPU blocks
-  uint64_t wfi_wakeup = 200;      // waking a blocked vCPU
+  uint64_t wfi_wakeup = 2429;     // [KVM] waking a blocked vCPU
   uint64_t redirect = 80;         // trap redirected to the guest
   uint64_t insn_fetch = 60;       // reading the trapping instruction with HLVX
-  uint64_t mmio_kernel = 300;     // MMIO emulated in the hypervisor (virtual PLIC)
-  uint64_t mmio_user = 3000;      // MMIO forwarded to the VMM side (virtual UART)
-  uint64_t gstage_map = 1500;     // G-stage page-fault map (allocate + PTE writes + fence)
-  uint64_t host_interrupt = 200;  // a host interrupt taken while the guest ran
+  uint64_t mmio_kernel = 1215;    // [KVM] MMIO emulated in the hypervisor (virtual PLIC)
+  uint64_t mmio_user = 2730;      // [KVM] MMIO forwarded to the VMM side (virtual UART)
+  uint64_t gstage_map = 10006;    // [KVM] G-stage page-fault map (host page + PTE writes + fence)
+  uint64_t host_interrupt = 0;    // [KVM] a host interrupt taken while the guest ran (beyond the switch)
   // An IPI to another running vCPU reaches it as KVM's kick does: a host
   // IPI (through the SBI firmware) that forces the target out of the guest,
   // which re-enters with VSSIP; charged to the target as an exit.
-  uint64_t ipi_delivery = 200;
+  uint64_t ipi_delivery = 2782;  // [KVM]
 
   uint64_t world_switch() const { return switch_fixed + switch_gprs * gpr_save + switch_csrs * csr_access; }
 

@@ -32,7 +32,7 @@ done
 pass "stats JSON"
 
 # 4. --hyp-costs: raising mmio_user by 1000 cycles raises its cost line by 1000 per MMIO user exit.
-printf '{"mmio_user": 4000}\n' >"$tmp/costs.json"
+printf '{"mmio_user": %s}\n' $(( $("$vp" --help-config | sed -n 's/^hyp\.mmio_user = \([0-9]*\).*/\1/p') + 1000 )) >"$tmp/costs.json"
 "$vp" --no-stdin --hyp --hyp-costs "$tmp/costs.json" --kernel "$guest" --stats "$tmp/costs_run.json" >"$tmp/c.out" 2>&1
 exits=$(sed -n 's/^  mmio_exit_user *\([0-9]*\)$/\1/p' "$tmp/c.out" | head -1)
 base=$(sed -n 's/^  mmio_user *\([0-9]*\)$/\1/p' "$tmp/new.out" | head -1)

@@ -240,7 +240,7 @@ TEST(TimingConfigRanges, TheKeyListGivesEachRange) {
   }
   const std::string table = rvh::config_key_table(rvh::resolve_config("", "", {"hyp.sbi_call=300"}));
   EXPECT_NE(table.find("hart.cpi.alu = 1  (range 1..1000 cycles)"), std::string::npos) << table;
-  EXPECT_NE(table.find("hyp.sbi_call = 300  (default 150; range 0..1000000 cycles)"), std::string::npos);
+  EXPECT_NE(table.find("hyp.sbi_call = 300  (default 733; range 0..1000000 cycles)"), std::string::npos);
   EXPECT_NE(table.find("bus.latency_ns = 5  (range 0..1000000 ns)"), std::string::npos);
   EXPECT_NE(table.find("hart.clock_hz = 1000000000  (range 1000000..1000000000000 Hz)"), std::string::npos);
   EXPECT_NE(table.find("hyp.switch_gprs = 62  (range 0..1000)"), std::string::npos);
