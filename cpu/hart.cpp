@@ -184,6 +184,10 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
       } else {
         d = b->insns;
         const DecodedInsn* const end = d + b->count;
+        for (const void* slot : b->next_slot) {
+          __builtin_prefetch(slot);
+          __builtin_prefetch(static_cast<const char*>(slot) + 64);
+        }
         for (;;) {
           execute_one<kTrace>(*d);
           if (++d == end || __builtin_expect(irq_ready_ | wfi_pending_ | synced_in_block_, 0) ||

@@ -365,6 +365,10 @@ class Hart : public sc_core::sc_module {
     uintptr_t host = 0;  // host address of the first byte; 0 = empty
     uint16_t bytes = 0;
     uint16_t count = 0;
+    // The slots of the blocks likely to run next (after the last
+    // instruction falls through, or branches/jumps to its target), to
+    // prefetch while this one runs; only a hint.
+    const void* next_slot[2] = {nullptr, nullptr};
     alignas(8) uint8_t code[kBlockMaxBytes];  // the bytes it was decoded from
     DecodedInsn insns[kBlockMaxInsns];
   };

@@ -9,6 +9,7 @@
 // (Zifencei) lets instruction fetches miss stores not yet ordered by a
 // FENCE.I, so this is a permitted outcome.
 #include "cpu/hart.h"
+#include "cpu/insns.h"
 
 namespace rvh {
 namespace {
@@ -58,6 +59,13 @@ bool Hart::build_block(Block& b, uintptr_t host) {
   b.bytes = static_cast<uint16_t>(bytes);
   b.count = static_cast<uint16_t>(n);
   std::memcpy(b.code, p, bytes);
+  const DecodedInsn& last = b.insns[n - 1];
+  const uintptr_t fallthrough = host + bytes;
+  const uintptr_t target = last.cls == InsnClass::kBranch || last.exec == insn::jal
+                               ? host + bytes - last.len + static_cast<uintptr_t>(last.imm)
+                               : fallthrough;
+  b.next_slot[0] = &blocks_[(fallthrough >> 1) & (kBlockCacheSize - 1)];
+  b.next_slot[1] = &blocks_[(target >> 1) & (kBlockCacheSize - 1)];
   return true;
 }
 
