@@ -1,12 +1,16 @@
 #!/bin/sh
-# run_kvm_test.sh <rvh-vp> <host Image> <initrd> <guest> <vcpus> <harts>
+# run_kvm_test.sh <rvh-vp> <host Image> <initrd> <guest> <vcpus> <harts> [<success line>]
 # Real Linux 6.1 KVM on rvh-vp (issue 12): boots the KVM host kernel
 # (sw/linux/build.sh --kvm) bare on Debian's OpenSBI with <harts> harts and
 # the initrd of sw/kvm (host /init, the VMM, the guests); the host's /init
 # runs `vmm --vcpus <vcpus> /guests/<guest>.elf` and powers off.
 # Checks what a user sees, never the exit code alone:
 #   - "RVH-KVM-HOST: /dev/kvm present" (KVM initialised on the hart model)
-#   - the guest's own "PASS: <guest>" line (it checks itself)
+#   - the guest's own success line (it checks itself): <success line>,
+#     default "PASS: <guest>" (gb_micro ends with "BENCH done")
+#   - gb_micro: a BENCH line with iterations and cycles for every operation
+#     it measures under KVM, and the IPI round trip with 2 vCPUs (with 1 its
+#     "no second vCPU" line)
 #   - the VMM saw the guest shut down with SRST reason 0 and exited 0
 #   - "RVH-KVM-HOST: done" and the power-off ("stopped by: pass")
 #   - the guest really ran in VS-mode: VS instructions in the --stats report
@@ -14,11 +18,11 @@
 # A kernel panic stops the run at once and fails the test.
 # Environment: RVH_KVM_TIMEOUT (s, default 600), RVH_OPENSBI.
 set -u
-if [ $# -ne 6 ]; then
-  echo "usage: $0 <rvh-vp> <Image> <initrd> <guest> <vcpus> <harts>" >&2
+if [ $# -ne 6 ] && [ $# -ne 7 ]; then
+  echo "usage: $0 <rvh-vp> <Image> <initrd> <guest> <vcpus> <harts> [<success line>]" >&2
   exit 2
 fi
-vp=$1 image=$2 initrd=$3 guest=$4 vcpus=$5 harts=$6
+vp=$1 image=$2 initrd=$3 guest=$4 vcpus=$5 harts=$6 success=${7:-"PASS: $guest"}
 tmo=${RVH_KVM_TIMEOUT:-600}
 fw=${RVH_OPENSBI:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
 for f in "$vp" "$image" "$initrd" "$fw"; do
@@ -73,7 +77,23 @@ fi
 check "kvm [1]: hypervisor extension available" "KVM found the H extension"
 check "RVH-KVM-HOST: /dev/kvm present" "/dev/kvm"
 check "RVH-KVM-HOST: run /vmm --vcpus $vcpus /guests/$guest.elf" "the VMM started"
-check "PASS: $guest" "the guest's own checks"
+check "$success" "the guest's own checks"
+if [ "$guest" = gb_micro ]; then
+  # Every operation gb_micro measures under our VMM (sw/guest/bench/gb_micro.c).
+  ops="null_sbi mmio_write_kernel mmio_read_user mmio_write_user csr_emulation console_putchar gstage_map timer_sbi timer_sstc wfi_wakeup"
+  if [ "$vcpus" -ge 2 ]; then
+    ops="$ops ipi_round_trip"
+  else
+    check "info: no second vCPU: ipi_round_trip skipped" "one vCPU: no IPI round trip"
+  fi
+  check "info: mmio_read_kernel skipped: KVM serves no MMIO read in the kernel" "no in-kernel MMIO read on 6.1"
+  for op in $ops; do
+    if ! printf '%s\n' "$out" | grep -qE "^BENCH name=$op iters=[1-9][0-9]* cycles=[1-9][0-9]* ticks=[0-9]+$"; then
+      echo "run_kvm_test: FAIL: no BENCH line for $op with its iterations and cycles"
+      status=1
+    fi
+  done
+fi
 check "RVH-KVM-VMM: guest stopped: shutdown (reason 0" "SRST shutdown seen by the VMM"
 check "RVH-KVM-HOST: vmm exited with 0" "VMM exit status"
 check "RVH-KVM-HOST: done" "host /init finished"
