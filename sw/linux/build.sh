@@ -53,7 +53,7 @@ done
 [ -f "$init_c" ] || die "$init_c not found"
 
 mkdir -p "$cache"
-cache=$(cd "$cache" && pwd)
+cache=$(cd "$cache" && pwd -P)  # the real path: a symlinked cache keeps its stamps
 src=$cache/src
 obj=$cache/build
 ird=$cache/initramfs
