@@ -71,14 +71,20 @@ void Vcpu::timer_fired() {
   if (hart_.asleep()) {
     charge("wfi_wakeup", vm_.config().costs.wfi_wakeup);
   } else if (hsm_ == HsmState::kStarted || hsm_ == HsmState::kSuspended) {
-    begin_exit(false);
-    name_exit("host interrupt");
-    ++stats_.host_interrupt_exits;
-    ++stats_.exits;
-    charge("host_interrupt", vm_.config().costs.world_switch() + vm_.config().costs.host_interrupt);
-    end_exit();
+    kick("host interrupt", "host_interrupt", vm_.config().costs.host_interrupt);
   }
   hart_.notify_wake();
+}
+
+// A host interrupt forces the running vCPU out of the guest: an exit of its
+// own, charged `handler_cost` plus the world switch, then the re-entry.
+void Vcpu::kick(const char* exit_name, const char* cost_class, uint64_t handler_cost) {
+  begin_exit(false);
+  name_exit(exit_name);
+  ++stats_.host_interrupt_exits;
+  ++stats_.exits;
+  charge(cost_class, vm_.config().costs.world_switch() + handler_cost);
+  end_exit();
 }
 
 void Vcpu::receive_ipi() {
@@ -89,12 +95,7 @@ void Vcpu::receive_ipi() {
     if (hsm_ == HsmState::kStarted || hsm_ == HsmState::kSuspended)
       charge("wfi_wakeup", vm_.config().costs.wfi_wakeup);
   } else if (hsm_ == HsmState::kStarted || hsm_ == HsmState::kSuspended) {
-    begin_exit(false);
-    name_exit("host interrupt (IPI kick)");
-    ++stats_.host_interrupt_exits;
-    ++stats_.exits;
-    charge("ipi_delivery", vm_.config().costs.world_switch() + vm_.config().costs.ipi_delivery);
-    end_exit();
+    kick("host interrupt (IPI kick)", "ipi_delivery", vm_.config().costs.ipi_delivery);
   }
 }
 

@@ -114,6 +114,7 @@ class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver 
   bool timer_armed_ = false;
   bool host_wakeup_armed_ = false;
   void timer_fired();
+  void kick(const char* exit_name, const char* cost_class, uint64_t handler_cost);
   void dispatch_exit(Hart& hart, bool interrupt);
 
   // The exit being handled (hyp/exit_trace.cpp).

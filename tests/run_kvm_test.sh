@@ -18,6 +18,8 @@
 # A kernel panic stops the run at once and fails the test.
 # Environment: RVH_KVM_TIMEOUT (s, default 600), RVH_OPENSBI.
 set -u
+me=run_kvm_test
+. "$(dirname "$0")/kernel_run_lib.sh"
 if [ $# -ne 6 ] && [ $# -ne 7 ]; then
   echo "usage: $0 <rvh-vp> <Image> <initrd> <guest> <vcpus> <harts> [<success line>]" >&2
   exit 2
@@ -38,55 +40,21 @@ log=$tmp/out
 set -- "$vp" --no-stdin --smp "$harts" -m 512M --bios "$fw" --kernel "$image" --initrd "$initrd" \
   --append "console=ttyS0 earlycon=sbi rvh_guest=$guest rvh_vcpus=$vcpus" --stats "$tmp/stats.json"
 echo "run_kvm_test: $*"
-start=$(date +%s)
-timeout "$tmo" "$@" </dev/null >"$log" 2>&1 &
-pid=$!
-panicked=0
-while kill -0 "$pid" 2>/dev/null; do
-  if grep -q "end Kernel panic" "$log"; then
-    sleep 1
-    panicked=1
-    kill "$pid" 2>/dev/null
-    break
-  fi
-  sleep 0.2
-done
-wait "$pid"
-rc=$?
-out=$(tr -d '\r' <"$log")
-printf '%s\n' "$out"
-echo "run_kvm_test: wall time $(( $(date +%s) - start )) s, exit status $rc"
-
-status=0
-check() {  # check <fixed string> <description>
-  if ! printf '%s\n' "$out" | grep -qF -e "$1"; then
-    echo "run_kvm_test: FAIL: output lacks \"$1\" ($2)"
-    status=1
-  fi
-}
-if [ $panicked -eq 1 ]; then
-  echo "run_kvm_test: FAIL: kernel panic (run stopped)"
-  status=1
-elif [ $rc -eq 124 ]; then
-  echo "run_kvm_test: FAIL: timed out after ${tmo}s"
-  status=1
-elif [ $rc -ne 0 ]; then
-  echo "run_kvm_test: FAIL: exited with status $rc"
-  status=1
-fi
-check "kvm [1]: hypervisor extension available" "KVM found the H extension"
-check "RVH-KVM-HOST: /dev/kvm present" "/dev/kvm"
-check "RVH-KVM-HOST: run /vmm --vcpus $vcpus /guests/$guest.elf" "the VMM started"
-check "$success" "the guest's own checks"
+run_watching_panic "$log" "$tmo" "$@"
+check_run_status
+check_output "kvm [1]: hypervisor extension available" "KVM found the H extension"
+check_output "RVH-KVM-HOST: /dev/kvm present" "/dev/kvm"
+check_output "RVH-KVM-HOST: run /vmm --vcpus $vcpus /guests/$guest.elf" "the VMM started"
+check_output "$success" "the guest's own checks"
 if [ "$guest" = gb_micro ]; then
   # Every operation gb_micro measures under our VMM (sw/guest/bench/gb_micro.c).
   ops="null_sbi mmio_write_kernel mmio_read_user mmio_write_user csr_emulation console_putchar gstage_map timer_sbi timer_sstc wfi_wakeup"
   if [ "$vcpus" -ge 2 ]; then
     ops="$ops ipi_round_trip"
   else
-    check "info: no second vCPU: ipi_round_trip skipped" "one vCPU: no IPI round trip"
+    check_output "info: no second vCPU: ipi_round_trip skipped" "one vCPU: no IPI round trip"
   fi
-  check "info: mmio_read_kernel skipped: KVM serves no MMIO read in the kernel" "no in-kernel MMIO read on 6.1"
+  check_output "info: mmio_read_kernel skipped: KVM serves no MMIO read in the kernel" "no in-kernel MMIO read on 6.1"
   for op in $ops; do
     if ! printf '%s\n' "$out" | grep -qE "^BENCH name=$op iters=[1-9][0-9]* cycles=[1-9][0-9]* ticks=[0-9]+$"; then
       echo "run_kvm_test: FAIL: no BENCH line for $op with its iterations and cycles"
@@ -94,10 +62,10 @@ if [ "$guest" = gb_micro ]; then
     fi
   done
 fi
-check "RVH-KVM-VMM: guest stopped: shutdown (reason 0" "SRST shutdown seen by the VMM"
-check "RVH-KVM-HOST: vmm exited with 0" "VMM exit status"
-check "RVH-KVM-HOST: done" "host /init finished"
-check "stopped by: pass" "power-off"
+check_output "RVH-KVM-VMM: guest stopped: shutdown (reason 0" "SRST shutdown seen by the VMM"
+check_output "RVH-KVM-HOST: vmm exited with 0" "VMM exit status"
+check_output "RVH-KVM-HOST: done" "host /init finished"
+check_output "stopped by: pass" "power-off"
 if printf '%s\n' "$out" | grep -E "^(RVH-KVM-HOST: FAIL|RVH-KVM-VMM: .*FAIL|FAIL: )"; then
   echo "run_kvm_test: FAIL: a FAIL line above"
   status=1

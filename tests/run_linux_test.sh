@@ -16,6 +16,8 @@
 # Exits 77 (ctest SKIP_RETURN_CODE) when rvh-vp or OpenSBI (bare) is missing.
 # Environment: RVH_LINUX_TIMEOUT (s, default 600), RVH_OPENSBI.
 set -u
+me=run_linux_test
+. "$(dirname "$0")/kernel_run_lib.sh"
 if [ $# -ne 4 ]; then
   echo "usage: $0 <bare|guest> <rvh-vp> <Image> <smp>" >&2
   exit 2
@@ -56,52 +58,15 @@ guest)
 esac
 
 echo "run_linux_test: $*"
-start=$(date +%s)
-# Run in the background so that a kernel panic (after which the machine
-# never stops by itself) fails the test at once instead of at the timeout.
 log=$(mktemp "${TMPDIR:-/tmp}/rvh-linux.XXXXXX")
 trap 'rm -f "$log"' EXIT
-timeout "$tmo" "$@" </dev/null >"$log" 2>&1 &
-pid=$!
-panicked=0
-while kill -0 "$pid" 2>/dev/null; do
-  if grep -q "end Kernel panic" "$log"; then
-    sleep 1  # let the panic message finish
-    panicked=1
-    kill "$pid" 2>/dev/null  # timeout passes SIGTERM on to rvh-vp
-    break
-  fi
-  sleep 0.2
-done
-wait "$pid"
-rc=$?
-out=$(cat "$log")
-printf '%s\n' "$out"
-echo "run_linux_test: wall time $(( $(date +%s) - start )) s, exit status $rc"
-out=$(printf '%s\n' "$out" | tr -d '\r')
-
-status=0
-check() {  # check <fixed string> <description>
-  if ! printf '%s\n' "$out" | grep -qF -e "$1"; then
-    echo "run_linux_test: FAIL: output lacks \"$1\" ($2)"
-    status=1
-  fi
-}
-if [ $panicked -eq 1 ]; then
-  echo "run_linux_test: FAIL: kernel panic (run stopped)"
-  status=1
-elif [ $rc -eq 124 ]; then
-  echo "run_linux_test: FAIL: timed out after ${tmo}s"
-  status=1
-elif [ $rc -ne 0 ]; then
-  echo "run_linux_test: FAIL: exited with status $rc"
-  status=1
-fi
-check "RVH-LINUX-INIT: hello from /init" "/init did not start"
-check "RVH-LINUX-INIT: child ok" "fork/exit test"
-check "RVH-LINUX-INIT: processors: $smp" "/proc/cpuinfo hart count"
-check "RVH-LINUX-INIT: done" "/init did not finish"
-check "$want_stop" "power-off"
+run_watching_panic "$log" "$tmo" "$@"
+check_run_status
+check_output "RVH-LINUX-INIT: hello from /init" "/init did not start"
+check_output "RVH-LINUX-INIT: child ok" "fork/exit test"
+check_output "RVH-LINUX-INIT: processors: $smp" "/proc/cpuinfo hart count"
+check_output "RVH-LINUX-INIT: done" "/init did not finish"
+check_output "$want_stop" "power-off"
 # With several harts, IPIs must have been delivered (/proc/interrupts).
 if [ "$smp" -gt 1 ] && ! printf '%s\n' "$out" | grep -qE '^IPI[0-9]+: *[0-9 ]*[1-9]'; then
   echo "run_linux_test: FAIL: /proc/interrupts shows no IPI delivered"
