@@ -97,10 +97,6 @@ class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver 
   void name_exit(std::string name);
   // Every exit is reported to `r` (null: none, the default).
   void set_exit_recorder(ExitRecorder* r) { recorder_ = r; }
-  // A host-side wake-up of this vCPU is scheduled (rvh-vp bench's
-  // sleep_until): its sleep can end even with nothing enabled in vsie.
-  void set_host_wakeup_armed(bool armed) { host_wakeup_armed_ = armed; }
-  bool host_wakeup_armed() const { return host_wakeup_armed_; }
   // HartObserver: the hart stops sleeping (a suspended vCPU resumes).
   void sleep_changed(Hart& hart, bool asleep) override;
 
@@ -112,7 +108,6 @@ class Vcpu : public sc_core::sc_module, public ExitHandler, public HartObserver 
   HsmState hsm_ = HsmState::kStopped;
   sc_core::sc_event timer_event_;
   bool timer_armed_ = false;
-  bool host_wakeup_armed_ = false;
   void timer_fired();
   void kick(const char* exit_name, const char* cost_class, uint64_t handler_cost);
   void dispatch_exit(Hart& hart, bool interrupt);

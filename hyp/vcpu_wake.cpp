@@ -8,8 +8,9 @@
 //  - VSEIP from the virtual PLIC's S context of the vCPU, whose only source
 //    is the virtual UART, which interrupts only on input from the host;
 //  - VSSIP from an SBI IPI, which only a running vCPU can send.
-// A stopped vCPU (HSM) wakes only by hart_start from a running vCPU.
-// rvh-vp bench's sleep_until schedules a wake-up of its own.
+// A stopped vCPU (HSM) wakes only by hart_start from a running vCPU. (A
+// marker sleep_until, cpu/marker.h, is the hart's own deadline: the hart
+// reports it in HartWaitInfo.)
 #include "hyp/vm.h"
 #include "peripherals/plic.h"
 #include "peripherals/uart16550.h"
@@ -22,7 +23,6 @@ constexpr unsigned kVuartIrq = 10;  // the virtual UART's PLIC source (hyp/vm.cp
 bool Vm::can_wake_vcpu(unsigned i, const HartWaitInfo& w) const {
   if (i >= vcpus_.size()) return false;
   const Vcpu& v = *vcpus_[i];
-  if (v.host_wakeup_armed()) return true;
   if (w.state != HartWaitInfo::State::kWfi) return false;
   if ((w.wake_mask & csr::kMipVSTIP) && v.timer_armed()) return true;
   if (w.wake_mask & csr::kMipVSEIP) {
