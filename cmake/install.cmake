@@ -1,17 +1,17 @@
 # cmake/install.cmake: what `cmake --install` puts under the prefix
 # (docs/library.md):
-#   include/rvhvp/{cpu,peripherals,hyp,platform}/*.h   the public headers
-#   lib/librvh_{cpu,peripherals,hyp,platform}.a          the libraries
+#   include/rvhvp/{cpu,peripherals,hyp,debug,platform}/*.h   the public headers
+#   lib/librvh_{cpu,peripherals,hyp,debug,platform}.a    the libraries
 #   bin/rvh-vp                                           the simulator
 #   lib/cmake/rvhvp/                                     the CMake package:
 #     rvhvpConfig.cmake, rvhvpConfigVersion.cmake, rvhvpTargets*.cmake
-#     (targets rvhvp::cpu, ::peripherals, ::hyp, ::platform) and FindLibfdt.cmake
+#     (targets rvhvp::cpu, ::peripherals, ::hyp, ::debug, ::platform) and FindLibfdt.cmake
 # The libraries hold no main() or sc_main(): those are in platform/main.cpp,
 # which only the rvh-vp executable compiles.
 include(CMakePackageConfigHelpers)
 
 set(RVH_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/rvhvp)
-set(_rvh_libraries cpu peripherals hyp platform)
+set(_rvh_libraries cpu peripherals hyp debug platform)
 
 foreach(_lib IN LISTS _rvh_libraries)
   set_target_properties(rvh_${_lib} PROPERTIES EXPORT_NAME ${_lib})
