@@ -156,7 +156,7 @@ std::string Session::feed(const char* bytes, size_t size) {
         }
         bool reply = true;
         const std::string answer = dispatch(event.payload, reply);
-        if (reply) out += send(answer);
+        out += reply ? send(answer) : answer;  // answer: framed already, or ""
         // The OK still went with acks; from here on neither side sends them.
         if (event.payload == "QStartNoAckMode") no_ack_ = true;
         break;

@@ -79,7 +79,8 @@ class Session {
   int current_thread() const;
 
  private:
-  // One packet's reply ("" = unsupported); `reply` false for none at all.
+  // One packet's reply payload ("" = unsupported). `reply` false: the result
+  // is framed already (several packets) or "" for no reply at all.
   std::string dispatch(const std::string& packet, bool& reply);
   std::string handle_query(const std::string& packet);
   std::string handle_v(const std::string& packet, bool& reply);

@@ -31,7 +31,7 @@ std::string xml_escape(const std::string& text) {
 }
 
 std::string target_description_xml(const std::vector<RegisterInfo>& registers,
-                                    const std::string& architecture) {
+                                    const std::string& architecture, const std::string& osabi) {
   std::vector<std::string> features;
   for (const RegisterInfo& r : registers) {
     bool seen = false;
@@ -44,6 +44,7 @@ std::string target_description_xml(const std::vector<RegisterInfo>& registers,
       "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
       "<target version=\"1.0\">\n"
       "  <architecture>" + xml_escape(architecture) + "</architecture>\n";
+  if (!osabi.empty()) xml += "  <osabi>" + xml_escape(osabi) + "</osabi>\n";
   for (const std::string& feature : features) {
     xml += "  <feature name=\"" + xml_escape(feature) + "\">\n";
     bool union_needed = false;

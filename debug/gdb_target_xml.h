@@ -12,8 +12,14 @@
 
 namespace rvh::gdb {
 
+// `osabi` "none" (bare machine) keeps GDB from assuming its default, which on
+// a Linux host is GNU/Linux: for RISC-V that ABI makes GDB single-step by
+// planting a breakpoint after the instruction instead of asking the stub to
+// step (vCont;s), which a trap or an interrupt would run past. A loaded ELF
+// file with an OS ABI of its own still overrides it. Empty: no <osabi>.
 std::string target_description_xml(const std::vector<RegisterInfo>& registers,
-                                   const std::string& architecture = "riscv:rv64");
+                                   const std::string& architecture = "riscv:rv64",
+                                   const std::string& osabi = "none");
 
 // &, <, >, " and ' as XML entities.
 std::string xml_escape(const std::string& text);
