@@ -13,6 +13,8 @@ packages=(
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev git
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   opensbi u-boot-qemu qemu-system-misc device-tree-compiler
+  # The commit log's --trace-disasm: libopcodes with RISC-V (docs/debugging.md)
+  binutils-multiarch-dev
   # bench/speed_vs_qemu.sh: peak RSS and CPU time from GNU time (/usr/bin/time)
   time
   # HTML report test (ctest label report): headless Chromium, PNG screenshots

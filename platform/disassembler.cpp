@@ -1,0 +1,95 @@
+// platform/disassembler.cpp: see disassembler.h. libopcodes is driven as
+// objdump drives it (binutils' dis-asm.h): a disassemble_info reading from
+// a buffer, the RV64 disassembler of disassembler(), and print callbacks
+// that collect the text.
+#include "platform/disassembler.h"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+#include <dis-asm.h>
+
+namespace rvh {
+
+struct Disassembler::State {
+  disassemble_info info;
+  disassembler_ftype print_insn = nullptr;
+  std::function<std::string(uint64_t)> symbolize;
+  std::string text;
+  uint8_t buffer[4] = {};
+};
+
+namespace {
+
+void append_formatted(std::string& out, const char* format, va_list args) {
+  char buf[256];
+  const int n = std::vsnprintf(buf, sizeof buf, format, args);
+  if (n > 0) out.append(buf, std::min<size_t>(static_cast<size_t>(n), sizeof buf - 1));
+}
+
+int print_plain(void* stream, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  append_formatted(*static_cast<std::string*>(stream), format, args);
+  va_end(args);
+  return 0;
+}
+
+int print_styled(void* stream, enum disassembler_style, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  append_formatted(*static_cast<std::string*>(stream), format, args);
+  va_end(args);
+  return 0;
+}
+
+}  // namespace
+
+Disassembler::Disassembler(std::function<std::string(uint64_t)> symbolize) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.symbolize = std::move(symbolize);
+  init_disassemble_info(&s.info, &s.text, print_plain, print_styled);
+  s.info.arch = bfd_arch_riscv;
+  s.info.mach = bfd_mach_riscv64;
+  s.info.endian = BFD_ENDIAN_LITTLE;
+  s.info.read_memory_func = buffer_read_memory;
+  s.info.buffer = s.buffer;
+  s.info.buffer_length = sizeof s.buffer;
+  s.info.application_data = &s;
+  s.info.print_address_func = [](bfd_vma addr, disassemble_info* info) {
+    State& st = *static_cast<State*>(info->application_data);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(addr));
+    st.text += buf;
+    if (st.symbolize) {
+      const std::string sym = st.symbolize(addr);
+      if (!sym.empty()) st.text += " <" + sym + ">";
+    }
+  };
+  disassemble_init_for_target(&s.info);
+  s.print_insn = disassembler(bfd_arch_riscv, false, bfd_mach_riscv64, nullptr);
+}
+
+Disassembler::~Disassembler() { disassemble_free_target(&state_->info); }
+
+std::string Disassembler::operator()(uint64_t pc, uint32_t bits, unsigned length) {
+  State& s = *state_;
+  for (unsigned i = 0; i < 4; ++i) s.buffer[i] = static_cast<uint8_t>(bits >> (8 * i));
+  s.info.buffer_vma = pc;
+  s.info.buffer_length = length;
+  s.text.clear();
+  const int used = s.print_insn ? s.print_insn(pc, &s.info) : -1;
+  std::string out;
+  for (char c : s.text) {  // objdump's tab between mnemonic and operands: one space
+    if (c == '\t') c = ' ';
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (used <= 0 || out.empty()) return "unknown";
+  return out;
+}
+
+}  // namespace rvh
