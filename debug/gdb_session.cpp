@@ -127,6 +127,7 @@ const std::vector<const RegisterInfo*>& Session::g_registers() {
 
 std::string Session::send(const std::string& payload) {
   last_sent_ = frame_packet(payload);
+  resends_ = 0;
   return last_sent_;
 }
 
@@ -141,14 +142,12 @@ std::string Session::feed(const char* bytes, size_t size) {
   events_.clear();
   parser_.feed(bytes, size, events_);
   std::string out;
-  unsigned resends = 0;
   for (PacketEvent& event : events_) {
     const bool ignoring = state_ == State::kDetached || state_ == State::kKilled ||
                           state_ == State::kExited;
     if (ignoring) continue;
     switch (event.kind) {
       case PacketEvent::kPacket: {
-        resends = 0;
         if (!no_ack_) out += '+';
         if (state_ == State::kRunning) {
           log("ignored packet '" + printable(event.payload) + "' sent while the target runs");
@@ -176,11 +175,11 @@ std::string Session::feed(const char* bytes, size_t size) {
         if (state_ == State::kRunning) interrupt_requested_ = true;
         break;
       case PacketEvent::kAck:
-        resends = 0;
+        resends_ = 0;
         break;
       case PacketEvent::kNack:
         if (no_ack_ || last_sent_.empty()) break;
-        if (++resends > kMaxResends) {
+        if (++resends_ > kMaxResends) {
           log("GDB keeps rejecting the last packet: not resending it again");
           break;
         }

@@ -123,6 +123,7 @@ class Session {
   bool have_stop_ = false;
   StopEvent last_stop_;
   std::string last_sent_;     // the last framed packet, for '-'
+  unsigned resends_ = 0;      // '-' answered since last_sent_ was sent or acked
   std::string target_xml_;    // built on first use
   bool registers_indexed_ = false;
   std::map<unsigned, const RegisterInfo*> by_regnum_;
