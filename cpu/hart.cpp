@@ -145,9 +145,7 @@ void Hart::check_insn_limit() {
   }
 }
 
-template <bool kTrace>
 inline void Hart::execute_one(const DecodedInsn& d) {
-  if (kTrace) trace_insn(d);
   npc = pc + d.len;
   d.exec(*this, d);
   pc = npc;
@@ -166,7 +164,6 @@ inline void Hart::execute_one(const DecodedInsn& d) {
 // instructions at the same cycles as one instruction at a time would. A
 // Trap thrown by an instruction leaves pc at it and does not count it as
 // retired.
-template <bool kTrace>
 void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   const DecodedInsn* d = nullptr;  // the instruction running, for a trap
   try {
@@ -180,7 +177,7 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
       const Block* b = block_at_pc();
       if (__builtin_expect(b == nullptr, 0)) {
         d = &decoded_at_pc();
-        execute_one<kTrace>(*d);
+        execute_one(*d);
       } else {
         d = b->insns;
         const DecodedInsn* const end = d + b->count;
@@ -189,7 +186,7 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
           __builtin_prefetch(static_cast<const char*>(slot) + 64);
         }
         for (;;) {
-          execute_one<kTrace>(*d);
+          execute_one(*d);
           if (++d == end || __builtin_expect(irq_ready_ | wfi_pending_ | synced_in_block_, 0) ||
               cycles >= cycle_limit || instret >= insn_stop)
             break;
@@ -203,6 +200,51 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   }
 }
 
+// The checked loop: one instruction at a time through the decode cache,
+// with the watchers called around it. Its instructions cost what they cost
+// in blocks (an instruction fetched from a page's last halfword too:
+// fetch_bits_slow), so figures do not change.
+void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
+  const DecodedInsn* d = nullptr;
+  // A copy: a watcher may install or remove watchers (itself) in a hook.
+  const std::vector<InsnWatcher*> watchers = watchers_;
+  try {
+    while (cycles < cycle_limit && instret < insn_stop) {
+      if (__builtin_expect(irq_ready_, 0)) {
+        take_interrupt_if_any();
+        if (halted_) return;
+      }
+      d = nullptr;
+      for (InsnWatcher* w : watchers) w->at_pc(*this);
+      if (halted_ || watchers != watchers_) return;  // stopped, or the watchers changed
+      d = &decoded_at_pc();
+      if (trace) trace_insn(*d);
+      for (InsnWatcher* w : watchers) w->before_insn(*this, *d);
+      execute_one(*d);
+      for (InsnWatcher* w : watchers) w->after_insn(*this, *d);
+      if (wfi_pending_ || watchers != watchers_) return;
+    }
+  } catch (const Trap& t) {
+    trapped_insn_bits_ = d ? d->raw : 0;
+    take_trap(t, false);
+  } catch (const DebugHalt& h) {
+    h.by->halt_here(*this, h);
+  }
+}
+
+void Hart::add_watcher(InsnWatcher* w) {
+  if (std::find(watchers_.begin(), watchers_.end(), w) != watchers_.end()) return;
+  watchers_.push_back(w);
+  watched_ = true;
+  refresh_ld_ctx();
+}
+
+void Hart::remove_watcher(InsnWatcher* w) {
+  watchers_.erase(std::remove(watchers_.begin(), watchers_.end(), w), watchers_.end());
+  watched_ = !watchers_.empty();
+  refresh_ld_ctx();
+}
+
 void Hart::run_until_sync() {
   // A quantum ends when its simulated time is used up or after
   // quantum_insns instructions, whichever comes first.
@@ -210,10 +252,10 @@ void Hart::run_until_sync() {
   const uint64_t insn_stop = cfg_.quantum_insns ? std::min(insn_limit_, instret + cfg_.quantum_insns) : insn_limit_;
   while (cycles < limit && instret < insn_stop && !wfi_pending_ && !halted_) {
     try {
-      if (trace)
-        run_insns<true>(limit, insn_stop);
+      if (watched_ || trace)
+        run_insns_watched(limit, insn_stop);
       else
-        run_insns<false>(limit, insn_stop);
+        run_insns(limit, insn_stop);
     } catch (const Trap& t) {
       take_trap(t, false);
     }
@@ -257,6 +299,7 @@ void Hart::wait_for_interrupt() {
     if ((csr.henvcfg & csr::kMenvcfgSTCE) && (csr.mie & csr::kMipVSTIP))
       wake_at(mtime_now() + csr.htimedelta, csr.vstimecmp);
     if (on_wait) on_wait(*this);
+    if (on_sleep_poll) on_sleep_poll(*this);
     sc_core::wait(timeout, wake_events_);
     sample_irq_lines();
     update_stimecmp();

@@ -22,6 +22,7 @@
 #include "cpu/decoded_insn.h"
 #include "cpu/exit_handler.h"
 #include "cpu/hart_observer.h"
+#include "cpu/insn_watcher.h"
 
 namespace rvh {
 
@@ -247,6 +248,21 @@ class Hart : public sc_core::sc_module {
   // own thread, SystemC time on any other process (this hart may be ahead).
   sc_core::sc_time observation_time() const;
 
+  // Watchers (cpu/insn_watcher.h): installed, the hart runs its checked
+  // loop and calls them around every instruction and data access. Adding
+  // or removing one is allowed from inside a watcher's own hook.
+  void add_watcher(InsnWatcher* w);
+  void remove_watcher(InsnWatcher* w);
+  bool watched() const { return watched_; }
+  // CSR instructions report their writes through this (commit log).
+  void notify_csr_written(unsigned num, uint64_t value) {
+    if (__builtin_expect(watched_, 0))
+      for (InsnWatcher* w : watchers_) w->csr_written(*this, num, value);
+  }
+  // Called at every wake-up check while the hart sleeps (WFI, parked), so
+  // that a debugger can stop a simulation whose harts all sleep.
+  std::function<void(Hart&)> on_sleep_poll;
+
   // Instruction-level trace to stderr (--trace).
   bool trace = false;
   std::function<std::string(uint64_t)> symbolize;  // optional, for traces
@@ -380,7 +396,7 @@ class Hart : public sc_core::sc_module {
   const Block* block_at_pc();
   bool build_block(Block& b, uintptr_t host);
   bool refill_fetch_page();  // from the fetch TLB only: no walk, no fault
-  template <bool kTrace> void execute_one(const DecodedInsn& d);
+  void execute_one(const DecodedInsn& d);
   // Set when this hart let other SystemC processes run (a device access
   // inside a block): the rest of the block is looked up again, so that code
   // another hart wrote meanwhile runs as written, as it would one
@@ -404,7 +420,26 @@ class Hart : public sc_core::sc_module {
 
   void run_thread();
   void run_until_sync();
-  template <bool kTrace> void run_insns(uint64_t cycle_limit, uint64_t insn_stop);
+  void run_insns(uint64_t cycle_limit, uint64_t insn_stop);
+  // The checked loop, while watchers are installed (cpu/insn_watcher.h).
+  void run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop);
+  std::vector<InsnWatcher*> watchers_;
+  bool watched_ = false;
+  // Set while a watched data access is under way, so that its slow path
+  // (and the byte accesses of a page-crossing one) are not reported twice.
+  bool access_notified_ = false;
+  // ld_ctx_ while watched: matches no TLB entry (bit 23 is never set in a
+  // translation context, cpu/tlb.cpp), so every load and store takes the
+  // slow path, which reports it and then does what the fast path would.
+  static constexpr unsigned kWatchedLdCtxBit = 23;
+  static constexpr uint64_t kWatchedLdCtx = 1ull << kWatchedLdCtxBit;
+  void refresh_ld_ctx() { ld_ctx_ = watched_ ? kWatchedLdCtx : ctx_[ld_mode_]; }
+  template <typename T> T load_watched(uint64_t vaddr);
+  template <typename T> void store_watched(uint64_t vaddr, T value);
+  template <typename T> bool tlb_hit_load(uint64_t vaddr, T& value);
+  template <typename T> bool tlb_hit_store(uint64_t vaddr, T value);
+  void notify_before_access(uint64_t vaddr, unsigned size, AccessType type);
+  void notify_after_access(uint64_t vaddr, unsigned size, AccessType type, uint64_t value);
   const DecodedInsn& decoded_at_pc();
   void refill_decode_entry(DecodeCacheEntry& e, uint32_t word);
   void trace_insn(const DecodedInsn& d);

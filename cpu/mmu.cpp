@@ -25,7 +25,7 @@ void Hart::on_mstatus_change() {
     ld_mode_ = mode_index(mpp, mpp != kPrivM && (csr.mstatus & csr::kMstatusMPV));
   else
     ld_mode_ = mode();
-  ld_ctx_ = ctx_[ld_mode_];
+  refresh_ld_ctx();
   update_irq();
 }
 
@@ -317,8 +317,80 @@ bool Hart::phys_write_pte(uint64_t paddr, uint64_t pte) {
   return true;
 }
 
+// Watched accesses (cpu/insn_watcher.h): reported before and after, and
+// otherwise done as unwatched, the TLB hit the fast path would have had
+// included, so that the cycles are the same.
+void Hart::notify_before_access(uint64_t vaddr, unsigned size, AccessType type) {
+  for (size_t i = 0; i < watchers_.size(); ++i) watchers_[i]->before_access(*this, vaddr, size, type);
+}
+
+void Hart::notify_after_access(uint64_t vaddr, unsigned size, AccessType type, uint64_t value) {
+  for (size_t i = 0; i < watchers_.size(); ++i) watchers_[i]->after_access(*this, vaddr, size, type, value);
+}
+
+namespace {
+template <typename T>
+uint64_t zero_extended(T v) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof(T));
+  return bits;
+}
+
+// Clears a flag however the scope is left.
+struct FlagScope {
+  bool& flag;
+  explicit FlagScope(bool& f) : flag(f) { flag = true; }
+  ~FlagScope() { flag = false; }
+};
+}  // namespace
+
+template <typename T>
+bool Hart::tlb_hit_load(uint64_t vaddr, T& value) {
+  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kLoad)][ld_mode_][(vaddr >> 12) % kTlbSize];
+  if (e.tag != (vaddr >> 12) || e.ctx != ctx_[ld_mode_] || (vaddr & 0xfff) > 0x1000 - sizeof(T)) return false;
+  std::memcpy(&value, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
+  cycles += e.latency_cycles;
+  return true;
+}
+
+template <typename T>
+bool Hart::tlb_hit_store(uint64_t vaddr, T value) {
+  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kStore)][ld_mode_][(vaddr >> 12) % kTlbSize];
+  if (e.tag != (vaddr >> 12) || e.ctx != ctx_[ld_mode_] || (vaddr & 0xfff) > 0x1000 - sizeof(T)) return false;
+  std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
+  cycles += e.latency_cycles;
+  return true;
+}
+
+template <typename T>
+T Hart::load_watched(uint64_t vaddr) {
+  notify_before_access(vaddr, sizeof(T), AccessType::kLoad);
+  T v;
+  {
+    FlagScope notified(access_notified_);
+    v = load_slow<T>(vaddr);
+  }
+  notify_after_access(vaddr, sizeof(T), AccessType::kLoad, zero_extended(v));
+  return v;
+}
+
+template <typename T>
+void Hart::store_watched(uint64_t vaddr, T value) {
+  notify_before_access(vaddr, sizeof(T), AccessType::kStore);
+  {
+    FlagScope notified(access_notified_);
+    store_slow<T>(vaddr, value);
+  }
+  notify_after_access(vaddr, sizeof(T), AccessType::kStore, zero_extended(value));
+}
+
 template <typename T>
 T Hart::load_slow(uint64_t vaddr) {
+  if (__builtin_expect(watched_, 0)) {
+    if (!access_notified_) return load_watched<T>(vaddr);
+    T v;
+    if (tlb_hit_load(vaddr, v)) return v;
+  }
   if ((vaddr & 0xfff) + sizeof(T) > 0x1000) {  // crosses a page: byte by byte
     uint64_t v = 0;
     for (unsigned i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(load<uint8_t>(vaddr + i)) << (8 * i);
@@ -342,6 +414,10 @@ T Hart::load_slow(uint64_t vaddr) {
 
 template <typename T>
 void Hart::store_slow(uint64_t vaddr, T value) {
+  if (__builtin_expect(watched_, 0)) {
+    if (!access_notified_) return store_watched<T>(vaddr, value);
+    if (tlb_hit_store(vaddr, value)) return;
+  }
   if ((vaddr & 0xfff) + sizeof(T) > 0x1000) {
     // Check both pages before writing anything, so a fault leaves memory unchanged.
     translate(vaddr, AccessType::kStore, ld_mode_, 1);
@@ -380,6 +456,10 @@ uint64_t Hart::amo_paddr(uint64_t vaddr, unsigned size) {
 }
 
 uint8_t* Hart::amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_out) {
+  if (__builtin_expect(watched_, 0)) {
+    notify_before_access(vaddr, size, AccessType::kLoad);
+    notify_before_access(vaddr, size, AccessType::kStore);
+  }
   const uint64_t paddr = amo_paddr(vaddr, size);
   *paddr_out = paddr;
   DmiRegion* r = find_dmi(paddr, size);
@@ -409,6 +489,11 @@ uint32_t Hart::fetch_bits_slow() {
       std::memcpy(&w, reinterpret_cast<const void*>(fetch_addend_ + pc), 4);
       return w;
     }
+    // The page's last halfword: a compressed instruction there needs nothing
+    // from the next page (as a block starting there, cpu/hart_block.cpp).
+    uint16_t lo;
+    std::memcpy(&lo, reinterpret_cast<const void*>(fetch_addend_ + pc), 2);
+    if ((lo & 3) != 3) return lo;
   }
   auto fetch16 = [this](uint64_t va) -> uint16_t {
     const uint64_t paddr = translate(va, AccessType::kFetch, mode(), 2);

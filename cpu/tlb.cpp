@@ -27,6 +27,7 @@ namespace {
 //   bits 24..37 VMID (V=1)                        bits 40..43 hgatp MODE
 //   bits 44..63 flush epoch (hs_epoch_; V=1: guest_epoch_ + vmid_epoch_[VMID])
 constexpr unsigned kCtxSumBit = 20, kCtxMxrBit = 21, kCtxHsMxrBit = 22, kCtxHgatpShift = 24, kCtxEpochShift = 44;
+// Bit 23 is left clear in every context: Hart::kWatchedLdCtx uses it.
 // Epochs are 20 bits: after this many moves an old epoch could come back,
 // so the TLB is really flushed first.
 constexpr uint32_t kEpochMask = (1u << 20) - 1;
@@ -57,8 +58,9 @@ uint64_t Hart::translation_context(ModeIndex m) const {
 }
 
 void Hart::update_translation_context() {
+  static_assert(kWatchedLdCtxBit == kCtxHsMxrBit + 1 && kCtxHgatpShift == kWatchedLdCtxBit + 1);
   for (ModeIndex m = 0; m < kNumModes; ++m) ctx_[m] = translation_context(m);
-  ld_ctx_ = ctx_[ld_mode_];
+  refresh_ld_ctx();
   fetch_vpage_ = ~0ull;  // the fetch page was looked up in the old context
 }
 

@@ -121,6 +121,13 @@ uint64_t Hart::transformed_instruction(const Trap& t) const {
 }
 
 void Hart::take_trap(const Trap& t, bool interrupt) {
+  if (__builtin_expect(watched_, 0)) {
+    // A VM exit: a hosted hypervisor owns the hart and the trap does not go to VS.
+    const uint64_t hdeleg = interrupt ? csr.hideleg : csr.hedeleg;
+    const bool to_vs = virt && priv <= kPrivS && ((hdeleg >> t.cause) & 1);
+    const std::vector<InsnWatcher*> watchers = watchers_;
+    for (InsnWatcher* w : watchers) w->trap_taken(*this, t, interrupt, exit_handler && !to_vs);
+  }
   reservation = ~0ull;
   ++stats.traps;
   cycles += cfg_.cpi.trap_entry_cycles;
