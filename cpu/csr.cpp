@@ -36,6 +36,7 @@ bool exists(unsigned num) {
       break;
   }
   if (is_counter(num)) return true;
+  if (Sdtrig::is_trigger_csr(num)) return true;  // M-level: M-mode only, illegal with V=1
   if (num >= kMhpmcounter3 && num <= kMhpmcounter31) return true;
   if (num >= kMhpmevent3 && num <= kMhpmevent31) return true;
   if (is_pmpcfg(num)) return (num & 1) == 0;  // RV64: odd pmpcfg registers do not exist
@@ -201,6 +202,7 @@ uint64_t Hart::csr_read(unsigned num, uint32_t insn_bits, bool for_rmw) {
     const unsigned i = num - kPmpaddr0;
     return i < kNumPmpEntries ? csr.pmpaddr[i] : 0;
   }
+  if (Sdtrig::is_trigger_csr(num)) return sdtrig.read_csr(num);
   if (exists(num)) return 0;  // hpm counters and events: read-only zero here
   illegal(insn_bits);
 }
@@ -312,6 +314,10 @@ void Hart::csr_write(unsigned num, uint64_t v, uint32_t insn_bits) {
       return;
     csr.pmpaddr[i] = v & ((1ull << 54) - 1);
     on_translation_change();
+    return;
+  }
+  if (Sdtrig::is_trigger_csr(num)) {
+    sdtrig.write_csr(*this, num, v);
     return;
   }
   if (exists(num)) return;  // read-only-zero hpm counters/events ignore writes

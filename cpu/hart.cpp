@@ -192,7 +192,9 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
             break;
         }
       }
-      if (__builtin_expect(wfi_pending_, 0)) return;
+      // A watcher installed by this block (a debug trigger enabled by a CSR
+      // write) watches from the next instruction on.
+      if (__builtin_expect(wfi_pending_ | watched_, 0)) return;
     }
   } catch (const Trap& t) {
     trapped_insn_bits_ = d ? d->raw : 0;
@@ -236,6 +238,7 @@ void Hart::add_watcher(InsnWatcher* w) {
   if (std::find(watchers_.begin(), watchers_.end(), w) != watchers_.end()) return;
   watchers_.push_back(w);
   watched_ = true;
+  synced_in_block_ = true;  // leave the block loop after this instruction
   refresh_ld_ctx();
 }
 

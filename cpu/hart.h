@@ -23,6 +23,7 @@
 #include "cpu/exit_handler.h"
 #include "cpu/hart_observer.h"
 #include "cpu/insn_watcher.h"
+#include "cpu/triggers.h"
 
 namespace rvh {
 
@@ -262,6 +263,9 @@ class Hart : public sc_core::sc_module {
   // Called at every wake-up check while the hart sleeps (WFI, parked), so
   // that a debugger can stop a simulation whose harts all sleep.
   std::function<void(Hart&)> on_sleep_poll;
+  // The debug triggers (Sdtrig, cpu/triggers.h): CSRs 0x7a0-0x7a5; a
+  // watcher of this hart only while one of its triggers is enabled.
+  Sdtrig sdtrig;
 
   // Instruction-level trace to stderr (--trace).
   bool trace = false;

@@ -177,6 +177,7 @@ void Hart::take_trap(const Trap& t, bool interrupt) {
     return;
   }
   // Into M-mode.
+  sdtrig.trap_into_m();
   csr.mcause = cause | int_bit;
   csr.mepc = pc;
   csr.mtval = t.tval;
@@ -202,6 +203,7 @@ void Hart::do_mret() {
   s |= kMstatusMPIE;
   if (next != kPrivM) s &= ~kMstatusMPRV;
   csr.mstatus = s;
+  sdtrig.mret();
   reservation = ~0ull;
   npc = csr.mepc;
   const ModeIndex ran_in = mode();

@@ -45,7 +45,7 @@ TEST(HartCsr, UnimplementedCsrIsIllegalWithInstructionBitsInMtval) {
   b.reset();
   EXPECT_TRUE(csr_insn_is_illegal(b, csrw(0x5c0, t0), kPrivM));  // custom S-level, write
   b.reset();
-  EXPECT_TRUE(csr_insn_is_illegal(b, csrr(a0, 0x7a0), kPrivM));  // tselect: no debug triggers
+  EXPECT_TRUE(csr_insn_is_illegal(b, csrr(a0, 0x7a8), kPrivM));  // mcontext: not implemented
   b.reset();
   EXPECT_TRUE(csr_insn_is_illegal(b, csrr(a0, 0x608), kPrivM));  // unassigned hypervisor CSR
 }
