@@ -293,6 +293,49 @@ def config_text():
     write("timing_config", "set_lines.txt", b"hart.clock_hz=2GHz\nhyp.mmio_user=0x10\ntimebase_hz=10MHz\n")
 
 
+# ------------------------------------------------------------- gdb_packet
+def gdb_packet():
+    """Streams a GDB client sends (the packets of a gdb-multiarch 13
+    session: connect, threads, stepi, break, watch, memory and register
+    writes, monitor, detach), framed, in ack and no-ack mode, plus the bad
+    input the stub must survive. Record: chunk-size byte, stop-choice byte,
+    the stream."""
+    def frame(payload):
+        body = b""
+        for c in payload:
+            body += bytes([0x7d, c ^ 0x20]) if c in b"#$}*" else bytes([c])
+        return b"$" + body + b"#" + b"%02x" % (sum(body) & 0xff)
+
+    def stream(packets, acks=True):
+        out = b""
+        for p in packets:
+            out += frame(p) + (b"+" if acks else b"")
+        return out
+
+    connect = [b"qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;fork-events+;"
+               b"vfork-events+;exec-events+;vContSupported+;QThreadEvents+;no-resumed+",
+               b"vMustReplyEmpty", b"Hg0", b"qXfer:features:read:target.xml:0,1000",
+               b"qXfer:features:read:target.xml:1000,1000", b"qTStatus", b"?", b"qfThreadInfo",
+               b"qsThreadInfo", b"qAttached", b"Hc-1", b"g", b"qThreadExtraInfo,1",
+               b"qThreadExtraInfo,2", b"Hg2", b"g", b"Hg1", b"m0,2", b"vCont?"]
+    work = [b"vCont;s:1;c", b"g", b"m1000,40", b"Z0,1020,4", b"vCont;c", b"g", b"z0,1020,4",
+            b"Z2,1200,4", b"vCont;c", b"z2,1200,4", b"vCont;s:1", b"X1100,0:",
+            b"X1100,4:\xaa\x55\x00\x00", b"Pa=0700000000000000", b"p341", b"p1041",
+            b"M1100,2:abcd", b"qRcmd,7374617473", b"D"]
+    write("gdb_packet", "session_acks", b"\xff\x00" + stream(connect + work))
+    write("gdb_packet", "session_noack_chunks",
+          b"\x06\x85" + stream([b"QStartNoAckMode"]) + stream(connect + work, acks=False))
+    binary = bytes(range(256))
+    write("gdb_packet", "binary_write", b"\x00\x01" + stream([b"X1000,100:" + binary, b"m1000,100"]))
+    write("gdb_packet", "vcont_threads", b"\x10\x07" + stream(
+        [b"vCont;S05:1;C02:-1;s", b"Hc2", b"s", b"c1010", b"C0f;1020", b"vCont;c:1f",
+         b"T1f", b"T3", b"Hg1f", b"G" + b"0" * (65 * 16 + 24), b"vCont;t", b"vKill;1"]))
+    write("gdb_packet", "bad_input", b"\xff\x42" + b"junk\r\n$g#00-+-" + b"\x03" +
+          b"$" + b"a" * 20000 + b"#00" + b"$qfoo$g#67" + stream([b"Z9,0,0", b"m", b"qRcmd,6", b"k"]))
+    write("gdb_packet", "interrupt", b"\x03\x02" + stream([b"c"]) + b"\x03" + stream([b"?", b"c"]) +
+          b"\x03\x03")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", help="a build directory with rvh-vp (and sw/) for the artefact seeds")
@@ -304,6 +347,7 @@ def main():
     plic()
     guest_mmio()
     config_text()
+    gdb_packet()
     if args.build:
         artefacts(args.build, args.sw or os.path.join(args.build, "sw"))
         tiny_elves()
