@@ -19,6 +19,11 @@
 // qRcmd D k vKill vMustReplyEmpty qSymbol QStartNoAckMode; anything else
 // (qOffsets, qTStatus, !, ...) gets the empty "unsupported" reply.
 //
+// Resuming: vCont gives each thread the leftmost action naming it (or no
+// thread, or -1); c/C continue every thread, s/S step the current thread
+// alone, and after Hc N (N > 0) both resume thread N alone. Signals of C, S
+// and vCont are ignored. An address (c ADDR) is written to "pc" first.
+//
 // May include: the C++ standard library and debug/ only.
 #pragma once
 #include <cstddef>
