@@ -255,6 +255,19 @@ class Hart : public sc_core::sc_module {
   void add_watcher(InsnWatcher* w);
   void remove_watcher(InsnWatcher* w);
   bool watched() const { return watched_; }
+  // Memory as a debugger sees it (cpu/debug_access.cpp): no side effect,
+  // no cycles, no trap; false where nothing is mapped or a device has no
+  // debug access. kVirtual: the hart's current translation (its priv and
+  // V, not MPRV); kGuestPhysical: hgatp's G-stage only.
+  enum class DebugAddressing : uint8_t { kVirtual, kPhysical, kGuestPhysical };
+  bool debug_memory(uint64_t addr, uint8_t* data, size_t n, bool write, DebugAddressing how);
+  std::optional<uint64_t> debug_translate(uint64_t vaddr);
+  std::optional<uint64_t> debug_guest_physical(uint64_t gpa);
+  bool debug_phys(uint64_t paddr, uint8_t* data, size_t n, bool write);
+  // CSR `num` by its own number (no VS alias while V=1), read or written
+  // (then read back) as M-mode would; false if the hart does not have it.
+  bool debug_csr(unsigned num, uint64_t& value, bool write);
+
   // CSR instructions report their writes through this (commit log).
   void notify_csr_written(unsigned num, uint64_t value) {
     if (__builtin_expect(watched_, 0))

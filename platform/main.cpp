@@ -26,6 +26,7 @@
 #include "platform/run_report.h"
 #include "platform/soc.h"
 #include "platform/timeline.h"
+#include "platform/gdb_stub.h"
 #include "platform/stop_signals.h"
 #include "platform/vcd_trace.h"
 
@@ -164,6 +165,10 @@ int sc_main(int argc, char** argv) {
     // Ctrl-C and SIGTERM end the run with its summary and reports, exit
     // status 128 + the signal's number (docs/running.md).
     StopOnSignal stop_on_signal([&soc](int signo) { soc.finish(128 + signo, signal_name(signo)); });
+    // GDB (docs/debugging.md): listening before the first instruction.
+    std::unique_ptr<GdbStub> gdb;
+    if (opt.gdb_port >= 0)
+      gdb = std::make_unique<GdbStub>(soc, GdbStubOptions{static_cast<uint16_t>(opt.gdb_port), opt.wait_for_gdb});
     const auto host_start = std::chrono::steady_clock::now();
     if (opt.max_time_ns) {
       sc_core::sc_start(sc_core::sc_time(static_cast<double>(opt.max_time_ns), sc_core::SC_NS));
@@ -173,6 +178,7 @@ int sc_main(int argc, char** argv) {
     }
     const double host_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+    if (gdb) gdb->run_ended(soc.result().exit_code);
     soc.uart().stop_input();
     if (timeline) timeline->finish();
     if (vcd) vcd->close();

@@ -106,8 +106,12 @@ po::options_description visible_options() {
        "override one configuration value, e.g. --set hyp.sbi_call=300 --set hart.clock_hz=2GHz (repeatable)")
       ("dump-config", po::bool_switch(), "print the effective configuration as JSON and exit")
       ("help-config", po::bool_switch(), "list every configuration key with its default and meaning, and exit")
-      ("trace", po::bool_switch(), "print an instruction trace to stderr")
       ("no-stdin", po::bool_switch(), "do not read stdin for the UART (for scripts and CI)")
+      ("gdb", po::value<std::string>()->value_name("PORT"),
+       "serve GDB's remote protocol on 127.0.0.1:PORT (0: any free port, printed); docs/debugging.md")
+      ("gdb-1234,s", po::bool_switch(), "shorthand for --gdb 1234 (QEMU's -s)")
+      ("wait-for-gdb,S", po::bool_switch(),
+       "halt before the first instruction until GDB attaches (QEMU's -S; --gdb 1234 unless --gdb is given)")
       ("help,h", po::bool_switch(), "print this help and exit")
       ("version", po::bool_switch(), "print the version and exit");
 
@@ -259,7 +263,18 @@ Options parse_options(int argc, char** argv) {
     if (o.timeline.empty()) throw UsageError("--timeline-max-events needs --timeline FILE");
   }
   o.trace = vm["trace"].as<bool>();
+  o.trace_file = get(vm, "trace-file");
+  o.trace_disasm = vm["trace-disasm"].as<bool>();
+  parse_trace_filter(vm, o);
   o.no_stdin = vm["no-stdin"].as<bool>();
+  o.wait_for_gdb = vm["wait-for-gdb"].as<bool>();
+  if (vm.count("gdb")) {
+    const uint64_t port = number_option("--gdb", get(vm, "gdb"));
+    if (port > 65535) throw UsageError("--gdb " + get(vm, "gdb") + ": not a TCP port (0-65535)");
+    o.gdb_port = static_cast<int>(port);
+  } else if (vm["gdb-1234"].as<bool>() || o.wait_for_gdb) {
+    o.gdb_port = 1234;
+  }
 
   if (vm.count("elf")) {
     const auto& elfs = vm["elf"].as<std::vector<std::string>>();

@@ -50,8 +50,16 @@ struct Options {
   std::string hyp_costs;                 // --hyp-costs FILE.json: keys under hyp.
   bool dump_config = false;              // --dump-config: print the effective configuration as JSON, exit
   bool help_config = false;              // --help-config: list every key with its meaning, exit
-  bool trace = false;            // --trace: instruction trace to stderr
+  // Commit-log trace (docs/debugging.md "Commit-log trace"): --trace to
+  // stderr, --trace-file FILE instead; --trace-disasm adds disassembly,
+  // symbols and Spike's exception lines; the filters need one of the two.
+  bool trace = false;            // --trace
+  std::string trace_file;        // --trace-file FILE
+  bool trace_disasm = false;     // --trace-disasm
+  TraceFilter trace_filter;      // --trace-harts, --trace-modes, --trace-pc, --trace-from, --trace-count
   bool no_stdin = false;         // --no-stdin: UART input is not read from stdin
+  int gdb_port = -1;             // --gdb PORT, -s (1234); -1 = no GDB stub
+  bool wait_for_gdb = false;     // -S: halt before the first instruction until GDB attaches
 
   // Hosted hypervisor (--hyp): --kernel is the guest, run in VS-mode.
   bool hyp = false;

@@ -67,6 +67,8 @@ StopOnSignal::~StopOnSignal() {
   sem_destroy(&g_posted);
 }
 
+int StopOnSignal::pending_signal() { return g_signal; }
+
 void StopOnSignal::watch() {
   while (sem_wait(&g_posted) != 0 && errno == EINTR) {
   }

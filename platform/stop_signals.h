@@ -22,6 +22,9 @@ class StopOnSignal : public sc_core::sc_prim_channel {
   // Construct during elaboration (before sc_start); one at a time.
   explicit StopOnSignal(std::function<void(int signo)> stop);
   ~StopOnSignal() override;  // restores the previous handlers
+  // The stop signal received so far, 0 if none (for code that blocks the
+  // simulation, such as the GDB stub while halted, to notice it).
+  static int pending_signal();
   StopOnSignal(const StopOnSignal&) = delete;
   StopOnSignal& operator=(const StopOnSignal&) = delete;
 
