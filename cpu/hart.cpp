@@ -1,11 +1,10 @@
 // cpu/hart.cpp: the hart's SystemC process: fetch/decode-cache/execute loop,
 // temporal decoupling (sync with SystemC once per quantum, on WFI and after
-// device accesses), interrupt sampling and the instruction trace.
+// device accesses), interrupt sampling, and the checked loop that calls the
+// instruction watchers (cpu/insn_watcher.h).
 #include "cpu/hart.h"
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 
 namespace rvh {
 
@@ -131,11 +130,6 @@ void Hart::count_retiring_in(ModeIndex ran_in) {
   ++priv_instret_base_;
 }
 
-void Hart::trace_insn(const DecodedInsn& d) {
-  std::string sym = symbolize ? symbolize(pc) : std::string();
-  std::fprintf(stderr, "hart%u %c %016" PRIx64 " %08x %s\n", cfg_.hart_id, "USHM"[priv], pc, d.raw, sym.c_str());
-}
-
 // --max-insns counts every instruction the hart started, including those
 // that trapped (a guest stuck in a trap loop retires nothing).
 void Hart::check_insn_limit() {
@@ -220,7 +214,6 @@ void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
       for (InsnWatcher* w : watchers) w->at_pc(*this);
       if (halted_ || watchers != watchers_) return;  // stopped, or the watchers changed
       d = &decoded_at_pc();
-      if (trace) trace_insn(*d);
       for (InsnWatcher* w : watchers) w->before_insn(*this, *d);
       execute_one(*d);
       for (InsnWatcher* w : watchers) w->after_insn(*this, *d);
@@ -255,7 +248,7 @@ void Hart::run_until_sync() {
   const uint64_t insn_stop = cfg_.quantum_insns ? std::min(insn_limit_, instret + cfg_.quantum_insns) : insn_limit_;
   while (cycles < limit && instret < insn_stop && !wfi_pending_ && !halted_) {
     try {
-      if (watched_ || trace)
+      if (watched_)
         run_insns_watched(limit, insn_stop);
       else
         run_insns(limit, insn_stop);

@@ -184,6 +184,14 @@ class Hart : public sc_core::sc_module {
   template <typename T> void store(uint64_t vaddr, T value);
   // Atomic access helpers: translate for store, check natural alignment.
   uint8_t* amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_out);
+  // An AMO done through amo_host_pointer: tells the watchers of its load
+  // (the old value) and its store (the new one), in that order.
+  void amo_done(uint64_t vaddr, unsigned size, uint64_t loaded, uint64_t stored) {
+    if (__builtin_expect(watched_, 0)) {
+      notify_after_access(vaddr, size, AccessType::kLoad, loaded);
+      notify_after_access(vaddr, size, AccessType::kStore, stored);
+    }
+  }
   uint64_t amo_paddr(uint64_t vaddr, unsigned size);
 
   // --- CSRs (csr.cpp) ---
@@ -279,10 +287,6 @@ class Hart : public sc_core::sc_module {
   // The debug triggers (Sdtrig, cpu/triggers.h): CSRs 0x7a0-0x7a5; a
   // watcher of this hart only while one of its triggers is enabled.
   Sdtrig sdtrig;
-
-  // Instruction-level trace to stderr (--trace).
-  bool trace = false;
-  std::function<std::string(uint64_t)> symbolize;  // optional, for traces
 
   const HartConfig& config() const { return cfg_; }
   bool halted() const { return halted_; }
@@ -459,7 +463,6 @@ class Hart : public sc_core::sc_module {
   void notify_after_access(uint64_t vaddr, unsigned size, AccessType type, uint64_t value);
   const DecodedInsn& decoded_at_pc();
   void refill_decode_entry(DecodeCacheEntry& e, uint32_t word);
-  void trace_insn(const DecodedInsn& d);
   void flush_instret_by_priv();
   void count_retiring_in(ModeIndex ran_in);
   void sync_with_systemc();

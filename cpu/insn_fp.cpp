@@ -38,10 +38,13 @@ struct FpOp {
   void write_s(uint32_t v) { h.f[d.rd] = box(v); h.set_fs_dirty(); accrue(); }
   void write_d(uint64_t v) { h.f[d.rd] = v; h.set_fs_dirty(); accrue(); }
   void write_x(uint64_t v) { h.x[d.rd] = v; accrue(); }
+  // An instruction that raises flags writes fflags, even with those flags
+  // set already: the commit log shows the write, as Spike's does.
   void accrue() {
     if (flags) {
       h.csr.fflags |= flags;
       h.set_fs_dirty();
+      h.notify_csr_written(csr::kFflags, h.csr.fflags);
     }
   }
 };

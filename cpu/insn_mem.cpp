@@ -21,6 +21,7 @@ void amo(Hart& h, const DecodedInsn& d, Op op) {
     std::memcpy(&old, p, sizeof(T));
     const T next = op(old, static_cast<T>(h.x[d.rs2]));
     std::memcpy(p, &next, sizeof(T));
+    h.amo_done(vaddr, sizeof(T), static_cast<uint64_t>(old), static_cast<uint64_t>(next));
   } else {  // not RAM: a read then a write through the bus
     old = h.load<T>(vaddr);
     h.store<T>(vaddr, op(old, static_cast<T>(h.x[d.rs2])));

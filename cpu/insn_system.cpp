@@ -7,12 +7,19 @@ namespace rvh::insn {
 namespace {
 constexpr uint8_t kX0 = 32;  // the decoder's sink register for rd = x0
 
+// Tells the watchers (the commit log) of a CSR write, with the CSR as it
+// reads back; nothing is read unless one is installed.
+void report_csr_write(Hart& h, unsigned num, uint32_t bits) {
+  if (__builtin_expect(h.watched(), 0)) h.notify_csr_written(num, h.csr_read(num, bits, false));
+}
+
 // CSRRW/CSRRWI: no read (and no read side effects) when rd is x0.
 void csr_swap(Hart& h, const DecodedInsn& d, uint64_t value) {
   const unsigned num = static_cast<unsigned>(d.imm);
   h.csr_check_access(num, true, d.raw);
   const uint64_t old = d.rd == kX0 ? 0 : h.csr_read(num, d.raw, false);
   h.csr_write(num, value, d.raw);
+  report_csr_write(h, num, d.raw);
   h.x[d.rd] = old;
 }
 // CSRRS/CSRRC(I): no write when the source register/immediate field is 0.
@@ -26,6 +33,7 @@ void csr_set_clear(Hart& h, const DecodedInsn& d, uint64_t mask, bool set) {
     // bit, not the value ORed with the external line (priv spec, "mip and mie").
     const uint64_t base = h.csr_read(num, d.raw, true);
     h.csr_write(num, set ? (base | mask) : (base & ~mask), d.raw);
+    report_csr_write(h, num, d.raw);
   }
   h.x[d.rd] = old;
 }

@@ -48,7 +48,8 @@ class InsnWatcher {
   virtual void after_access(Hart&, uint64_t vaddr, unsigned size, AccessType, uint64_t value) {
     (void)vaddr, (void)size, (void)value;
   }
-  // A CSR instruction wrote CSR `num`; value is the CSR as read back.
+  // A CSR instruction wrote CSR `num`, or an FP instruction raised
+  // exception flags (num = fflags); value is the CSR as read back.
   virtual void csr_written(Hart&, unsigned num, uint64_t value) { (void)num, (void)value; }
   // A trap is about to be taken, before any CSR changes (interrupt: an
   // asynchronous one). With a hosted hypervisor installed, `to_hypervisor`

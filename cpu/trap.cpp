@@ -3,7 +3,6 @@
 // "Trap Return", "Hypervisor Interrupt Registers").
 #include "cpu/hart.h"
 
-#include <cstdio>
 
 #include "cpu/insns.h"
 
@@ -132,10 +131,6 @@ void Hart::take_trap(const Trap& t, bool interrupt) {
   ++stats.traps;
   cycles += cfg_.cpi.trap_entry_cycles;
   const uint64_t cause = t.cause;
-  if (trace)
-    std::fprintf(stderr, "hart%u trap %s %lu tval %016lx at %016lx%s\n", cfg_.hart_id,
-                 interrupt ? "interrupt" : "exception", static_cast<unsigned long>(cause),
-                 static_cast<unsigned long>(t.tval), static_cast<unsigned long>(pc), virt ? " (V=1)" : "");
   const bool from_virt = virt;
   const Priv from = priv;
   const uint64_t int_bit = interrupt ? kInterruptBit : 0;

@@ -2,6 +2,13 @@
 // objdump drives it (binutils' dis-asm.h): a disassemble_info reading from
 // a buffer, the RV64 disassembler of disassembler(), and print callbacks
 // that collect the text.
+//
+// Without an ELF, binutils 2.40's RISC-V disassembler knows RV64GC only (its
+// default ISA), not the hypervisor's HLV/HSV/HFENCE. As objdump does for an
+// ELF with mapping symbols (RISC-V ELF psABI, "Mapping Symbol"), it takes
+// the ISA from a symbol "$x<isa>" at or below the address: the symbol table
+// handed to it is that one symbol, "$xrv64gch" at 0, which needs an ELF BFD
+// to belong to (an unwritten one on /dev/null).
 #include "platform/disassembler.h"
 
 #include <algorithm>
@@ -15,6 +22,10 @@ namespace rvh {
 
 struct Disassembler::State {
   disassemble_info info;
+  bfd* elf = nullptr;
+  asection section{};
+  asymbol isa_symbol{};
+  asymbol* symtab[1] = {&isa_symbol};
   disassembler_ftype print_insn = nullptr;
   std::function<std::string(uint64_t)> symbolize;
   std::string text;
@@ -68,11 +79,24 @@ Disassembler::Disassembler(std::function<std::string(uint64_t)> symbolize) : sta
       if (!sym.empty()) st.text += " <" + sym + ">";
     }
   };
+  bfd_init();
+  s.elf = bfd_openw("/dev/null", "elf64-littleriscv");
+  if (s.elf) {
+    s.isa_symbol.the_bfd = s.elf;
+    s.isa_symbol.name = "$xrv64gch";
+    s.isa_symbol.section = &s.section;
+    s.isa_symbol.flags = BSF_LOCAL;
+    s.info.symtab = s.symtab;
+    s.info.symtab_size = 1;
+  }
   disassemble_init_for_target(&s.info);
   s.print_insn = disassembler(bfd_arch_riscv, false, bfd_mach_riscv64, nullptr);
 }
 
-Disassembler::~Disassembler() { disassemble_free_target(&state_->info); }
+Disassembler::~Disassembler() {
+  disassemble_free_target(&state_->info);
+  if (state_->elf) bfd_close_all_done(state_->elf);
+}
 
 std::string Disassembler::operator()(uint64_t pc, uint32_t bits, unsigned length) {
   State& s = *state_;

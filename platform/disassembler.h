@@ -1,5 +1,6 @@
-// platform/disassembler.h: RISC-V disassembly of one instruction with GNU
-// binutils' libopcodes (Debian's binutils-multiarch-dev), for the commit
+// platform/disassembler.h: RISC-V disassembly (RV64GC and the hypervisor
+// extension) of one instruction with GNU binutils' libopcodes (Debian's
+// binutils-multiarch-dev), for the commit
 // log's --trace-disasm. Built into the rvh_disasm library that the rvh-vp
 // executable links, not into rvh_platform, so that library users need no
 // binutils.
@@ -24,7 +25,7 @@ class Disassembler {
 
   // The instruction `bits` (`length` 2 or 4 bytes) at `pc` as objdump
   // prints it, with single spaces: "addi a0,a0,1", "c.li a0,1" shows as
-  // "li a0,1". Never empty: "unknown" for bits libopcodes does not know.
+  // "li a0,1"; what it does not know as objdump shows it (".4byte 0x707b").
   std::string operator()(uint64_t pc, uint32_t bits, unsigned length);
 
  private:

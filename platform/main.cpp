@@ -15,8 +15,10 @@
 
 #include "platform/bench_cmd.h"
 #include "platform/calibrate_cmd.h"
+#include "platform/commit_log.h"
 #include "platform/compare.h"
 #include "platform/device_tree.h"
+#include "platform/disassembler.h"
 #include "platform/file_io.h"
 #include "platform/loader.h"
 #include "platform/marker_regions.h"
@@ -108,7 +110,6 @@ int sc_main(int argc, char** argv) {
   params.config.bootargs = opt.append;
   params.timing = timing;
   params.max_insns = opt.max_insns;
-  params.trace = opt.trace;
   params.read_stdin = !opt.no_stdin && !opt.hyp;  // with --hyp the guest's virtual UART reads stdin
   hyp::VmConfig vm_config;
   if (opt.hyp) {
@@ -129,12 +130,13 @@ int sc_main(int argc, char** argv) {
   try {
     // Every output is opened now, so that one that cannot be written is an
     // error before anything runs (platform/file_io.h, docs/options.md).
-    OutputFile stats_out, report_out, timeline_out, vcd_out, dtb_out;
+    OutputFile stats_out, report_out, timeline_out, vcd_out, dtb_out, trace_out;
     if (!opt.stats.empty()) stats_out = OutputFile::open("--stats", opt.stats);
     if (!opt.report_html.empty()) report_out = OutputFile::open("--report", opt.report_html);
     if (!opt.timeline.empty()) timeline_out = OutputFile::open("--timeline", opt.timeline);
     if (!opt.vcd.empty()) vcd_out = OutputFile::open("--vcd", opt.vcd);
     if (!opt.dump_dtb.empty()) dtb_out = OutputFile::open("--dump-dtb", opt.dump_dtb);
+    if (!opt.trace_file.empty()) trace_out = OutputFile::open("--trace-file", opt.trace_file);
 
     Soc soc("soc", params);
     if (opt.hyp)
@@ -162,6 +164,24 @@ int sc_main(int argc, char** argv) {
     std::unique_ptr<VcdTrace> vcd;
     if (!opt.vcd.empty()) vcd = std::make_unique<VcdTrace>("vcd", std::move(vcd_out), soc);
 
+    // The commit-log trace (--trace, --trace-file; docs/debugging.md).
+    std::unique_ptr<Disassembler> disassembler;
+    std::unique_ptr<CommitLog> commit_log;
+    if (opt.trace || trace_out.is_open()) {
+      CommitLog::Settings settings;
+      settings.filter = opt.trace_filter;
+      if (opt.trace_disasm) {
+        disassembler = std::make_unique<Disassembler>([&soc](uint64_t a) { return soc.symbols().describe(a); });
+        settings.disassemble = [d = disassembler.get()](uint64_t pc, uint32_t bits, unsigned length) {
+          return (*d)(pc, bits, length);
+        };
+        settings.show_traps = true;
+      }
+      commit_log = std::make_unique<CommitLog>(trace_out.is_open() ? trace_out.begin() : stderr,
+                                               std::move(settings), &soc.symbols());
+      for (auto& h : soc.harts()) commit_log->attach(*h);
+    }
+
     // Ctrl-C and SIGTERM end the run with its summary and reports, exit
     // status 128 + the signal's number (docs/running.md).
     StopOnSignal stop_on_signal([&soc](int signo) { soc.finish(128 + signo, signal_name(signo)); });
@@ -182,6 +202,8 @@ int sc_main(int argc, char** argv) {
     soc.uart().stop_input();
     if (timeline) timeline->finish();
     if (vcd) vcd->close();
+    commit_log.reset();
+    if (trace_out.is_open()) trace_out.finish();
 
     RunReport report = make_run_report(soc, host_seconds);
     std::fflush(stdout);

@@ -132,6 +132,21 @@ po::options_description visible_options() {
       ("sbi-disable", po::value<std::vector<std::string>>()->composing()->value_name("EXT"),
        "switch an SBI extension off for the guest: base, time, ipi, rfence, hsm, srst, dbcn, legacy");
 
+  po::options_description trace("Commit-log trace, in Spike's --log-commits format (docs/debugging.md)");
+  trace.add_options()
+      ("trace", po::bool_switch(), "write a line per retired instruction to stderr: pc, bits, registers written, "
+       "memory accessed")
+      ("trace-file", po::value<std::string>()->value_name("FILE"), "write the commit log to FILE instead of stderr")
+      ("trace-disasm", po::bool_switch(),
+       "add the symbol and disassembly (binutils) to each line, and a line per trap taken")
+      ("trace-harts", po::value<std::string>()->value_name("LIST"), "trace only these harts, e.g. 0,2-3")
+      ("trace-modes", po::value<std::string>()->value_name("MODES"),
+       "trace only instructions run in these modes: M, S (or HS), U, VS, VU, e.g. VS,VU")
+      ("trace-pc", po::value<std::string>()->value_name("LO:HI"), "trace only instructions at LO <= pc < HI")
+      ("trace-from", po::value<std::string>()->value_name("N"),
+       "trace from each hart's instruction N on (counted from 0, retired instructions)")
+      ("trace-count", po::value<std::string>()->value_name("M"), "trace at most M instructions per hart");
+
   po::options_description reports("Reports (docs/reports.md)");
   reports.add_options()
       ("timeline", po::value<std::string>()->value_name("FILE"),
@@ -145,12 +160,39 @@ po::options_description visible_options() {
        "write a self-contained HTML report with plots (also: rvh-vp report STATS.json OUT.html)");
 
   po::options_description all;
-  all.add(program).add(machine).add(run).add(hyp).add(reports);
+  all.add(program).add(machine).add(run).add(trace).add(hyp).add(reports);
   return all;
 }
 
 std::string get(const po::variables_map& vm, const char* name) {
   return vm.count(name) ? vm[name].as<std::string>() : std::string();
+}
+
+// The --trace-* filters (platform/trace_filter.h); each needs --trace or
+// --trace-file, as does --trace-disasm.
+void parse_trace_filter(const po::variables_map& vm, Options& o) {
+  const bool tracing = o.trace || !o.trace_file.empty();
+  for (const char* name : {"trace-harts", "trace-modes", "trace-pc", "trace-from", "trace-count"})
+    if (vm.count(name) && !tracing)
+      throw UsageError(std::string("--") + name + " needs --trace or --trace-file FILE");
+  if (o.trace_disasm && !tracing) throw UsageError("--trace-disasm needs --trace or --trace-file FILE");
+  auto filter_value = [&](const char* name, auto parse) {
+    const std::string text = get(vm, name);
+    try {
+      parse(text);
+    } catch (const TraceFilterError& e) {
+      throw UsageError(std::string("--") + name + " " + text + ": " + e.what());
+    }
+  };
+  TraceFilter& f = o.trace_filter;
+  if (vm.count("trace-harts")) filter_value("trace-harts", [&](const std::string& t) { f.harts = parse_hart_list(t); });
+  if (vm.count("trace-modes")) filter_value("trace-modes", [&](const std::string& t) { f.modes = parse_mode_list(t); });
+  if (vm.count("trace-pc")) filter_value("trace-pc", [&](const std::string& t) { parse_pc_range(t, f.pc_lo, f.pc_hi); });
+  if (vm.count("trace-from")) f.from = number_option("--trace-from", get(vm, "trace-from"));
+  if (vm.count("trace-count")) {
+    f.count = number_option("--trace-count", get(vm, "trace-count"));
+    if (f.count == 0) throw UsageError("--trace-count 0: must be at least 1");
+  }
 }
 
 }  // namespace
@@ -254,7 +296,7 @@ Options parse_options(int argc, char** argv) {
   o.timeline = get(vm, "timeline");
   o.vcd = get(vm, "vcd");
   o.report_html = get(vm, "report");
-  for (const char* output : {"stats", "timeline", "vcd", "report", "dump-dtb"})
+  for (const char* output : {"stats", "timeline", "vcd", "report", "dump-dtb", "trace-file"})
     if (vm.count(output) && get(vm, output).empty())
       throw UsageError(std::string("--") + output + " '': empty file name; give the path of the file to write");
   if (vm.count("timeline-max-events")) {
@@ -301,6 +343,9 @@ Options parse_options(int argc, char** argv) {
       throw UsageError("--smp " + s + ": out of range; use 1.." + std::to_string(kMaxHarts));
     o.smp = static_cast<unsigned>(n);
   }
+  if (vm.count("trace-harts") && (o.trace_filter.harts >> o.smp) != 0)
+    throw UsageError("--trace-harts " + get(vm, "trace-harts") + ": no such hart; with --smp " +
+                     std::to_string(o.smp) + " the harts are 0.." + std::to_string(o.smp - 1));
   if (vm.count("max-insns")) o.max_insns = number_option("--max-insns", get(vm, "max-insns"));
   if (vm.count("max-time")) o.max_time_ns = parse_max_time(get(vm, "max-time"));
   if (vm.count("quantum")) {

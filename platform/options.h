@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/trace_filter.h"
+
 namespace rvh {
 
 // A bad command line. what() is one line naming the option and the fix, e.g.

@@ -99,7 +99,6 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
       const sc_core::sc_time t = clint_.time_of_mtime(value, sc_core::SC_ZERO_TIME, ok);
       return ok ? t : sc_core::sc_max_time();
     };
-    hart->trace = params.trace;
     hart->on_insn_limit = [this](Hart&) {
       if (++harts_at_limit_ == params_.config.num_harts) finish(0, "insn-limit");
     };
@@ -114,6 +113,10 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     }
   });
   init_wake_check();
+  if (params.trace) {
+    commit_log_ = std::make_unique<CommitLog>(stderr, CommitLog::Settings{}, &symbols_);
+    for (auto& h : harts_) commit_log_->attach(*h);
+  }
 }
 
 void Soc::finish(int code, const std::string& reason) {
@@ -165,9 +168,6 @@ void Soc::load_bare_elf(const std::string& path) {
     const uint64_t fromhost = img.fromhost ? *img.fromhost : 0;
     htif_ = std::make_unique<Htif>("htif", ram_, memmap::kRamBase, *img.tohost, fromhost,
                                    [this](int code) { finish(code, "htif"); });
-  }
-  for (auto& h : harts_) {
-    h->symbolize = [this](uint64_t a) { return symbols_.describe(a); };
   }
 }
 

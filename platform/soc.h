@@ -17,6 +17,7 @@
 #include "peripherals/test_finisher.h"
 #include "peripherals/uart16550.h"
 #include "platform/bus.h"
+#include "platform/commit_log.h"
 #include "platform/config.h"
 #include "platform/htif.h"
 #include "platform/loader.h"
@@ -32,6 +33,8 @@ struct SocParams {
   PlatformConfig config;  // its hart_clock_hz and timebase_hz are taken from `timing`
   TimingConfig timing;    // clock, CPI, quantum, latencies, hypervisor costs
   uint64_t max_insns = 0;  // per hart, 0 = unlimited
+  // The commit log of every hart on stderr (Spike's --log-commits format;
+  // rvh-vp's --trace, which has more settings: platform/commit_log.h).
   bool trace = false;
   bool read_stdin = true;
   // End the run (reason "stuck", exit status kExitStuck) when every hart
@@ -129,6 +132,9 @@ class Soc : public sc_core::sc_module {
   RunResult result_;
   bool finished_ = false;
   unsigned harts_at_limit_ = 0;
+  // SocParams::trace's commit log; declared after the harts and the
+  // symbols it uses, so that it is destroyed first.
+  std::unique_ptr<CommitLog> commit_log_;
 
   // Stuck-run check (platform/wake_check.cpp): a waiting hart asks for it,
   // it runs once things have settled and ends the run if no hart can wake.
