@@ -221,6 +221,7 @@ void GdbStub::serve(Hart& hart, gdb::StopEvent event) {
     send(session_->feed(buf, static_cast<size_t>(n)));
   }
   if (!session_) return;
+  if (session_->running() && session_->interrupt_requested()) halt_request_ = 2;  // 0x03 right after the resume
   if (session_->detached()) {
     std::fprintf(stderr, "rvh-vp: GDB detached; the simulation runs on\n");
     session_.reset();
