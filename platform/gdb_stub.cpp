@@ -55,7 +55,9 @@ GdbStub::GdbStub(Soc& soc, const GdbStubOptions& options) : soc_(soc) {
     h->add_watcher(this);
     h->on_sleep_poll = [this](Hart& hart) {
       poll(false);
-      if (halt_request_ && attached_) serve(hart, stop_event(thread_of(hart), *halt_request_));
+      if (!halt_request_ || !attached_) return;
+      current_insn_done_ = false;  // asleep after its WFI: a step runs the next instruction
+      serve(hart, stop_event(thread_of(hart), *halt_request_));
     };
   }
 }
@@ -147,6 +149,9 @@ void GdbStub::at_pc(Hart& hart) {
       return;
     }
   }
+  // The instruction at pc runs as soon as this returns, with no other
+  // at_pc: for a step, it is the one instruction.
+  current_insn_done_ = true;
   serve(hart, event);
 }
 
@@ -159,6 +164,7 @@ void GdbStub::before_access(Hart& hart, uint64_t vaddr, unsigned size, AccessTyp
 void GdbStub::halt_here(Hart& hart, const DebugHalt& halt) {
   const int thread = thread_of(hart);
   watch_skip_pc_[static_cast<size_t>(thread - 1)] = hart.pc;  // it runs again on resume: not this stop again
+  current_insn_done_ = false;  // the instruction runs again from its start
   gdb::StopEvent event = stop_event(thread, 5);
   // The watchpoint hit, and the address within it that GDB looks for.
   const auto hit = hw_.match_data(halt.address, halt.size, halt.type, hart.mode());
@@ -177,6 +183,7 @@ void GdbStub::trap_taken(Hart& hart, const Trap& trap, bool interrupt, bool to_h
   if (stop_on_exit_interrupt_ && *stop_on_exit_interrupt_ != interrupt) return;
   if (stop_on_exit_cause_ && *stop_on_exit_cause_ != trap.cause) return;
   stop_on_exit_ = false;  // once: "the next VM exit"
+  current_insn_done_ = true;  // the exiting instruction is past: a step ends at the next one
   std::ostringstream text;
   text << "VM exit on hart " << thread_of(hart) - 1 << ": "
        << (interrupt ? "interrupt " : hyp::exception_cause_name(trap.cause)) << (interrupt ? std::to_string(trap.cause) : "")
@@ -393,7 +400,8 @@ void GdbStub::resume(const std::vector<gdb::ResumeAction>& actions) {
   step_thread_ = 0;
   for (const gdb::ResumeAction& a : actions)
     if (a.kind == gdb::ResumeAction::kStep) step_thread_ = a.thread;
-  step_started_ = false;
+  step_started_ = current_insn_done_;
+  current_insn_done_ = false;
   for (size_t i = 0; i < harts_.size(); ++i) resume_pc_[i] = harts_[i]->pc;
   halt_request_.reset();
 }

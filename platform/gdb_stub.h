@@ -90,6 +90,10 @@ class GdbStub : public InsnWatcher, public gdb::Target {
   std::optional<int> halt_request_;
   int step_thread_ = 0;  // a hart stepping (GDB thread id), 0 = none
   bool step_started_ = false;
+  // The last stop was before the instruction at pc with no at_pc to come
+  // for it (a stop in at_pc) or after it started (a VM exit): a step then
+  // counts that instruction as its one.
+  bool current_insn_done_ = false;
   // Per hart: the pc it resumed at, whose breakpoint is not reported again
   // before it moves, and the pc of an instruction that stopped for a
   // watchpoint, whose accesses are not checked again when it re-runs.

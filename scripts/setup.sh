@@ -15,6 +15,8 @@ packages=(
   opensbi u-boot-qemu qemu-system-misc device-tree-compiler
   # The commit log's --trace-disasm: libopcodes with RISC-V (docs/debugging.md)
   binutils-multiarch-dev
+  # The GDB stub's tests (ctest label gdb, docs/debugging.md): Debian's GDB for RISC-V
+  gdb-multiarch python3
   # bench/speed_vs_qemu.sh: peak RSS and CPU time from GNU time (/usr/bin/time)
   time
   # HTML report test (ctest label report): headless Chromium, PNG screenshots

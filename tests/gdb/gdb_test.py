@@ -129,6 +129,7 @@ def case_bare(a):
         "continue",
         "bt",
         "p $a0",
+        "x/2i $pc",
         "stepi",
         "p/x $pc",
         "x/gx &gdb_magic",
@@ -153,12 +154,21 @@ def case_bare(a):
         "rwatch gdb_magic",
         "continue",
         "delete",
+        "break gdb_illegal",
+        "continue",
+        "stepi",
+        "p $pc",
+        "p/x $mcause",
+        "p/x $mepc == (unsigned long)&gdb_illegal",
+        "delete",
         "continue",
     ], elf=elf)
     code = sim.wait()
     check("priv           0x3" in out and "prv:3 [Machine]" in out, "priv shows M-mode before the first instruction", out)
     check(re.search(r"Breakpoint 1, gdb_bump \(i=(i@entry=)?0\)", out), "the software breakpoint stops in gdb_bump(0)", out)
     check(re.search(r"#1 .* main \(\)", out), "the backtrace reaches main", out)
+    second = re.findall(r"\n   (0x[0-9a-f]+) <gdb_bump\+\d+>:", out)
+    check(second and re.search(r"\$\d+ = %s\n" % second[0], out), "stepi runs exactly one instruction", out)
     check(re.search(r"0x1122334455667788", out), "memory reads gdb_magic", out)
     check("0xfeedfacecafebeef" in out, "a memory write reads back", out)
     check("0x1234abcd" in out, "a register write reads back", out)
@@ -172,6 +182,9 @@ def case_bare(a):
           "the write watchpoint fires with old and new value", out)
     check(re.search(r"Hardware read watchpoint 4: gdb_magic\s+Value = 1234605616436508552", out),
           "the read watchpoint fires on the read of gdb_magic", out)
+    check(re.search(r"\$\d+ = \(void \(\*\)\(\)\) 0x[0-9a-f]+ <rvh_m_trap_entry>\n", out),
+          "stepi on an illegal instruction stops at the trap handler's first instruction", out)
+    check(re.search(r"\$\d+ = 0x2\n\$\d+ = 0x1\n", out), "mcause is 2 and mepc the illegal instruction", out)
     check("exited normally" in out, "the program runs to its end under GDB", out)
     check(code == 0 and "PASS: gdb_demo" in sim.stdout(), "the program still passes its own checks",
           sim.stdout() + sim.stderr())
@@ -283,6 +296,9 @@ def case_guest(a):
         "monitor stop-on-exit 23",
         "continue",
         "x/i $pc",
+        "stepi",
+        "x/i $pc",
+        "info registers priv",
         "monitor exits",
         "delete",
         "continue",
@@ -295,7 +311,11 @@ def case_guest(a):
     check(re.search(r"Cannot access memory at address 0x4", out), "monitor phys: the same address is not RAM", out)
     check(re.search(r"VM exit on hart 0: store guest-page fault \(scause 0x17", out),
           "the stop on the next MMIO exit names its cause", out)
-    check(re.search(r"=> 0x[0-9a-f]+ <main\+\d+>:\s+sb\s", out), "it stops at the guest's store to the UART", out)
+    m = re.search(r"=> (0x[0-9a-f]+) <main\+\d+>:\s+sb\s", out)
+    check(m is not None, "it stops at the guest's store to the UART", out)
+    after = int(m.group(1), 16) + 4
+    check(re.search(r"=> 0x0*%x <main\+\d+>:" % after, out), "stepi across the VM exit stops at the next instruction", out)
+    check(len(re.findall(r"priv\s+0x101", out)) == 2, "after the step the vCPU is back in VS-mode", out)
     check(re.search(r"exits", out) and "mmio" in out.lower(), "monitor exits shows the hypervisor's exit statistics",
           out)
     check(code == 0 and "exited normally" in out and "PASS: g_debug" in sim.stdout(), "the guest passes", out)
