@@ -212,6 +212,15 @@ def case_smp(a):
     check(re.search(r"Switching to thread 2[^$]*\$\d+ = 0x1\n", out), "thread 2 is hart 1 (mhartid 1)", out)
     check(re.search(r"Switching to thread 1[^$]*\$\d+ = 0x0\n", out), "thread 1 is hart 0 (mhartid 0)", out)
     check(code == 0, "the run ends normally", sim.stdout() + sim.stderr())
+    # Two vCPUs of a --hyp guest: a thread each, both stopped at the breakpoint.
+    elf = os.path.join(a.sw, "g_ipi.elf")
+    sim = Simulator(a.vp, ["--hyp", "--smp", "2", "--kernel", elf, "-S"])
+    out = gdb_batch(sim.port, ["break main", "continue", "info threads", "delete", "continue"], elf=elf)
+    code = sim.wait()
+    check(re.search(r"Thread 1 \(vCPU 0 on hart 0 \(VS\)\)", out) and re.search(r"Thread 2 \(vCPU 1 on hart 1", out),
+          "a --hyp guest's two vCPUs are two threads", out)
+    check(code == 0 and "exited normally" in out and "PASS: g_ipi" in sim.stdout(), "the SMP guest passes under GDB",
+          out + sim.stdout())
 
 
 def run_plain(a, args, stats):
