@@ -96,9 +96,8 @@ class Simulator:
 
 
 def gdb_batch(port, commands, elf=None, timeout=180, extra=()):
+    # No other setting: the stub's target description says what the target is.
     args = [GDB, "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off"]
-    if elf is None:
-        args += ["-ex", "set architecture riscv:rv64"]
     args += ["-ex", "target remote 127.0.0.1:%d" % port]
     for c in commands:
         args += ["-ex", c]
@@ -261,7 +260,7 @@ def case_uboot(a):
         return 77
     sim = Simulator(a.vp, ["--bios", a.bios, "--kernel", a.uboot, "-S"])
     args = [GDB, "-nx", "-batch", "-ex", "set pagination off", "-ex", "set confirm off",
-            "-ex", "set architecture riscv:rv64", "-ex", "target remote 127.0.0.1:%d" % sim.port]
+            "-ex", "target remote 127.0.0.1:%d" % sim.port]
     for c in ["break *0x80200000", "continue", "bt", "info registers priv", "p/x $a0", "delete", "continue",
               "info registers priv", "monitor stats", "kill"]:
         args += ["-ex", c]
