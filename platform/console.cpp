@@ -105,6 +105,7 @@ void Console::open() {
         open_client();
       break;
     case SerialSpec::Kind::kFile:
+      if (!settings_.file.is_open()) settings_.file = OutputFile::open("--serial", s.path);
       file_ = settings_.file.begin();
       setvbuf(file_, nullptr, _IOLBF, 0);
       address_ = "file:" + s.path;

@@ -15,7 +15,9 @@ int g_fd = -1;
 struct termios g_saved {};
 bool g_hooks_installed = false;
 
-const int kFatalSignals[] = {SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+// Every signal whose default action ends the process (SIGPIPE: `rvh-vp | head`).
+const int kFatalSignals[] = {SIGHUP,  SIGQUIT, SIGABRT, SIGSEGV, SIGBUS,  SIGFPE,    SIGILL,  SIGPIPE,
+                             SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGSYS};
 // Only while nobody else handles them (platform/stop_signals.h does, in rvh-vp).
 const int kStopSignals[] = {SIGINT, SIGTERM};
 struct sigaction g_previous[NSIG];

@@ -9,9 +9,10 @@
 // simulator's own messages print as lines. The saved modes come back:
 //   - restore_terminal(), which the console calls when it closes;
 //   - at exit (atexit);
-//   - on a fatal signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT,
-//     SIGHUP, and SIGINT/SIGTERM while nobody else handles them): restored,
-//     then the signal's previous action runs;
+//   - on a signal that ends the process (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+//     SIGABRT, SIGQUIT, SIGHUP, SIGPIPE, SIGALRM, SIGUSR1/2, ..., and
+//     SIGINT/SIGTERM while nobody else handles them): restored, then the
+//     signal's previous action runs;
 //   - platform/stop_signals.cpp calls restore_terminal() before a second
 //     SIGINT/SIGTERM ends the process at once.
 // One terminal at a time (the process's stdin in practice).

@@ -298,7 +298,8 @@ def case_keys(a, tmp):
 
 
 def case_sigterm(a, tmp):
-    """kill -TERM from outside: summary, --stats, the terminal restored."""
+    """kill -TERM and -INT from outside: summary, --stats, the terminal
+    restored; also after SIGSEGV and SIGPIPE."""
     stats = os.path.join(tmp, "stats.json")
     r = PtyRun(a.vp, firmware_args(a) + ["--stats", stats])
     try:
@@ -335,6 +336,25 @@ def case_sigterm(a, tmp):
         check(r.modes_after() == r.modes_before, "stty -g is the same after a SIGSEGV")
     finally:
         r.close()
+    # `rvh-vp | head`: stdout a pipe that closes, the terminal still stdin.
+    master, slave = os.openpty()
+    try:
+        before = stty_g(slave)
+
+        def controlling_tty():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        p = subprocess.Popen([a.vp, *firmware_args(a)], stdin=slave, stdout=subprocess.PIPE, stderr=slave,
+                             preexec_fn=controlling_tty)
+        p.stdout.read(100)
+        p.stdout.close()
+        rc = p.wait(60)
+        check(rc == -signal.SIGPIPE, "a closed stdout ends rvh-vp with SIGPIPE (got %d)" % rc)
+        check(stty_g(slave) == before, "stty -g is the same after a SIGPIPE")
+    finally:
+        os.close(slave)
+        os.close(master)
     return 0
 
 
