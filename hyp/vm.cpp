@@ -33,9 +33,9 @@ uint64_t gstage_index(uint64_t gpa, unsigned level) {
   return (gpa >> (12 + 9 * level)) & (level == 2 ? 0x7ff : 0x1ff);
 }
 
-Uart16550Options vuart_options(bool read_stdin) {
+Uart16550Options vuart_options(const VmConfig& config) {
   Uart16550Options o;
-  o.read_input = read_stdin;
+  o.drop_early = config.uart_drop_early;
   return o;
 }
 }  // namespace
@@ -83,7 +83,7 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
 
   // Per-VM devices: a virtual 16550 (PLIC source 10) and a virtual PLIC whose
   // S-mode contexts drive the vCPUs' VSEIP.
-  uart_ = std::make_unique<Uart16550>("vuart", vuart_options(config.read_stdin));
+  uart_ = std::make_unique<Uart16550>("vuart", vuart_options(config));
   plic_ = std::make_unique<Plic>("vplic", static_cast<unsigned>(harts.size()), kPlicSources);
   uart_socket_.bind(uart_->socket);
   plic_socket_.bind(plic_->socket);

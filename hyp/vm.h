@@ -34,7 +34,10 @@ struct VmConfig {
   bool prefault = false;        // map all guest RAM at VM creation instead of on first touch
   bool redirect_inst_access_fault = true;  // false: KVM before 51c58956732b (VM stops)
   bool strict_mmio = false;     // an access to a GPA with no device stops the VM
-  bool read_stdin = true;       // the virtual UART reads the host's stdin
+  // The virtual UART's early input is hardware-faithful (--serial-drop-early;
+  // peripherals/uart16550.h). Its host end, a console, is attached by the
+  // platform (platform/console.h).
+  bool uart_drop_early = false;
   uint64_t hedeleg = 0;         // 0: KVM's default set
   std::vector<std::string> disabled_sbi;   // extension names switched off
   HypCosts costs;

@@ -1,70 +1,14 @@
 // uart16550.cpp -- see uart16550.h for the register table and the I/O model.
 #include "peripherals/uart16550.h"
 
+#include <algorithm>
 #include <cerrno>
-#include <csignal>
-#include <cstdlib>
-#include <cstring>
 
-#include <poll.h>
-#include <termios.h>
 #include <unistd.h>
 
 namespace rvh {
 
 namespace {
-
-// ---- Terminal raw mode, restored at exit and on fatal signals. ----
-// One terminal at most (the process's stdin in practice); async-signal-safe
-// restore (tcsetattr is async-signal-safe).
-struct TerminalState {
-    volatile sig_atomic_t raw = 0;
-    int fd = -1;
-    struct termios saved {};
-    bool hooks_installed = false;
-};
-TerminalState g_term;
-const int kRestoreSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT,
-                               SIGSEGV, SIGBUS, SIGFPE, SIGILL};
-struct sigaction g_old_actions[NSIG];
-
-void restore_terminal() {
-    if (g_term.raw) {
-        tcsetattr(g_term.fd, TCSAFLUSH, &g_term.saved);
-        g_term.raw = 0;
-    }
-}
-
-void restore_on_signal(int sig) {
-    restore_terminal();
-    // Hand the signal to whoever had it before us (default action: terminate
-    // or dump core); it is delivered again once this handler returns.
-    sigaction(sig, &g_old_actions[sig], nullptr);
-    raise(sig);
-}
-
-void enter_raw_terminal(int fd) {
-    if (g_term.raw || !isatty(fd)) return;
-    struct termios t {};
-    if (tcgetattr(fd, &t) != 0) return;
-    g_term.saved = t;
-    g_term.fd = fd;
-    if (!g_term.hooks_installed) {
-        g_term.hooks_installed = true;
-        std::atexit(restore_terminal);
-        for (int sig : kRestoreSignals) {
-            struct sigaction sa {};
-            sa.sa_handler = restore_on_signal;
-            sigemptyset(&sa.sa_mask);
-            sigaction(sig, &sa, &g_old_actions[sig]);
-        }
-    }
-    t.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO | ECHONL | IEXTEN);  // keep ISIG
-    t.c_iflag &= ~static_cast<tcflag_t>(ICRNL | INLCR | IGNCR | IXON | ISTRIP | BRKINT | PARMRK);
-    t.c_cc[VMIN] = 1;
-    t.c_cc[VTIME] = 0;
-    if (tcsetattr(fd, TCSAFLUSH, &t) == 0) g_term.raw = 1;
-}
 
 void stdout_sink(uint8_t b) {
     for (;;) {
@@ -72,8 +16,6 @@ void stdout_sink(uint8_t b) {
         if (n == 1 || (n < 0 && errno != EINTR && errno != EAGAIN)) return;
     }
 }
-
-constexpr size_t kHostQueueLimit = 64 * 1024;
 
 }  // namespace
 
@@ -89,6 +31,7 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const Uart16550Options& optio
         "rbr_thr_dll", RBR, 1, RA::RW,
         [this]() -> uint64_t {
             if (dlab()) return m_dll;
+            m_driver_ready = true;
             const uint8_t b = rx_pop();
             update_irq();
             return b;
@@ -109,6 +52,7 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const Uart16550Options& optio
                 return;
             }
             m_ier = static_cast<uint8_t>(v & 0x0F);
+            if (m_ier & 0x01) m_driver_ready = true;
             // THR is always empty: enabling ETBEI raises the THRE interrupt.
             m_thr_ipending = (m_ier & 0x02) != 0;
             update_irq();
@@ -162,54 +106,18 @@ Uart16550::Uart16550(sc_core::sc_module_name name, const Uart16550Options& optio
     sensitive << m_irq_event;
 }
 
-Uart16550::~Uart16550() { stop_input(); }
-
-void Uart16550::start_of_simulation() {
-    if (!m_opts.read_input || m_reader.joinable()) return;
-    if (m_opts.raw_terminal) enter_raw_terminal(m_opts.input_fd);
-    m_reader_active = true;
-    m_reader = std::thread(&Uart16550::reader_main, this);
+size_t Uart16550::host_receive(const uint8_t* data, size_t len) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const size_t limit = m_opts.input_buffer;
+    const size_t n = m_input.size() >= limit ? 0 : std::min(len, limit - m_input.size());
+    m_input.insert(m_input.end(), data, data + n);
+    if (!m_input.empty()) m_has_input.store(true, std::memory_order_release);
+    return n;
 }
 
-void Uart16550::stop_input() {
-    m_stop = true;
-    if (m_reader.joinable()) m_reader.join();
-    m_reader_active = false;
-    if (m_opts.read_input && g_term.raw && g_term.fd == m_opts.input_fd) restore_terminal();
-}
-
-void Uart16550::reader_main() {
-    uint8_t buf[256];
-    const int fd = m_opts.input_fd;
-    while (!m_stop.load(std::memory_order_relaxed)) {
-        bool full;
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            full = m_input.size() >= kHostQueueLimit;
-        }
-        if (full) {  // the guest is not reading: wait without consuming more input
-            ::usleep(10000);
-            continue;
-        }
-        struct pollfd pfd {fd, POLLIN, 0};
-        const int r = ::poll(&pfd, 1, 100);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (r == 0) continue;
-        if (pfd.revents & POLLNVAL) break;
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            break;
-        }
-        if (n == 0) break;  // EOF: input just stops
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_input.insert(m_input.end(), buf, buf + n);
-        m_has_input.store(true, std::memory_order_release);
-    }
-    m_reader_active = false;
+size_t Uart16550::host_input_space() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_input.size() >= m_opts.input_buffer ? 0 : m_opts.input_buffer - m_input.size();
 }
 
 void Uart16550::push_input(const std::string& bytes) {
@@ -240,20 +148,50 @@ void Uart16550::write_output(const uint8_t* data, size_t len) {
 
 void Uart16550::pull_input() {
     if (!m_has_input.load(std::memory_order_acquire) || loopback()) return;
+    if (m_opts.drop_early && !m_driver_ready) {
+        deliver_early_input();
+        return;
+    }
     if (m_rx_count_fifo >= rx_capacity()) return;
     std::lock_guard<std::mutex> lock(m_mutex);
     while (!m_input.empty() && m_rx_count_fifo < rx_capacity()) {
-        rx_push(m_input.front());
+        rx_push(m_input.front(), true);
         m_input.pop_front();
     }
     m_has_input = !m_input.empty();
+}
+
+// drop_early, before the driver is ready: everything that arrived goes to
+// the line at once; what the FIFO cannot hold is an overrun.
+void Uart16550::deliver_early_input() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (uint8_t b : m_input) rx_push(b, true);
+    m_input.clear();
+    m_has_input = false;
+}
+
+void Uart16550::rx_clear() {
+    if (!m_opts.drop_early) {
+        // Unread bytes from the host go back to the front of the input
+        // buffer, in order; loopback bytes are discarded.
+        std::lock_guard<std::mutex> lock(m_mutex);
+        for (unsigned i = m_rx_count_fifo; i-- > 0;) {
+            const unsigned slot = (m_rx_head + i) % kFifoSize;
+            if (!m_rx_from_host[slot]) continue;
+            m_input.push_front(m_rx[slot]);
+            --m_rx_count;  // counted again when it is received again
+        }
+        if (!m_input.empty()) m_has_input = true;
+    }
+    m_rx_head = 0;
+    m_rx_count_fifo = 0;
 }
 
 void Uart16550::poll() {
     pull_input();
     update_irq();
     // Keep polling while input can still arrive or is waiting for FIFO room.
-    if (m_reader_active.load(std::memory_order_relaxed) ||
+    if (m_input_open.load(std::memory_order_relaxed) ||
         m_has_input.load(std::memory_order_relaxed))
         next_trigger(m_opts.poll_interval);
     // else: static sensitivity (m_kick from push_input)
@@ -332,12 +270,14 @@ void Uart16550::transmit(uint8_t b) {
     m_thr_ipending = true;
 }
 
-void Uart16550::rx_push(uint8_t b) {
+void Uart16550::rx_push(uint8_t b, bool from_host) {
     if (m_rx_count_fifo >= rx_capacity()) {
         m_lsr_err |= 0x02;  // overrun: the new character is lost
         return;
     }
-    m_rx[(m_rx_head + m_rx_count_fifo) % kFifoSize] = b;
+    const unsigned slot = (m_rx_head + m_rx_count_fifo) % kFifoSize;
+    m_rx[slot] = b;
+    m_rx_from_host[slot] = from_host;
     ++m_rx_count_fifo;
     ++m_rx_count;
 }
@@ -354,7 +294,9 @@ uint8_t Uart16550::rx_pop() {
 }
 
 void Uart16550::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    m_access_delay = delay;
     m_bank.transport(trans);
+    m_access_delay = sc_core::SC_ZERO_TIME;
     trans.set_dmi_allowed(false);
     delay += m_opts.access_latency;
 }

@@ -33,18 +33,32 @@
 // after the access that changes it.
 //
 // Output: every transmitted byte goes to the output sink (default: the write()
-// system call on fd 1, one byte at a time, so output is never held back). Replace it with set_output().
+// system call on fd 1, one byte at a time, so output is never held back).
+// Replace it with set_output(); transmit_time() tells the sink when the byte
+// left, in simulated time.
 //
-// Input: with Uart16550Options::read_input, a host thread reads input_fd
-// (default 0, stdin) with poll() + a stop flag and queues bytes under a mutex;
-// a terminal is put in raw mode (no echo, no line buffering; signals such as
-// Ctrl-C still work) and restored at exit, on fatal signals and in the
-// destructor. The SystemC side moves queued bytes into the RX FIFO while it
-// has room, on register accesses and from a method that polls every
-// poll_interval of simulated time while input can still arrive (it stops at
-// EOF, so a finished stdin never keeps the simulation alive). In loopback mode
-// the receiver is disconnected from the host input. push_input() injects bytes
-// (from the SystemC thread: sc_main, a process, or between sc_start calls).
+// Input: the host end of the line is a console (platform/console.h: a
+// terminal, a pty, a socket, ...), which owns every host thread and file
+// descriptor. It hands bytes over with host_receive() from any thread, into
+// an input buffer of at most Uart16550Options::input_buffer bytes, and says
+// with set_host_input_open() whether more can still arrive. The SystemC side
+// moves buffered bytes into the RX FIFO while it has room, on register
+// accesses and from a method that polls every poll_interval of simulated time
+// while input can still arrive or is waiting (it stops once the input is
+// closed and drained, so a finished input never keeps the simulation alive).
+// In loopback mode the receiver is disconnected from the host input.
+// push_input() injects bytes from the SystemC thread (sc_main, a process, or
+// between sc_start calls).
+//
+// Early input: by default a FIFO reset (FCR bit 1, or switching the FIFOs on
+// or off) gives the received bytes the guest has not read back to the front
+// of the input buffer, so keys typed before the guest's driver is ready reach
+// it once the driver has reset the FIFO. With drop_early (rvh-vp
+// --serial-drop-early) the UART behaves as hardware does: a FIFO reset
+// discards them, and until the driver is ready (it reads RBR or enables the
+// receive interrupt) input goes into the RX FIFO as it arrives and what does
+// not fit is an overrun (lost, LSR.OE). After that, input waits in the buffer
+// while the FIFO is full in both modes.
 #ifndef RVH_PERIPHERALS_UART16550_H
 #define RVH_PERIPHERALS_UART16550_H
 
@@ -59,16 +73,15 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "peripherals/register_bank.h"
 
 namespace rvh {
 
 struct Uart16550Options {
-    bool read_input = true;   // start the host reader thread on input_fd
-    int input_fd = 0;         // host fd to read input from
-    bool raw_terminal = true; // if input_fd is a terminal, put it in raw mode
+    // Host input waiting for the guest, at most (host_receive takes no more).
+    size_t input_buffer = 64 * 1024;
+    bool drop_early = false;  // hardware-faithful early input (see above)
     sc_core::sc_time poll_interval = sc_core::sc_time(1, sc_core::SC_MS);
     sc_core::sc_time access_latency = sc_core::sc_time(10, sc_core::SC_NS);
 };
@@ -88,7 +101,6 @@ public:
 
     explicit Uart16550(sc_core::sc_module_name name,
                        const Uart16550Options& options = Uart16550Options());
-    ~Uart16550() override;
 
     void set_output(OutputSink sink) { m_sink = std::move(sink); }
     // Queues bytes as if they had arrived on the input; SystemC thread only.
@@ -99,8 +111,21 @@ public:
     int take_input_byte();
     // Writes bytes to the output sink as the transmitter does.
     void write_output(const uint8_t* data, size_t len);
-    // Stops the host reader thread (if any) and restores the terminal.
-    void stop_input();
+    // The simulated time of the byte being transmitted now (for the output
+    // sink): the time of the access, the initiator's local time included.
+    sc_core::sc_time transmit_time() const { return sc_core::sc_time_stamp() + m_access_delay; }
+
+    // ---- The host end (a console). Thread-safe: any thread may call. ----
+    // Appends up to `len` bytes to the input buffer; returns how many were
+    // taken (fewer when the buffer is full).
+    size_t host_receive(const uint8_t* data, size_t len);
+    // Free room in the input buffer, in bytes.
+    size_t host_input_space();
+    // Whether input can still arrive (false at end of file, or with no
+    // console). Open it before sc_start: once the periodic poll has stopped,
+    // only push_input() starts it again.
+    void set_host_input_open(bool open) { m_input_open.store(open, std::memory_order_relaxed); }
+    bool host_input_open() const { return m_input_open.load(std::memory_order_relaxed); }
 
     uint64_t tx_count() const { return m_tx_count; }
     uint64_t rx_count() const { return m_rx_count; }
@@ -110,19 +135,17 @@ public:
     // Whether the interrupt line can still rise without a register access:
     // only received input can do it (IER ERBFI or ELSI set, not in
     // loopback), and only while host input is queued or can still arrive
-    // (the reader is running and has not reached end of file).
+    // (a console is open and has not reached end of file).
     bool input_may_interrupt() const {
         return (m_ier & 0x05) && !loopback() &&
-               (m_reader_active.load(std::memory_order_relaxed) || m_has_input.load(std::memory_order_relaxed) ||
+               (m_input_open.load(std::memory_order_relaxed) || m_has_input.load(std::memory_order_relaxed) ||
                 m_rx_count_fifo > 0);
     }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-    void start_of_simulation() override;
     void poll();        // SC_METHOD: pulls host input periodically
     void drive_irq();   // SC_METHOD: the only writer of `irq`
-    void reader_main(); // host thread
 
     bool dlab() const { return m_lcr & 0x80; }
     bool loopback() const { return m_mcr & 0x10; }
@@ -134,10 +157,11 @@ private:
     void set_mcr(uint8_t v);
     void write_fcr(uint8_t v);
     void transmit(uint8_t b);
-    void rx_push(uint8_t b);  // sets OE if full
+    void rx_push(uint8_t b, bool from_host = false);  // sets OE if full
     uint8_t rx_pop();
-    void rx_clear() { m_rx_head = 0; m_rx_count_fifo = 0; }
+    void rx_clear();  // a FIFO reset (see "Early input" above)
     void pull_input();
+    void deliver_early_input();  // drop_early before the driver is ready
     void update_irq();
 
     Uart16550Options m_opts;
@@ -151,6 +175,9 @@ private:
     uint8_t m_last_rx = 0;
     bool m_thr_ipending = false;
     std::array<uint8_t, kFifoSize> m_rx{};
+    std::array<bool, kFifoSize> m_rx_from_host{};  // came from the host input (not loopback)
+    bool m_driver_ready = false;  // the guest read RBR or enabled ERBFI
+    sc_core::sc_time m_access_delay = sc_core::SC_ZERO_TIME;  // during b_transport
     unsigned m_rx_head = 0, m_rx_count_fifo = 0;
 
     bool m_irq_level = false;
@@ -161,9 +188,7 @@ private:
     std::mutex m_mutex;
     std::deque<uint8_t> m_input;      // guarded by m_mutex
     std::atomic<bool> m_has_input{false};
-    std::atomic<bool> m_reader_active{false};  // reader running and not at EOF
-    std::atomic<bool> m_stop{false};
-    std::thread m_reader;
+    std::atomic<bool> m_input_open{false};  // a console can still deliver input
 };
 
 }  // namespace rvh

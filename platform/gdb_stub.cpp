@@ -12,6 +12,7 @@
 #include "hyp/exit_trace.h"
 #include "platform/run_report.h"
 #include "platform/soc.h"
+#include "platform/console.h"
 #include "platform/stop_signals.h"
 
 namespace rvh {
@@ -220,6 +221,11 @@ void GdbStub::serve(Hart& hart, gdb::StopEvent event) {
         // its next update phase, with its summary and reports).
         std::fprintf(stderr, "rvh-vp: %s while GDB holds the simulation: leaving GDB, ending the run\n",
                      signal_name(signo).c_str());
+        client_gone();
+        return;
+      }
+      if (Console::quit_requested()) {  // the console's escape key: likewise
+        std::fprintf(stderr, "rvh-vp: console quit while GDB holds the simulation: leaving GDB, ending the run\n");
         client_gone();
         return;
       }

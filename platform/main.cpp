@@ -17,6 +17,7 @@
 #include "platform/calibrate_cmd.h"
 #include "platform/commit_log.h"
 #include "platform/compare.h"
+#include "platform/console.h"
 #include "platform/device_tree.h"
 #include "platform/disassembler.h"
 #include "platform/file_io.h"
@@ -110,7 +111,8 @@ int sc_main(int argc, char** argv) {
   params.config.bootargs = opt.append;
   params.timing = timing;
   params.max_insns = opt.max_insns;
-  params.read_stdin = !opt.no_stdin && !opt.hyp;  // with --hyp the guest's virtual UART reads stdin
+  params.read_stdin = false;  // the consoles are connected below (--serial)
+  params.serial_drop_early = opt.serial_drop_early;
   hyp::VmConfig vm_config;
   if (opt.hyp) {
     vm_config.guest_ram_size = opt.guest_memory;
@@ -119,7 +121,7 @@ int sc_main(int argc, char** argv) {
     vm_config.prefault = opt.hyp_prefault;
     vm_config.redirect_inst_access_fault = !opt.kvm_no_inst_access_redirect;
     vm_config.strict_mmio = opt.strict_mmio;
-    vm_config.read_stdin = !opt.no_stdin;
+    vm_config.uart_drop_early = opt.serial_drop_early;
     vm_config.disabled_sbi = opt.sbi_disable;
     vm_config.hedeleg = opt.hyp_hedeleg;
     vm_config.costs = timing.hyp;
@@ -137,6 +139,21 @@ int sc_main(int argc, char** argv) {
     if (!opt.vcd.empty()) vcd_out = OutputFile::open("--vcd", opt.vcd);
     if (!opt.dump_dtb.empty()) dtb_out = OutputFile::open("--dump-dtb", opt.dump_dtb);
     if (!opt.trace_file.empty()) trace_out = OutputFile::open("--trace-file", opt.trace_file);
+    // The consoles (docs/running.md "The console"): serial0 is the guest's
+    // console (UART0, or the VM's virtual UART with --hyp), serial1 the
+    // host's UART0 with --hyp.
+    std::vector<ConsoleSettings> console_settings;
+    for (size_t i = 0; i < std::max<size_t>(1, opt.serial.size()); ++i) {
+      ConsoleSettings cs;
+      cs.name = "serial" + std::to_string(i);
+      if (i < opt.serial.size()) cs.spec = opt.serial[i];
+      cs.input = !(opt.no_stdin && cs.spec.kind == SerialSpec::Kind::kStdio);
+      cs.escape_char = opt.escape_char;
+      if (cs.spec.kind == SerialSpec::Kind::kFile) cs.file = OutputFile::open("--serial", cs.spec.path);
+      if (i == 0 && !opt.serial_log.empty()) cs.log = OutputFile::open("--serial-log", opt.serial_log);
+      cs.log_timestamps = opt.serial_log_timestamps;
+      console_settings.push_back(std::move(cs));
+    }
 
     Soc soc("soc", params);
     if (opt.hyp)
@@ -182,24 +199,60 @@ int sc_main(int argc, char** argv) {
       for (auto& h : soc.harts()) commit_log->attach(*h);
     }
 
-    // Ctrl-C and SIGTERM end the run with its summary and reports, exit
+    auto host_start = std::chrono::steady_clock::now();
+    auto host_seconds_so_far = [&host_start] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count() -
+             Console::paused_seconds();
+    };
+    // The consoles' escape keys (Ctrl-A x, Ctrl-A s), run inside the simulation.
+    ConsoleHooks hooks;
+    hooks.quit = [&soc] { soc.finish(0, "quit"); };
+    hooks.stats = [&soc, &host_seconds_so_far] {
+      RunReport report = make_run_report(soc, host_seconds_so_far());
+      report.in_progress = true;
+      print_run_summary(report, std::cerr);
+      if (soc.vm()) soc.vm()->print_stats(std::cerr);
+    };
+    std::vector<std::unique_ptr<Console>> consoles;
+    for (size_t i = 0; i < console_settings.size(); ++i) {
+      Uart16550& uart = !opt.hyp ? soc.uart() : i == 0 ? soc.vm()->uart() : soc.uart();
+      consoles.push_back(std::make_unique<Console>(std::move(console_settings[i]), uart, hooks));
+    }
+
+    // SIGINT and SIGTERM end the run with its summary and reports, exit
     // status 128 + the signal's number (docs/running.md).
     StopOnSignal stop_on_signal([&soc](int signo) { soc.finish(128 + signo, signal_name(signo)); });
     // GDB (docs/debugging.md): listening before the first instruction.
     std::unique_ptr<GdbStub> gdb;
     if (opt.gdb_port >= 0)
       gdb = std::make_unique<GdbStub>(soc, GdbStubOptions{static_cast<uint16_t>(opt.gdb_port), opt.wait_for_gdb});
-    const auto host_start = std::chrono::steady_clock::now();
+    // Open the consoles last (a server console may wait for its client):
+    // the terminal (stdio) after the others, so that Ctrl-C still works
+    // while a socket waits.
+    for (int pass = 0; pass < 2; ++pass)
+      for (size_t i = 0; i < consoles.size(); ++i) {
+        const bool stdio = i >= opt.serial.size() || opt.serial[i].kind == SerialSpec::Kind::kStdio;
+        if (stdio == (pass == 1)) consoles[i]->open();
+      }
+    host_start = std::chrono::steady_clock::now();
     if (opt.max_time_ns) {
       sc_core::sc_start(sc_core::sc_time(static_cast<double>(opt.max_time_ns), sc_core::SC_NS));
       if (soc.result().reason.empty()) soc.finish(0, "time-limit");
     } else {
       sc_core::sc_start();
     }
-    const double host_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+    const double host_seconds = host_seconds_so_far();
     if (gdb) gdb->run_ended(soc.result().exit_code);
-    soc.uart().stop_input();
+    // Input stops and the terminal is given back; --serial-log is complete.
+    int output_error = 0;
+    for (auto& c : consoles) {
+      try {
+        c->close();
+      } catch (const OutputError& e) {
+        std::cerr << "rvh-vp: " << e.what() << "\n";
+        output_error = 1;
+      }
+    }
     if (timeline) timeline->finish();
     if (vcd) vcd->close();
     commit_log.reset();
@@ -219,11 +272,14 @@ int sc_main(int argc, char** argv) {
       if (stats_out.is_open()) write_json_file(stats, stats_out);
       if (report_out.is_open()) write_report_html(stats, report_out);
     }
-    return soc.result().exit_code;
+    return output_error ? output_error : soc.result().exit_code;
   } catch (const MemoryAllocationError& e) {
     std::cerr << "rvh-vp: " << ram_allocation_message(opt, e.bytes()) << "\n";
     return 1;
   } catch (const LoadError& e) {
+    std::cerr << "rvh-vp: " << e.what() << "\n";
+    return 1;
+  } catch (const ConsoleError& e) {
     std::cerr << "rvh-vp: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {

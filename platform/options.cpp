@@ -115,6 +115,22 @@ po::options_description visible_options() {
       ("help,h", po::bool_switch(), "print this help and exit")
       ("version", po::bool_switch(), "print the version and exit");
 
+  po::options_description console("Console (docs/running.md \"The console\")");
+  console.add_options()
+      ("serial", po::value<std::vector<std::string>>()->composing()->value_name("BACKEND"),
+       "connect the console to stdio (default), pty, null, file:PATH, tcp:[HOST]:PORT[,server][,wait|nowait] "
+       "or unix:PATH[,server][,wait|nowait] (HOST 127.0.0.1 by default, port 0: any free port); given twice "
+       "with --hyp, the second is the host's UART")
+      ("escape-char", po::value<std::string>()->value_name("KEY"),
+       "the console's escape key on stdio (default a: Ctrl-A); Ctrl-A h lists the keys; none: no keys, "
+       "Ctrl-C ends the run")
+      ("serial-log", po::value<std::string>()->value_name("FILE"), "copy everything the guest prints to FILE")
+      ("serial-log-timestamps", po::bool_switch(),
+       "start each line of the --serial-log file with its simulated time in seconds")
+      ("serial-drop-early", po::bool_switch(),
+       "hardware-faithful input: bytes the FIFO cannot take before the guest's driver reads them, or that a FIFO "
+       "reset clears, are lost (default: they wait for the driver)");
+
   po::options_description hyp("Hosted hypervisor (docs/hypervisor.md)");
   hyp.add_options()
       ("hyp", po::bool_switch(),
@@ -160,7 +176,7 @@ po::options_description visible_options() {
        "write a self-contained HTML report with plots (also: rvh-vp report STATS.json OUT.html)");
 
   po::options_description all;
-  all.add(program).add(machine).add(run).add(trace).add(hyp).add(reports);
+  all.add(program).add(machine).add(run).add(console).add(trace).add(hyp).add(reports);
   return all;
 }
 
@@ -193,6 +209,36 @@ void parse_trace_filter(const po::variables_map& vm, Options& o) {
     f.count = number_option("--trace-count", get(vm, "trace-count"));
     if (f.count == 0) throw UsageError("--trace-count 0: must be at least 1");
   }
+}
+
+// --serial (each a backend: platform/console_spec.h), --escape-char,
+// --serial-log, --serial-log-timestamps, --serial-drop-early.
+void parse_console_options(const po::variables_map& vm, Options& o) {
+  if (vm.count("serial")) {
+    for (const std::string& text : vm["serial"].as<std::vector<std::string>>()) {
+      try {
+        o.serial.push_back(parse_serial_spec(text));
+      } catch (const ConsoleSpecError& e) {
+        throw UsageError(std::string("--serial ") + e.what());
+      }
+    }
+  }
+  if (vm.count("escape-char")) {
+    try {
+      o.escape_char = parse_escape_char(get(vm, "escape-char"));
+    } catch (const ConsoleSpecError& e) {
+      throw UsageError(std::string("--escape-char ") + e.what());
+    }
+  }
+  o.serial_log = get(vm, "serial-log");
+  o.serial_log_timestamps = vm["serial-log-timestamps"].as<bool>();
+  o.serial_drop_early = vm["serial-drop-early"].as<bool>();
+  if (o.serial_log_timestamps && o.serial_log.empty())
+    throw UsageError("--serial-log-timestamps needs --serial-log FILE");
+  unsigned stdio = 0;
+  for (const SerialSpec& s : o.serial) stdio += s.kind == SerialSpec::Kind::kStdio;
+  if (stdio > 1) throw UsageError("--serial stdio: given twice; one console can have the terminal, "
+                                  "give the other pty, tcp:..., unix:..., file:PATH or null");
 }
 
 }  // namespace
@@ -296,7 +342,7 @@ Options parse_options(int argc, char** argv) {
   o.timeline = get(vm, "timeline");
   o.vcd = get(vm, "vcd");
   o.report_html = get(vm, "report");
-  for (const char* output : {"stats", "timeline", "vcd", "report", "dump-dtb", "trace-file"})
+  for (const char* output : {"stats", "timeline", "vcd", "report", "dump-dtb", "trace-file", "serial-log"})
     if (vm.count(output) && get(vm, output).empty())
       throw UsageError(std::string("--") + output + " '': empty file name; give the path of the file to write");
   if (vm.count("timeline-max-events")) {
@@ -309,6 +355,7 @@ Options parse_options(int argc, char** argv) {
   o.trace_disasm = vm["trace-disasm"].as<bool>();
   parse_trace_filter(vm, o);
   o.no_stdin = vm["no-stdin"].as<bool>();
+  parse_console_options(vm, o);
   o.wait_for_gdb = vm["wait-for-gdb"].as<bool>();
   if (vm.count("gdb")) {
     const uint64_t port = number_option("--gdb", get(vm, "gdb"));
@@ -397,6 +444,9 @@ Options parse_options(int argc, char** argv) {
     if (o.guest_memory % (2ull << 20) != 0 || o.guest_memory > (16ull << 30))
       throw UsageError("--guest-memory " + m + ": use a multiple of 2M, at most 16G");
   }
+  if (o.serial.size() > (o.hyp ? 2u : 1u))
+    throw UsageError("--serial given " + std::to_string(o.serial.size()) + " times; the machine has " +
+                     (o.hyp ? "two UARTs (the guest's, then the host's)" : std::string("one UART")));
   if (o.hyp) {
     if (!o.bios.empty() || !o.elf.empty())
       throw UsageError("--hyp runs --kernel as a guest; the hypervisor replaces the firmware (no --bios or ELF)");

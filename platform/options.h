@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "platform/console_spec.h"
 #include "platform/trace_filter.h"
 
 namespace rvh {
@@ -60,6 +61,14 @@ struct Options {
   bool trace_disasm = false;     // --trace-disasm
   TraceFilter trace_filter;      // --trace-harts, --trace-modes, --trace-pc, --trace-from, --trace-count
   bool no_stdin = false;         // --no-stdin: UART input is not read from stdin
+  // The consoles (platform/console.h, docs/running.md "The console").
+  // --serial, repeatable: serial0 is the console (UART0, or with --hyp the
+  // guest's virtual UART), serial1 with --hyp the host's UART0. Empty: stdio.
+  std::vector<SerialSpec> serial;
+  int escape_char = 1;               // --escape-char: Ctrl-A; -1 none
+  bool serial_drop_early = false;    // --serial-drop-early
+  std::string serial_log;            // --serial-log FILE: what serial0's guest prints
+  bool serial_log_timestamps = false;  // --serial-log-timestamps
   int gdb_port = -1;             // --gdb PORT, -s (1234); -1 = no GDB stub
   bool wait_for_gdb = false;     // -S: halt before the first instruction until GDB attaches
 

@@ -36,8 +36,12 @@ RunReport make_run_report(Soc& soc, double host_seconds) {
 }
 
 void print_run_summary(const RunReport& r, std::ostream& out) {
-  out << "\n== rvh-vp run summary ==\n";
-  out << "stopped by: " << r.reason << " (exit code " << r.exit_code << ")\n";
+  if (r.in_progress) {  // a run still going (the console's Ctrl-A s)
+    out << "\n== rvh-vp statistics so far (the run goes on) ==\n";
+  } else {
+    out << "\n== rvh-vp run summary ==\n";
+    out << "stopped by: " << r.reason << " (exit code " << r.exit_code << ")\n";
+  }
   out << std::fixed << std::setprecision(6) << "simulated time: " << r.sim_seconds << " s\n";
   out << std::setprecision(3) << "host time: " << r.host_seconds << " s\n";
   out << "instructions: " << r.total_instret << "  MIPS: " << std::setprecision(1) << r.mips << "\n";

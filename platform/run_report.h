@@ -22,6 +22,7 @@ struct HartReport {
 };
 
 struct RunReport {
+  bool in_progress = false;  // the statistics so far of a run that goes on
   std::string reason;
   int exit_code = 0;
   double sim_seconds = 0;
@@ -40,6 +41,8 @@ struct RunContext {
 };
 
 RunReport make_run_report(Soc& soc, double host_seconds);
+// For a run still going (in_progress: the console's Ctrl-A s), the heading
+// says "statistics so far" and there is no "stopped by" line.
 void print_run_summary(const RunReport& r, std::ostream& out);
 // The --stats document. `hypervisor`: the VM's statistics
 // (hyp::Vm::stats_json), or null.

@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 
+#include "platform/console.h"
 #include "platform/device_tree.h"
 #include "platform/file_io.h"
+#include "platform/run_report.h"
 
 namespace rvh {
 namespace {
@@ -16,7 +19,7 @@ sc_core::sc_time ns(uint64_t v) { return sc_core::sc_time(static_cast<double>(v)
 
 Uart16550Options uart_options(const SocParams& p) {
   Uart16550Options o;
-  o.read_input = p.read_stdin;
+  o.drop_early = p.serial_drop_early;
   o.access_latency = ns(p.timing.uart_latency_ns);
   return o;
 }
@@ -113,10 +116,26 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     }
   });
   init_wake_check();
+  if (params_.read_stdin) {
+    ConsoleHooks hooks;
+    hooks.quit = [this] { finish(0, "quit"); };
+    hooks.stats = [this] {
+      RunReport report = make_run_report(*this, 0.0);
+      report.in_progress = true;
+      print_run_summary(report, std::cerr);
+    };
+    console_ = std::make_unique<Console>(ConsoleSettings{}, uart_, std::move(hooks));
+  }
   if (params.trace) {
     commit_log_ = std::make_unique<CommitLog>(stderr, CommitLog::Settings{}, &symbols_);
     for (auto& h : harts_) commit_log_->attach(*h);
   }
+}
+
+Soc::~Soc() = default;
+
+void Soc::start_of_simulation() {
+  if (console_) console_->open();
 }
 
 void Soc::finish(int code, const std::string& reason) {

@@ -28,6 +28,7 @@
 namespace rvh {
 
 class OutputFile;
+class Console;
 
 struct SocParams {
   PlatformConfig config;  // its hart_clock_hz and timebase_hz are taken from `timing`
@@ -36,7 +37,12 @@ struct SocParams {
   // The commit log of every hart on stderr (Spike's --log-commits format;
   // rvh-vp's --trace, which has more settings: platform/commit_log.h).
   bool trace = false;
+  // UART0's console on the host's stdin and stdout (platform/console.h): a
+  // terminal is put in raw mode with Ctrl-A as the escape key (Ctrl-A x
+  // ends the run). False: no input, output to stdout; rvh-vp's main sets it
+  // false and connects its own consoles (--serial).
   bool read_stdin = true;
+  bool serial_drop_early = false;  // UART0's early input is hardware-faithful (peripherals/uart16550.h)
   // End the run (reason "stuck", exit status kExitStuck) when every hart
   // waits for an interrupt that nothing can raise any more
   // (platform/wake_check.cpp). Library users who resume the simulation
@@ -65,6 +71,7 @@ class Soc : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Soc);
   Soc(sc_core::sc_module_name name, const SocParams& params);
+  ~Soc() override;
 
   // Boot as QEMU virt does: firmware at the start of RAM, the kernel (if any)
   // at 0x80200000 (raw) or at its ELF addresses; all harts start in the boot
@@ -132,6 +139,8 @@ class Soc : public sc_core::sc_module {
   RunResult result_;
   bool finished_ = false;
   unsigned harts_at_limit_ = 0;
+  std::unique_ptr<Console> console_;  // SocParams::read_stdin
+  void start_of_simulation() override;
   // SocParams::trace's commit log; declared after the harts and the
   // symbols it uses, so that it is destroyed first.
   std::unique_ptr<CommitLog> commit_log_;

@@ -1,6 +1,8 @@
 // platform/stop_signals.cpp: see stop_signals.h.
 #include "platform/stop_signals.h"
 
+#include "platform/terminal.h"
+
 #include <semaphore.h>
 
 #include <cerrno>
@@ -19,6 +21,7 @@ bool g_installed[NSIG] = {};
 
 void on_stop_signal(int signo) {
   if (g_signal != 0) {  // asked twice: do what the signal does by default
+    restore_terminal();  // but leave the terminal as it was found
     signal(signo, SIG_DFL);
     raise(signo);
     return;

@@ -5,7 +5,8 @@
 // waiting on it asks the SystemC kernel for an update
 // (sc_prim_channel::async_request_update, thread-safe), and update() calls
 // `stop` with the signal number inside the simulation. A second signal while
-// the first is being handled ends the process at once (the default action).
+// the first is being handled ends the process at once (the default action),
+// after restoring the console's terminal (platform/terminal.h).
 // A signal ignored when rvh-vp started (nohup, a background job of a
 // non-interactive shell) stays ignored.
 #pragma once

@@ -35,11 +35,7 @@ constexpr unsigned kMaxOps = 256;
 
 struct Bench {
   rvh::test::TlmProbe probe{"probe"};
-  Uart16550 uart{"uart", [] {
-                   rvh::Uart16550Options o;
-                   o.read_input = false;
-                   return o;
-                 }()};
+  Uart16550 uart{"uart"};  // no console: no host input
   sc_core::sc_signal<bool> irq{"irq"};
   std::string output;
 

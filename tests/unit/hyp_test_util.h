@@ -123,7 +123,6 @@ struct HypBench {
     hyp::VmConfig c;
     c.guest_ram_size = kGuestRamSize;
     c.num_vcpus = 2;
-    c.read_stdin = false;
     return c;
   }
 

@@ -141,7 +141,8 @@ TEST(Options, UsageTextDocumentsEveryOption) {
   const std::string text = usage_text("rvh-vp");
   for (const char* opt : {"--bios", "--kernel", "--initrd", "--append", "--memory", "-m", "--smp", "--dtb",
                           "--dump-dtb", "--max-insns", "--quantum", "--quantum-insns", "--stats",
-                          "--trace", "--no-stdin", "--help", "--version"})
+                          "--trace", "--no-stdin", "--serial", "--escape-char", "--serial-log",
+                          "--serial-log-timestamps", "--serial-drop-early", "--help", "--version"})
     EXPECT_NE(text.find(opt), std::string::npos) << opt;
   EXPECT_NE(version_text().find("rvh-vp "), std::string::npos);
 }
@@ -174,6 +175,99 @@ TEST(Options, Errors) {
             std::string::npos);
   EXPECT_NE(error_of({"p.elf", "-m"}).find("missing"), std::string::npos);
   EXPECT_NE(error_of({"-m", "1G", "-m", "2G", "p.elf"}).find("more than once"), std::string::npos);
+}
+
+// --serial and the other console options (platform/console_spec.h).
+TEST(Options, SerialBackends) {
+  Options o = parse({"p.elf"});
+  EXPECT_TRUE(o.serial.empty());  // stdio
+  EXPECT_EQ(o.escape_char, 1);    // Ctrl-A
+  EXPECT_FALSE(o.serial_drop_early);
+
+  o = parse({"--serial", "tcp::4444,server,nowait", "p.elf"});
+  ASSERT_EQ(o.serial.size(), 1u);
+  EXPECT_EQ(o.serial[0].kind, SerialSpec::Kind::kTcp);
+  EXPECT_EQ(o.serial[0].host, "127.0.0.1");  // not every interface, unlike QEMU
+  EXPECT_EQ(o.serial[0].port, 4444);
+  EXPECT_TRUE(o.serial[0].server);
+  EXPECT_FALSE(o.serial[0].wait);
+
+  SerialSpec s = parse_serial_spec("tcp:0.0.0.0:5555,server");
+  EXPECT_EQ(s.host, "0.0.0.0");
+  EXPECT_TRUE(s.wait);  // QEMU's default for a server
+  s = parse_serial_spec("tcp:[::1]:5555,server=on,wait=off");
+  EXPECT_EQ(s.host, "::1");
+  EXPECT_TRUE(s.server);
+  EXPECT_FALSE(s.wait);
+  s = parse_serial_spec("tcp:localhost:23");
+  EXPECT_FALSE(s.server);
+  EXPECT_EQ(s.host, "localhost");
+  s = parse_serial_spec("unix:/tmp/vp.sock,server");
+  EXPECT_EQ(s.kind, SerialSpec::Kind::kUnix);
+  EXPECT_EQ(s.path, "/tmp/vp.sock");
+  EXPECT_TRUE(s.server && s.wait);
+  s = parse_serial_spec("file:out,with,commas.txt");
+  EXPECT_EQ(s.kind, SerialSpec::Kind::kFile);
+  EXPECT_EQ(s.path, "out,with,commas.txt");
+  EXPECT_FALSE(s.has_input());
+  EXPECT_EQ(parse_serial_spec("pty").kind, SerialSpec::Kind::kPty);
+  EXPECT_EQ(parse_serial_spec("null").kind, SerialSpec::Kind::kNull);
+  EXPECT_EQ(parse_serial_spec("stdio").kind, SerialSpec::Kind::kStdio);
+
+  o = parse({"--hyp", "--kernel", "g.elf", "--serial", "pty", "--serial", "null"});
+  EXPECT_EQ(o.serial.size(), 2u);
+  o = parse({"--serial-log", "c.log", "--serial-log-timestamps", "--serial-drop-early", "--escape-char", "t",
+             "p.elf"});
+  EXPECT_EQ(o.serial_log, "c.log");
+  EXPECT_TRUE(o.serial_log_timestamps);
+  EXPECT_TRUE(o.serial_drop_early);
+  EXPECT_EQ(o.escape_char, 0x14);
+}
+
+TEST(Options, EscapeCharSpellings) {
+  EXPECT_EQ(parse_escape_char("a"), 1);
+  EXPECT_EQ(parse_escape_char("^B"), 2);
+  EXPECT_EQ(parse_escape_char("ctrl-t"), 0x14);
+  EXPECT_EQ(parse_escape_char("C-]"), 0x1d);
+  EXPECT_EQ(parse_escape_char("0x14"), 0x14);  // QEMU's -echr 0x14
+  EXPECT_EQ(parse_escape_char("20"), 20);
+  EXPECT_EQ(parse_escape_char("none"), -1);
+  for (const char* bad : {"", "0", "256", "0x100", "ctrl-1", "^", "ab", "-1"})
+    EXPECT_THROW(parse_escape_char(bad), ConsoleSpecError) << bad;
+  EXPECT_EQ(escape_char_name(1), "Ctrl-A");
+  EXPECT_EQ(escape_char_name(0x1d), "Ctrl-]");
+  EXPECT_EQ(escape_char_name('~'), "'~'");
+  EXPECT_EQ(escape_char_name(0xe9), "0xe9");
+}
+
+TEST(Options, SerialErrors) {
+  EXPECT_EQ(error_of({"--serial", "bogus", "p.elf"}),
+            "--serial bogus: unknown backend 'bogus'; use stdio, pty, null, file:PATH, "
+            "tcp:[HOST]:PORT[,server][,wait|nowait] or unix:PATH[,server][,wait|nowait]");
+  EXPECT_EQ(error_of({"--serial", "tcp:4444", "p.elf"}),
+            "--serial tcp:4444: no port; use tcp:[HOST]:PORT[,server][,wait|nowait], e.g. tcp::4444,server");
+  EXPECT_EQ(error_of({"--serial", "tcp::x", "p.elf"}),
+            "--serial tcp::x: bad port 'x' (a TCP port is 0-65535); use tcp:[HOST]:PORT[,server][,wait|nowait], "
+            "e.g. tcp::4444,server");
+  EXPECT_EQ(error_of({"--serial", "tcp::1,wait", "p.elf"}),
+            "--serial tcp::1,wait: wait and nowait are for a server; add ,server (tcp::4444,server)");
+  EXPECT_EQ(error_of({"--serial", "tcp::1,server,bogus", "p.elf"}),
+            "--serial tcp::1,server,bogus: unknown flag 'bogus'; use server, wait or nowait");
+  EXPECT_EQ(error_of({"--serial", "tcp:::1:4444,server", "p.elf"}),
+            "--serial tcp:::1:4444,server: write an IPv6 address in brackets, e.g. tcp:[::1]:4444,server");
+  EXPECT_EQ(error_of({"--serial", "stdio", "--serial", "stdio", "--hyp", "--kernel", "g"}),
+            "--serial stdio: given twice; one console can have the terminal, give the other pty, tcp:..., "
+            "unix:..., file:PATH or null");
+  EXPECT_EQ(error_of({"--serial", "null", "--serial", "null", "p.elf"}),
+            "--serial given 2 times; the machine has one UART");
+  EXPECT_EQ(error_of({"--serial", "null", "--serial", "null", "--serial", "null", "--hyp", "--kernel", "g"}),
+            "--serial given 3 times; the machine has two UARTs (the guest's, then the host's)");
+  EXPECT_EQ(error_of({"--serial-log-timestamps", "p.elf"}), "--serial-log-timestamps needs --serial-log FILE");
+  EXPECT_EQ(error_of({"--serial-log", "", "p.elf"}),
+            "--serial-log '': empty file name; give the path of the file to write");
+  EXPECT_EQ(error_of({"--escape-char", "xx", "p.elf"}),
+            "--escape-char xx: bad escape character; use a letter for Ctrl-letter (a, t), ^A, ctrl-a, a character "
+            "code 1-255 (0x14), or none");
 }
 
 TEST(Options, ErrorsAreOneLine) {

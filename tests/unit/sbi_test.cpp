@@ -103,7 +103,6 @@ struct SbiBench {
     c.guest_ram_size = guest_ram;
     c.num_vcpus = vcpus;
     c.prefault = true;  // read_guest_virtual needs G-stage mappings
-    c.read_stdin = false;
     c.disabled_sbi = disabled;
     hyp::HostWindow w;
     w.hpa_base = next_window;

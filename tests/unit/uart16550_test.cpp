@@ -7,7 +7,6 @@
 #include <string>
 #include <thread>
 
-#include <unistd.h>
 
 using namespace sc_core;
 using rvh::Uart16550;
@@ -20,34 +19,37 @@ namespace {
 enum : uint64_t { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3,
                   MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
 
-Uart16550Options no_input() {
+Uart16550Options no_input() { return Uart16550Options(); }
+
+// The host end as a console drives it: a small input buffer (16 bytes).
+Uart16550Options host_input() {
     Uart16550Options o;
-    o.read_input = false;
+    o.input_buffer = 16;
     return o;
 }
 
-int g_pipe[2] = {-1, -1};
-
-Uart16550Options pipe_input() {
-    if (g_pipe[0] < 0 && ::pipe(g_pipe) != 0) std::abort();
+Uart16550Options drop_early() {
     Uart16550Options o;
-    o.read_input = true;
-    o.input_fd = g_pipe[0];
+    o.drop_early = true;
     return o;
 }
 
 struct Bench {
     Uart16550 uart{"uart0", no_input()};
-    Uart16550 uart_pipe{"uart1", pipe_input()};
-    TlmProbe bus{"bus"}, bus_pipe{"bus_pipe"};
-    sc_signal<bool> irq, irq_pipe;
+    Uart16550 uart_pipe{"uart1", host_input()};
+    Uart16550 uart_early{"uart2", drop_early()};
+    TlmProbe bus{"bus"}, bus_pipe{"bus_pipe"}, bus_early{"bus_early"};
+    sc_signal<bool> irq, irq_pipe, irq_early;
     std::string out, out_pipe;
 
     Bench() {
         bus.sock.bind(uart.socket);
         bus_pipe.sock.bind(uart_pipe.socket);
+        bus_early.sock.bind(uart_early.socket);
         uart.irq.bind(irq);
         uart_pipe.irq.bind(irq_pipe);
+        uart_early.irq.bind(irq_early);
+        uart_pipe.set_host_input_open(true);  // as a console does before sc_start
         uart.set_output([this](uint8_t c) { out.push_back(static_cast<char>(c)); });
         uart_pipe.set_output([this](uint8_t c) { out_pipe.push_back(static_cast<char>(c)); });
     }
@@ -56,7 +58,8 @@ struct Bench {
         bus.write8(LCR, 0);
         bus.write8(IER, 0);
         bus.write8(MCR, 0);
-        bus.write8(FCR, 0x07);
+        bus.write8(FCR, 0x07);  // discards loopback bytes; host input comes back (early input)...
+        while (bus.read8(LSR) & 0x01) bus.read8(RBR);  // ...and is read away
         bus.write8(FCR, 0x00);
         bus.read8(LSR);
         bus.read8(MSR);
@@ -214,9 +217,13 @@ TEST(Uart16550, SixteenByteFifoRefillsFromTheInputQueue) {
     while (b.bus.read8(LSR) & 0x01) got.push_back(static_cast<char>(b.bus.read8(RBR)));
     EXPECT_EQ(got, in);
     EXPECT_EQ(b.bus.read8(LSR) & 0x02, 0);  // no overrun: the host queue waits
-    // FCR clear-RX empties the FIFO.
+    // FCR clear-RX: unread host input goes back to the input buffer (early
+    // input, see FifoResetKeepsEarlyInputByDefault) and arrives again.
     b.uart.push_input("xy");
     b.bus.write8(FCR, 0x03);
+    EXPECT_EQ(b.uart.rx_fifo_level(), 2u);
+    EXPECT_EQ(b.bus.read8(RBR), 'x');
+    EXPECT_EQ(b.bus.read8(RBR), 'y');
     EXPECT_EQ(b.bus.read8(LSR) & 0x01, 0);
     // FIFO disabled: one byte holding register.
     b.bus.write8(FCR, 0x00);
@@ -327,32 +334,93 @@ TEST(Uart16550, OnlyByteAccesses) {
     EXPECT_EQ(b.bus.access(tlm::TLM_READ_COMMAND, 7, buf, 1), tlm::TLM_OK_RESPONSE);
 }
 
-TEST(Uart16550, HostReaderThreadFeedsTheFifoWithoutBlocking) {
+TEST(Uart16550, HostInputFromAnotherThreadFeedsTheFifo) {
     Bench& b = bench();
     b.bus_pipe.write8(IER, 0x01);
     b.bus_pipe.write8(FCR, 0x01);
-    const char msg[] = "xyz";
-    ASSERT_EQ(::write(g_pipe[1], msg, 3), 3);
-    // The reader thread is asynchronous: advance simulated time (the 1 ms poll
-    // moves bytes in) until they arrive, up to ~2 s of wall time.
-    for (int i = 0; i < 200 && b.uart_pipe.rx_fifo_level() < 3; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        sc_start(sc_time(1, SC_MS));
-    }
+    // The input was opened before the simulation started (see main()): the
+    // 1 ms poll runs and moves bytes in.
+    std::thread host([&b] {
+        const uint8_t msg[] = {'x', 'y', 'z'};
+        EXPECT_EQ(b.uart_pipe.host_receive(msg, 3), 3u);
+    });
+    host.join();
+    for (int i = 0; i < 200 && b.uart_pipe.rx_fifo_level() < 3; ++i) sc_start(sc_time(1, SC_MS));
     ASSERT_EQ(b.uart_pipe.rx_fifo_level(), 3u);
     settle();
     EXPECT_TRUE(b.irq_pipe.read());
     EXPECT_EQ(b.bus_pipe.read8(RBR), 'x');
     EXPECT_EQ(b.bus_pipe.read8(RBR), 'y');
     EXPECT_EQ(b.bus_pipe.read8(RBR), 'z');
-    // EOF stops the input and the periodic poll: the simulation can starve.
-    ::close(g_pipe[1]);
+    // The buffer takes input_buffer bytes at most (16 here).
+    const std::string big(40, 'q');
+    EXPECT_EQ(b.uart_pipe.host_input_space(), 16u);
+    EXPECT_EQ(b.uart_pipe.host_receive(reinterpret_cast<const uint8_t*>(big.data()), big.size()), 16u);
+    EXPECT_EQ(b.uart_pipe.host_input_space(), 0u);
+    for (int i = 0; i < 16; ++i) {
+        sc_start(sc_time(1, SC_MS));
+        EXPECT_EQ(b.bus_pipe.read8(RBR), 'q');
+    }
+    EXPECT_EQ(b.uart_pipe.host_input_space(), 16u);
+    // Closed input (end of file) stops the periodic poll: the simulation can starve.
+    b.uart_pipe.set_host_input_open(false);
+    EXPECT_FALSE(b.uart_pipe.input_may_interrupt());
     bool starved = false;
-    for (int i = 0; i < 200 && !starved; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 10 && !starved; ++i) {
         sc_start(sc_time(2, SC_MS));
         starved = !sc_pending_activity();
     }
     EXPECT_TRUE(starved);
-    b.uart_pipe.stop_input();  // joins the (already finished) thread
+    b.bus_pipe.write8(IER, 0x00);
+}
+
+// Early input (peripherals/uart16550.h): a FIFO reset gives unread host
+// bytes back to the input buffer, so a driver that resets the FIFO while
+// starting still receives what was typed before.
+TEST(Uart16550, FifoResetKeepsEarlyInputByDefault) {
+    Bench& b = bench();
+    b.reset();
+    b.bus.write8(FCR, 0x01);
+    b.uart.push_input("early");
+    EXPECT_EQ(b.uart.rx_fifo_level(), 5u);
+    b.bus.write8(FCR, 0x07);  // enable + clear both FIFOs, as OpenSBI and U-Boot do
+    EXPECT_EQ(b.uart.rx_fifo_level(), 5u);
+    b.bus.write8(FCR, 0x00);  // FIFOs off: a 1-byte holding register
+    EXPECT_EQ(b.uart.rx_fifo_level(), 1u);
+    b.bus.write8(FCR, 0xC7);
+    std::string got;
+    while (b.bus.read8(LSR) & 0x01) got += static_cast<char>(b.bus.read8(RBR));
+    EXPECT_EQ(got, "early");
+    // Loopback bytes are not host input: a reset discards them.
+    b.bus.write8(MCR, 0x10);
+    b.bus.write8(THR, 'L');
+    EXPECT_EQ(b.uart.rx_fifo_level(), 1u);
+    b.bus.write8(FCR, 0x03);
+    EXPECT_EQ(b.uart.rx_fifo_level(), 0u);
+    b.reset();
+}
+
+TEST(Uart16550, DropEarlyIsHardwareFaithful) {
+    Uart16550& u = bench().uart_early;
+    TlmProbe& bus = bench().bus_early;
+    bus.write8(FCR, 0x01);
+    // Before the driver is ready, input goes to the line at once: 16 bytes
+    // fit the FIFO, the rest is an overrun.
+    u.push_input(std::string(20, 'a'));
+    EXPECT_EQ(u.rx_fifo_level(), 16u);
+    EXPECT_EQ(bus.read8(LSR), 0x63);  // DR | OE | THRE | TEMT
+    // A FIFO reset discards what it holds.
+    bus.write8(FCR, 0x07);
+    EXPECT_EQ(u.rx_fifo_level(), 0u);
+    // Once the driver reads RBR, input waits for FIFO room as usual.
+    bus.read8(RBR);
+    u.push_input(std::string(20, 'b'));
+    EXPECT_EQ(u.rx_fifo_level(), 16u);
+    EXPECT_EQ(bus.read8(LSR), 0x61);  // no overrun
+    int n = 0;
+    while (bus.read8(LSR) & 0x01) {
+        EXPECT_EQ(bus.read8(RBR), 'b');
+        ++n;
+    }
+    EXPECT_EQ(n, 20);
 }
