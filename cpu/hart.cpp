@@ -202,8 +202,10 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
 // fetch_bits_slow), so figures do not change.
 void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
   const DecodedInsn* d = nullptr;
-  // A copy: a watcher may install or remove watchers (itself) in a hook.
+  // A copy: a watcher may install or remove watchers (itself) in a hook;
+  // the loop then ends (watchers_version_ moved) and runs with the new set.
   const std::vector<InsnWatcher*> watchers = watchers_;
+  const uint64_t version = watchers_version_;
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
       if (__builtin_expect(irq_ready_, 0)) {
@@ -212,12 +214,12 @@ void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
       }
       d = nullptr;
       for (InsnWatcher* w : watchers) w->at_pc(*this);
-      if (halted_ || watchers != watchers_) return;  // stopped, or the watchers changed
+      if (halted_ || version != watchers_version_) return;  // stopped, or the watchers changed
       d = &decoded_at_pc();
       for (InsnWatcher* w : watchers) w->before_insn(*this, *d);
       execute_one(*d);
       for (InsnWatcher* w : watchers) w->after_insn(*this, *d);
-      if (wfi_pending_ || watchers != watchers_) return;
+      if (wfi_pending_ || version != watchers_version_) return;
     }
   } catch (const Trap& t) {
     trapped_insn_bits_ = d ? d->raw : 0;
@@ -230,6 +232,7 @@ void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
 void Hart::add_watcher(InsnWatcher* w) {
   if (std::find(watchers_.begin(), watchers_.end(), w) != watchers_.end()) return;
   watchers_.push_back(w);
+  ++watchers_version_;
   watched_ = true;
   synced_in_block_ = true;  // leave the block loop after this instruction
   refresh_ld_ctx();
@@ -237,6 +240,7 @@ void Hart::add_watcher(InsnWatcher* w) {
 
 void Hart::remove_watcher(InsnWatcher* w) {
   watchers_.erase(std::remove(watchers_.begin(), watchers_.end(), w), watchers_.end());
+  ++watchers_version_;
   watched_ = !watchers_.empty();
   refresh_ld_ctx();
 }

@@ -445,6 +445,7 @@ class Hart : public sc_core::sc_module {
   // The checked loop, while watchers are installed (cpu/insn_watcher.h).
   void run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop);
   std::vector<InsnWatcher*> watchers_;
+  uint64_t watchers_version_ = 0;  // moves on every add/remove
   bool watched_ = false;
   // Set while a watched data access is under way, so that its slow path
   // (and the byte accesses of a page-crossing one) are not reported twice.

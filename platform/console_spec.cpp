@@ -1,5 +1,6 @@
 // platform/console_spec.cpp: see console_spec.h.
 #include "platform/console_spec.h"
+#include "platform/split_string.h"
 
 #include <cctype>
 #include <vector>
@@ -14,17 +15,6 @@ namespace {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    const size_t i = s.find(sep, start);
-    parts.push_back(s.substr(start, i == std::string::npos ? std::string::npos : i - start));
-    if (i == std::string::npos) return parts;
-    start = i + 1;
-  }
 }
 
 bool parse_decimal(const std::string& s, uint64_t max, uint64_t& out) {
@@ -102,7 +92,7 @@ SerialSpec parse_serial_spec(const std::string& text) {
   }
   if (kind == "unix") {
     spec.kind = SerialSpec::Kind::kUnix;
-    std::vector<std::string> parts = split(rest, ',');
+    std::vector<std::string> parts = split_string(rest, ',');
     spec.path = parts[0];
     if (spec.path.empty()) throw ConsoleSpecError(text + ": empty socket path; use unix:PATH[,server][,wait|nowait]");
     parse_socket_flags(std::vector<std::string>(parts.begin() + 1, parts.end()), spec);
@@ -110,7 +100,7 @@ SerialSpec parse_serial_spec(const std::string& text) {
   }
   if (kind == "tcp") {
     spec.kind = SerialSpec::Kind::kTcp;
-    std::vector<std::string> parts = split(rest, ',');
+    std::vector<std::string> parts = split_string(rest, ',');
     const std::string& address = parts[0];
     const std::string hint = "; use tcp:[HOST]:PORT[,server][,wait|nowait], e.g. tcp::4444,server";
     // [IPv6]:PORT or HOST:PORT (HOST may be empty).

@@ -2,7 +2,6 @@
 // platform/gdb_stub.h for how it halts the whole simulation).
 #include "platform/gdb_stub.h"
 
-#include <cinttypes>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -10,6 +9,7 @@
 #include "cpu/csr_names.h"
 #include "debug/gdb_riscv_registers.h"
 #include "hyp/exit_trace.h"
+#include "platform/hex_string.h"
 #include "platform/run_report.h"
 #include "platform/soc.h"
 #include "platform/console.h"
@@ -35,11 +35,6 @@ const char* mode_name(const Hart& h) {
   return names[h.mode()];
 }
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
-  return buf;
-}
 }  // namespace
 
 GdbStub::GdbStub(Soc& soc, const GdbStubOptions& options) : soc_(soc) {
@@ -188,9 +183,9 @@ void GdbStub::trap_taken(Hart& hart, const Trap& trap, bool interrupt, bool to_h
   std::ostringstream text;
   text << "VM exit on hart " << thread_of(hart) - 1 << ": "
        << (interrupt ? "interrupt " : hyp::exception_cause_name(trap.cause)) << (interrupt ? std::to_string(trap.cause) : "")
-       << " (scause " << hex(trap.cause | (interrupt ? 1ull << 63 : 0)) << ", stval " << hex(trap.tval);
-  if (trap.tval2) text << ", htval " << hex(trap.tval2);
-  text << ") at pc " << hex(hart.pc) << " in " << mode_name(hart) << "-mode\n";
+       << " (scause " << hex_string(trap.cause | (interrupt ? 1ull << 63 : 0)) << ", stval " << hex_string(trap.tval);
+  if (trap.tval2) text << ", htval " << hex_string(trap.tval2);
+  text << ") at pc " << hex_string(hart.pc) << " in " << mode_name(hart) << "-mode\n";
   gdb::StopEvent event = stop_event(thread_of(hart), 5);
   event.console_text = text.str();
   serve(hart, event);

@@ -1,5 +1,6 @@
 // platform/trace_filter.cpp: see trace_filter.h.
 #include "platform/trace_filter.h"
+#include "platform/split_string.h"
 
 #include <cctype>
 #include <string>
@@ -7,17 +8,6 @@
 
 namespace rvh {
 namespace {
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (;;) {
-    const size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
-}
 
 // Decimal, or 0x-hex when allow_hex; nothing else (no sign, no spaces).
 bool parse_number(const std::string& s, bool allow_hex, uint64_t& out) {
@@ -47,8 +37,8 @@ bool parse_number(const std::string& s, bool allow_hex, uint64_t& out) {
 uint64_t parse_hart_list(const std::string& text) {
   const char* const kForm = "; use a list such as 0,2-3";
   uint64_t mask = 0;
-  for (const std::string& item : split(text, ',')) {
-    const std::vector<std::string> ends = split(item, '-');
+  for (const std::string& item : split_string(text, ',')) {
+    const std::vector<std::string> ends = split_string(item, '-');
     uint64_t lo = 0, hi = 0;
     if (ends.size() > 2 || !parse_number(ends[0], false, lo) ||
         !parse_number(ends.back(), false, hi))
@@ -64,7 +54,7 @@ uint8_t parse_mode_list(const std::string& text) {
   static const struct { const char* name; uint8_t bit; } kModes[] = {
       {"U", 1u << 0}, {"S", 1u << 1}, {"HS", 1u << 1}, {"M", 1u << 3}, {"VU", 1u << 4}, {"VS", 1u << 5}};
   uint8_t mask = 0;
-  for (std::string item : split(text, ',')) {
+  for (std::string item : split_string(text, ',')) {
     for (char& c : item) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     bool known = false;
     for (const auto& m : kModes)
@@ -79,7 +69,7 @@ uint8_t parse_mode_list(const std::string& text) {
 
 void parse_pc_range(const std::string& text, uint64_t& lo, uint64_t& hi) {
   const char* const kForm = "; use LO:HI, e.g. 0x80000000:0x80001000 (LO <= pc < HI)";
-  const std::vector<std::string> ends = split(text, ':');
+  const std::vector<std::string> ends = split_string(text, ':');
   if (ends.size() != 2 || !parse_number(ends[0], true, lo) || !parse_number(ends[1], true, hi))
     throw TraceFilterError(std::string("bad range") + kForm);
   if (lo >= hi) throw TraceFilterError(std::string("empty range: LO must be below HI") + kForm);
