@@ -135,6 +135,10 @@ po::options_description visible_options() {
   hyp.add_options()
       ("hyp", po::bool_switch(),
        "run --kernel as a guest of the hosted hypervisor in VS-mode (no --bios)")
+      ("vm", po::value<std::vector<std::string>>()->composing()->value_name("SPEC"),
+       "with --hyp, one VM: kernel=PATH and optionally mem=SIZE, smp=N (vCPUs), console=SPEC (as --serial), "
+       "config=FILE.json, append=ARGS (last: it takes the rest, commas included), separated by commas; "
+       "repeatable, up to 8 VMs sharing the --smp harts; instead of --kernel/--append/--initrd")
       ("guest-memory", po::value<std::string>()->value_name("SIZE"), "guest RAM at guest-physical 0x80000000 (default 128M)")
       ("hyp-costs", po::value<std::string>()->value_name("FILE"),
        "JSON file of hypervisor costs in cycles (see docs/hypervisor.md), overriding the defaults")
@@ -415,6 +419,14 @@ Options parse_options(int argc, char** argv) {
 
   o.hyp = vm["hyp"].as<bool>();
   o.hyp_costs = get(vm, "hyp-costs");
+  if (vm.count("vm")) {
+    const auto& specs = vm["vm"].as<std::vector<std::string>>();
+    if (specs.size() > kMaxVms)
+      throw UsageError("--vm given " + std::to_string(specs.size()) + " times; at most " + std::to_string(kMaxVms) +
+                       " VMs");
+    for (const std::string& text : specs) o.vms.push_back(parse_vm_spec(text));
+    if (!o.hyp) throw UsageError("--vm needs --hyp");
+  }
   o.dump_config = vm["dump-config"].as<bool>();
   if (o.dump_config) return o;  // prints the configuration; nothing is run
   o.hyp_prefault = vm["hyp-prefault"].as<bool>();
@@ -450,7 +462,14 @@ Options parse_options(int argc, char** argv) {
   if (o.hyp) {
     if (!o.bios.empty() || !o.elf.empty())
       throw UsageError("--hyp runs --kernel as a guest; the hypervisor replaces the firmware (no --bios or ELF)");
-    if (o.kernel.empty()) throw UsageError("--hyp needs --kernel GUEST (an ELF or a raw image for 0x80200000)");
+    if (!o.vms.empty()) {  // --kernel, --append, --initrd: the single-VM shorthand
+      for (const char* shorthand : {"kernel", "append"})
+        if (vm.count(shorthand))
+          throw UsageError(std::string("--") + shorthand + " cannot be combined with --vm; use kernel=/append= inside --vm");
+      if (vm.count("initrd")) throw UsageError("--initrd cannot be combined with --vm; a --vm has no initrd");
+    } else if (o.kernel.empty()) {
+      throw UsageError("--hyp needs --kernel GUEST (an ELF or a raw image for 0x80200000), or --vm kernel=GUEST,...");
+    }
     if (!o.dtb.empty()) throw UsageError("--dtb is not used with --hyp: the hypervisor generates the guest's device tree");
     return o;
   }
@@ -473,6 +492,8 @@ std::string usage_text(const std::string& program_name) {
   std::ostringstream os;
   os << "Usage: " << program_name << " [options] PROGRAM.elf\n"
      << "       " << program_name << " [options] --bios FIRMWARE [--kernel IMAGE [--initrd FILE]]\n"
+     << "       " << program_name << " [options] --hyp --kernel GUEST [--append ARGS]\n"
+     << "       " << program_name << " [options] --hyp --vm " << kVmSyntax << " [--vm ...] [--smp HARTS]\n"
      << "       " << program_name << " compare A.json B.json      two --stats reports side by side\n"
      << "       " << program_name << " report STATS.json OUT.html the HTML report of a --stats file\n\n"
      << "rvh-vp: a SystemC RISC-V (RV64GC) virtual platform with a QEMU virt-like memory map.\n"
@@ -481,7 +502,9 @@ std::string usage_text(const std::string& program_name) {
      << visible_options() << "\n"
      << "Examples:\n"
      << "  " << program_name << " hello.elf\n"
-     << "  " << program_name << " -m 256M --smp 2 --bios fw_jump.elf --kernel u-boot.bin\n";
+     << "  " << program_name << " -m 256M --smp 2 --bios fw_jump.elf --kernel u-boot.bin\n"
+     << "  " << program_name << " --hyp --smp 1 --vm kernel=u-boot.bin \\\n"
+     << "      --vm 'kernel=Image,mem=256M,smp=2,console=file:vm1.log,append=console=ttyS0 earlycon'\n";
   return os.str();
 }
 

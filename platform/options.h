@@ -10,6 +10,7 @@
 
 #include "platform/console_spec.h"
 #include "platform/trace_filter.h"
+#include "platform/vm_spec.h"
 
 namespace rvh {
 
@@ -81,6 +82,10 @@ struct Options {
   bool strict_mmio = false;              // --strict-mmio
   std::vector<std::string> sbi_disable;  // --sbi-disable EXT (repeatable)
   uint64_t hyp_hedeleg = 0;              // --hyp-hedeleg MASK (0: KVM's default)
+  // --vm SPEC, repeatable (platform/vm_spec.h): one VM each, in order, on
+  // --smp harts. Needs --hyp; replaces the single-VM shorthand (--kernel,
+  // --append, --initrd). Empty: the shorthand's one VM.
+  std::vector<VmSpec> vms;
 
   bool help = false;     // --help / -h: print usage_text() and exit 0
   bool version = false;  // --version: print version_text() and exit 0
@@ -92,7 +97,8 @@ constexpr uint64_t kMaxMemory = 64ull << 30;  // 64 GiB
 // Parses argv. Throws UsageError for unknown options, bad numbers or sizes,
 // --smp outside 1..kMaxHarts, no program, conflicting options (an ELF and
 // --bios, --kernel without --bios, --initrd without --kernel, --append with
-// --dtb), or more than one positional ELF. With --help or --version it
+// --dtb, --vm without --hyp or with --kernel/--append/--initrd), more than
+// kMaxVms --vm, or more than one positional ELF. With --help or --version it
 // returns at once with that flag set and nothing else checked.
 Options parse_options(int argc, char** argv);
 

@@ -270,6 +270,59 @@ TEST(Options, SerialErrors) {
             "code 1-255 (0x14), or none");
 }
 
+// --vm (platform/vm_spec.h): several VMs of the hosted hypervisor.
+TEST(Options, VmSpecs) {
+  Options o = parse({"--hyp", "--kernel", "g.elf"});
+  EXPECT_TRUE(o.vms.empty());  // the single-VM shorthand, unchanged
+  EXPECT_EQ(o.kernel, "g.elf");
+
+  o = parse({"--hyp", "--smp", "2", "--vm", "kernel=a.elf,smp=4", "--guest-memory", "64M", "-vm",
+             "kernel=b.elf,mem=32M,console=file:b.log,append=console=ttyS0,115200 quiet"});
+  ASSERT_EQ(o.vms.size(), 2u);  // in command-line order
+  EXPECT_EQ(o.vms[0].kernel, "a.elf");
+  EXPECT_EQ(o.vms[0].smp, 4u);  // more vCPUs than harts is allowed
+  EXPECT_EQ(o.vms[0].memory, 0u);
+  EXPECT_EQ(o.vms[1].kernel, "b.elf");
+  EXPECT_EQ(o.vms[1].memory, 32 * MiB);
+  EXPECT_EQ(o.vms[1].console->path, "b.log");
+  EXPECT_EQ(o.vms[1].append, "console=ttyS0,115200 quiet");
+  EXPECT_EQ(o.smp, 2u);  // the physical harts
+  EXPECT_EQ(o.guest_memory, 64 * MiB);
+  EXPECT_TRUE(o.kernel.empty());
+
+  o = parse({"--hyp", "--vm=kernel=x"});
+  ASSERT_EQ(o.vms.size(), 1u);
+  EXPECT_EQ(o.smp, 1u);
+  std::vector<std::string> eight;
+  for (int i = 0; i < 8; ++i) eight.push_back("--vm=kernel=k" + std::to_string(i) + ",smp=8");
+  std::vector<char*> argv{const_cast<char*>("rvh-vp"), const_cast<char*>("--hyp")};
+  for (auto& a : eight) argv.push_back(a.data());
+  EXPECT_EQ(parse_options(static_cast<int>(argv.size()), argv.data()).vms.size(), 8u);
+  const std::string usage = usage_text("rvh-vp");
+  EXPECT_NE(usage.find("--vm kernel=PATH[,mem=SIZE][,smp=N][,console=SPEC][,config=FILE.json][,append=ARGS]"),
+            std::string::npos);
+}
+
+TEST(Options, VmErrors) {
+  EXPECT_EQ(error_of({"--vm", "kernel=a"}), "--vm needs --hyp");
+  EXPECT_EQ(error_of({"--vm", "kernel=a", "p.elf"}), "--vm needs --hyp");
+  EXPECT_EQ(error_of({"--hyp", "--kernel", "g", "--vm", "kernel=a"}),
+            "--kernel cannot be combined with --vm; use kernel=/append= inside --vm");
+  EXPECT_EQ(error_of({"--hyp", "--append", "quiet", "--vm", "kernel=a"}),
+            "--append cannot be combined with --vm; use kernel=/append= inside --vm");
+  EXPECT_EQ(error_of({"--hyp", "--initrd", "r", "--vm", "kernel=a"}),
+            "--initrd cannot be combined with --vm; a --vm has no initrd");
+  EXPECT_EQ(error_of({"--hyp"}),
+            "--hyp needs --kernel GUEST (an ELF or a raw image for 0x80200000), or --vm kernel=GUEST,...");
+  EXPECT_EQ(error_of({"--hyp", "--vm", "kernel=a,mem=12Q"}), "--vm kernel=a,mem=12Q: bad size; use e.g. 128M, 1G");
+  EXPECT_EQ(error_of({"--hyp", "--vm", "kernel=a,smp=9"}),
+            "--vm kernel=a,smp=9: smp=9: out of range; use 1..8 vCPUs");
+  EXPECT_EQ(error_of({"--hyp", "--vm", "k", "--vm", "k", "--vm", "k", "--vm", "k", "--vm", "k", "--vm", "k", "--vm",
+                      "k", "--vm", "k", "--vm", "k"}),
+            "--vm given 9 times; at most 8 VMs");
+  EXPECT_NE(error_of({"--hyp", "--vm"}).find("missing"), std::string::npos);
+}
+
 TEST(Options, ErrorsAreOneLine) {
   for (auto msg : {error_of({"--bogus"}), error_of({"-m", "x", "p"}), error_of({}), error_of({"p", "-m"})})
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
