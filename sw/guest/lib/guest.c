@@ -564,3 +564,35 @@ int g_dt_memory(uint64_t *base, uint64_t *size)
   *size = (uint64_t)g_dt_u32(reg + 8) << 32 | g_dt_u32(reg + 12);
   return 1;
 }
+
+const char *g_bootarg(const char *key)
+{
+  uint32_t len;
+  const char *s = g_dt_prop("/chosen", "bootargs", &len);
+  if (!s || !key || !*key)
+    return 0;
+  const char *end = s + len;
+  while (s < end && *s) {
+    while (s < end && *s == ' ')
+      s++;
+    const char *k = key;
+    while (*k && s < end && *s == *k)
+      s++, k++;
+    if (!*k && s < end && *s == '=')
+      return s + 1;
+    while (s < end && *s && *s != ' ')
+      s++;
+  }
+  return 0;
+}
+
+uint64_t g_bootarg_u64(const char *key, uint64_t fallback)
+{
+  const char *v = g_bootarg(key);
+  if (!v || *v < '0' || *v > '9')
+    return fallback;
+  uint64_t n = 0;
+  while (*v >= '0' && *v <= '9')
+    n = n * 10 + (uint64_t)(*v++ - '0');
+  return n;
+}

@@ -144,6 +144,13 @@ int g_dt_gpa_described(uint64_t gpa);
 /* RAM from the first /memory node's reg (2 address + 2 size cells);
  * returns 0 if absent. */
 int g_dt_memory(uint64_t *base, uint64_t *size);
+/* Kernel command line (/chosen/bootargs, rvh-vp --append): words separated
+ * by spaces; g_bootarg("key") points at the value of the word "key=value"
+ * (it ends at a space or the string's end), NULL if there is none.
+ * g_bootarg_u64: that value as a decimal number, `fallback` if absent or
+ * not starting with a digit. */
+const char *g_bootarg(const char *key);
+uint64_t g_bootarg_u64(const char *key, uint64_t fallback);
 
 /* ---------------------------------------------------------------- misc */
 static inline uint64_t g_rdtime(void) { return csr_read(time); }
