@@ -284,6 +284,13 @@ class Hart : public sc_core::sc_module {
   // Called at every wake-up check while the hart sleeps (WFI, parked), so
   // that a debugger can stop a simulation whose harts all sleep.
   std::function<void(Hart&)> on_sleep_poll;
+  // Called when an interrupt is taken into VS-mode (hideleg), with the
+  // hart's cause (kIrqVSTI...), as the guest's handler is entered: the
+  // hosted hypervisor measures interrupt latency with it.
+  std::function<void(Hart&, uint64_t cause)> on_guest_interrupt;
+  // Brings stats.instret_by_priv up to date (it is otherwise updated at
+  // mode changes and synchronisation points).
+  void flush_instret_by_priv();
   // The debug triggers (Sdtrig, cpu/triggers.h): CSRs 0x7a0-0x7a5; a
   // watcher of this hart only while one of its triggers is enabled.
   Sdtrig sdtrig;
@@ -464,7 +471,6 @@ class Hart : public sc_core::sc_module {
   void notify_after_access(uint64_t vaddr, unsigned size, AccessType type, uint64_t value);
   const DecodedInsn& decoded_at_pc();
   void refill_decode_entry(DecodeCacheEntry& e, uint32_t word);
-  void flush_instret_by_priv();
   void count_retiring_in(ModeIndex ran_in);
   void sync_with_systemc();
   void sample_irq_lines();

@@ -150,6 +150,7 @@ void Hart::take_trap(const Trap& t, bool interrupt) {
       csr.vsstatus = enter_s(csr.vsstatus, from);
       pc = tvec_target(csr.vstvec, c, interrupt);
       set_mode(kPrivS, true);
+      if (interrupt && on_guest_interrupt) on_guest_interrupt(*this, cause);
       return;
     }
     // Into HS-mode.

@@ -24,6 +24,10 @@ void for_each_field(HypCosts& c, F f) {
   f("gstage_map", c.gstage_map);
   f("host_interrupt", c.host_interrupt);
   f("ipi_delivery", c.ipi_delivery);
+  f("vcpu_switch", c.vcpu_switch);
+  f("vm_switch", c.vm_switch);
+  f("gstage_flush", c.gstage_flush);
+  f("time_slice_ns", c.time_slice_ns);
 }
 }  // namespace
 
@@ -33,6 +37,7 @@ nlohmann::json HypCosts::to_json() const {
   for_each_field(copy, [&](const char* name, uint64_t& v) { j[name] = v; });
   j["switch_gprs"] = switch_gprs;
   j["switch_csrs"] = switch_csrs;
+  j["vmid_bits"] = vmid_bits;
   j["world_switch"] = world_switch();
   return j;
 }

@@ -43,6 +43,24 @@ struct HypCosts {
   // IPI (through the SBI firmware) that forces the target out of the guest,
   // which re-enters with VSSIP; charged to the target as an exit.
   uint64_t ipi_delivery = 2782;  // [KVM]
+  // Several vCPUs on a hart (hyp/scheduler.h; estimates, docs/hypervisor.md).
+  // Putting another vCPU of the same VM on the hart: the host scheduler's
+  // context switch between vCPU threads (schedule(), vcpu_put/vcpu_load:
+  // FP registers, the VS CSRs, the timer) beyond the world switch.
+  uint64_t vcpu_switch = 2000;
+  // Switching to a vCPU of another VM, on top of vcpu_switch: hgatp with
+  // the other VMID and the VM-wide state (KVM: kvm_riscv_gstage_update_hgatp,
+  // the VM's timer and irqchip state).
+  uint64_t vm_switch = 500;
+  // HFENCE.GVMA of every translation of a VMID two VMs share (vmid_bits too
+  // small, or 0): the fence itself; the TLB refills after it are paid by the
+  // hart's page walks.
+  uint64_t gstage_flush = 100;
+  uint64_t time_slice_ns = 1'000'000;  // round-robin time slice (simulated time)
+  // hgatp.VMID bits the hypervisor uses (0..14; the hart implements 14).
+  // VMs get distinct VMIDs while 2^bits - 1 suffice; VMs that share one
+  // (all of them with 0) flush the G-stage TLB at every switch between them.
+  unsigned vmid_bits = 14;
 
   uint64_t world_switch() const { return switch_fixed + switch_gprs * gpr_save + switch_csrs * csr_access; }
 

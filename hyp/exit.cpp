@@ -1,8 +1,9 @@
 // hyp/exit.cpp: exit dispatch, like KVM's kvm_riscv_vcpu_exit
 // (arch/riscv/kvm/vcpu_exit.c): every trap from the guest that reaches HS
 // arrives here with sepc, scause, stval, htval and htinst as the hardware
-// wrote them; it is handled, charged to simulated time, and the guest
-// resumes with SRET semantics (Hart::enter_guest). Guest misbehaviour never
+// wrote them; it is handled and charged to simulated time, and the
+// scheduler (hyp/scheduler.cpp) carries out the outcome: the guest resumes
+// with SRET semantics (Hart::enter_guest), blocks, or leaves the hart. Guest misbehaviour never
 // aborts the simulator: an exit that cannot be handled stops the VM with a
 // report of the trap CSRs.
 #include <cstdio>
@@ -14,24 +15,22 @@
 
 namespace rvh::hyp {
 
-void Vcpu::handle_exit(Hart& hart, bool interrupt) {
-  if (vm_.stop_info().stopped) {  // the VM is gone: nothing to run or count
-    hart.halt();
-    return;
-  }
+ExitOutcome Vcpu::run_exit(Hart& hart, bool interrupt) {
+  if (vm_.stop_info().stopped) return ExitOutcome::kStopped;  // the VM is gone: nothing to run or count
   // Nothing a guest does may take the simulator down: a handler that fails
   // stops the VM with its message.
   begin_exit(true);
+  ExitOutcome outcome;
   try {
-    dispatch_exit(hart, interrupt);
+    outcome = dispatch_exit(hart, interrupt);
   } catch (const std::exception& e) {
-    unsupported_exit(*this, std::string("hypervisor error: ") + e.what());
-    hart.halt();
+    outcome = unsupported_exit(*this, std::string("hypervisor error: ") + e.what());
   }
   end_exit();
+  return outcome;
 }
 
-void Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
+ExitOutcome Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
   auto& c = hart.csr;
   const HypCosts& costs = vm_.config().costs;
   ++stats_.exits;
@@ -43,8 +42,7 @@ void Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
     name_exit("host interrupt");
     ++stats_.host_interrupt_exits;
     charge("host_interrupt", costs.host_interrupt);
-    hart.enter_guest();
-    return;
+    return ExitOutcome::kResume;
   }
   ExitOutcome outcome = ExitOutcome::kResume;
   switch (c.scause) {
@@ -98,21 +96,7 @@ void Vcpu::dispatch_exit(Hart& hart, bool interrupt) {
       outcome = unsupported_exit(*this, "unsupported exit");
       break;
   }
-  switch (outcome) {
-    case ExitOutcome::kResume:
-      hart.enter_guest();
-      break;
-    case ExitOutcome::kResumeAndSleep:
-      hart.enter_guest();
-      hart.sleep_until_interrupt();
-      break;
-    case ExitOutcome::kPark:
-      park();
-      break;
-    case ExitOutcome::kStopped:
-      hart.halt();
-      break;
-  }
+  return outcome;
 }
 
 ExitOutcome unsupported_exit(Vcpu& v, const std::string& what) {

@@ -58,13 +58,13 @@ const char* exception_cause_name(uint64_t cause) {
 void Vcpu::begin_exit(bool trap) {
   exit_ = CurrentExit{};
   exit_.active = true;
-  exit_.start_cycles = hart_.cycles;
+  exit_.start_cycles = hart().cycles;
   exit_.start_hyp_cycles = stats_.hyp_cycles;
   if (recorder_) {
     exit_.event.vcpu = id_;
-    exit_.event.start = hart_.observation_time();
+    exit_.event.start = hart().observation_time();
     exit_.event.trap = trap;
-    const auto& c = hart_.csr;
+    const auto& c = hart().csr;
     exit_.event.scause = c.scause;
     exit_.event.stval = c.stval;
     exit_.event.htval = c.htval;
@@ -79,8 +79,8 @@ void Vcpu::name_exit(std::string name) {
 void Vcpu::end_exit() {
   if (!exit_.active) return;
   exit_.active = false;
-  if (exit_.name.empty()) exit_.name = "exit scause " + std::to_string(hart_.csr.scause);
-  const uint64_t cycles = hart_.cycles - exit_.start_cycles;
+  if (exit_.name.empty()) exit_.name = "exit scause " + std::to_string(hart().csr.scause);
+  const uint64_t cycles = hart().cycles - exit_.start_cycles;
   stats_.exit_costs[exit_.name].add(cycles);
   if (!recorder_) return;
   ExitEvent& e = exit_.event;
@@ -88,7 +88,7 @@ void Vcpu::end_exit() {
   e.cycles = cycles;
   e.hyp_cycles = stats_.hyp_cycles - exit_.start_hyp_cycles;
   // The hart's clock period in whole picoseconds, as the hart counts time.
-  const uint64_t period_ps = std::max<uint64_t>(1, 1'000'000'000'000ull / hart_.config().clock_hz);
+  const uint64_t period_ps = std::max<uint64_t>(1, 1'000'000'000'000ull / hart().config().clock_hz);
   e.duration = sc_core::sc_time(static_cast<double>(cycles * period_ps), sc_core::SC_PS);
   recorder_->exit_taken(e);
 }

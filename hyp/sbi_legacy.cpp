@@ -52,7 +52,7 @@ class SbiLegacy : public SbiExtension {
         return SbiResult::legacy_a0(c < 0 ? -1 : c);
       }
       case kSbiExtLegacyClearIpi: {
-        const bool pending = (vcpu.hart().csr.hvip & csr::kMipVSSIP) != 0;
+        const bool pending = (vcpu.csrs().hvip & csr::kMipVSSIP) != 0;
         vcpu.set_software_interrupt(false);
         return SbiResult::legacy_a0(pending ? 1 : 0);
       }

@@ -20,13 +20,13 @@ namespace {
 constexpr unsigned kVuartIrq = 10;  // the virtual UART's PLIC source (hyp/vm.cpp wires it)
 }  // namespace
 
-bool Vm::can_wake_vcpu(unsigned i, const HartWaitInfo& w) const {
-  if (i >= vcpus_.size()) return false;
-  const Vcpu& v = *vcpus_[i];
-  if (w.state != HartWaitInfo::State::kWfi) return false;
-  if ((w.wake_mask & csr::kMipVSTIP) && v.timer_armed()) return true;
-  if (w.wake_mask & csr::kMipVSEIP) {
-    const unsigned ctx = 2 * i + 1;  // the vCPU's S-mode context drives its VSEIP
+bool Vm::can_wake_vcpu(Vcpu& v) const {
+  if (v.run_state() != RunState::kBlocked) return false;
+  if (v.interrupt_pending()) return true;
+  const CsrFile& c = v.csrs();
+  if ((c.mie & csr::kMipVSTIP) && (v.timer_armed() || v.sstc_timer_armed())) return true;
+  if (c.mie & csr::kMipVSEIP) {
+    const unsigned ctx = 2 * v.id() + 1;  // the vCPU's S-mode context drives its VSEIP
     if (plic_contexts_[ctx].read()) return true;
     if (plic_->would_signal(ctx, kVuartIrq) && uart_->input_may_interrupt()) return true;
   }

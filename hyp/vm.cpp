@@ -58,21 +58,20 @@ uint64_t kvm_default_hedeleg() {
 
 uint64_t Vm::host_bytes_needed(uint64_t guest_ram_size) { return kPoolBytes + ((guest_ram_size + k2MiB - 1) & ~(k2MiB - 1)); }
 
-Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& window,
-       const std::vector<Hart*>& harts)
+Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& window, Scheduler& scheduler)
     : sc_core::sc_module(name),
       config_(config),
       window_(window),
-      harts_(harts),
+      scheduler_(scheduler),
       uart_socket_("uart_socket"),
       plic_socket_("plic_socket"),
       plic_sources_("vplic_source", kPlicSources + 1),
-      plic_contexts_("vplic_context", 2 * harts.size()) {
+      plic_contexts_("vplic_context", 2 * config.num_vcpus) {
   if (window.hpa_base % k2MiB) throw std::runtime_error("hypervisor: host window must be 2 MiB aligned");
   if (window.size < host_bytes_needed(config.guest_ram_size))
     throw std::runtime_error("hypervisor: not enough host RAM for " + std::to_string(config.guest_ram_size >> 20) +
                              " MiB of guest memory");
-  if (harts.size() < config.num_vcpus) throw std::runtime_error("hypervisor: fewer harts than vCPUs");
+  if (config.num_vcpus == 0) throw std::runtime_error("hypervisor: a VM needs at least one vCPU");
   pt_next_ = window.hpa_base;
   pt_end_ = window.hpa_base + kPoolBytes;
   guest_ram_hpa_ = pt_end_;
@@ -84,7 +83,7 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
   // Per-VM devices: a virtual 16550 (PLIC source 10) and a virtual PLIC whose
   // S-mode contexts drive the vCPUs' VSEIP.
   uart_ = std::make_unique<Uart16550>("vuart", vuart_options(config));
-  plic_ = std::make_unique<Plic>("vplic", static_cast<unsigned>(harts.size()), kPlicSources);
+  plic_ = std::make_unique<Plic>("vplic", config.num_vcpus, kPlicSources);
   uart_socket_.bind(uart_->socket);
   plic_socket_.bind(plic_->socket);
   for (unsigned i = 0; i <= kPlicSources; ++i) plic_->irq_in[i].bind(plic_sources_[i]);
@@ -94,9 +93,10 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
   for (unsigned c = 0; c < plic_contexts_.size(); ++c) sensitive << plic_contexts_[c].value_changed_event();
   dont_initialize();
 
+  const GuestContext initial = initial_context();
   for (unsigned i = 0; i < config.num_vcpus; ++i) {
-    vcpus_.push_back(std::make_unique<Vcpu>(("vcpu" + std::to_string(i)).c_str(), *this, *harts[i], i));
-    setup_hart(*harts[i], *vcpus_.back());
+    vcpus_.push_back(std::make_unique<Vcpu>(("vcpu" + std::to_string(i)).c_str(), *this, scheduler, i, initial));
+    scheduler.add_vcpu(*vcpus_.back());
   }
   if (config.prefault)
     for (uint64_t gpa = config.guest_ram_base; gpa < config.guest_ram_base + config.guest_ram_size; gpa += 0x1000)
@@ -106,21 +106,12 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
 
 Vm::~Vm() = default;
 
-// The hart belongs to the hypervisor: HS/M state as KVM leaves it for a
-// guest run (kvm_arch_vcpu_create / kvm_riscv_vcpu_load).
-void Vm::setup_hart(Hart& h, Vcpu& v) {
-  auto& c = h.csr;
-  h.exit_handler = &v;
-  // PMP: let S/U reach all of physical memory (what firmware would do).
-  c.pmpaddr[0] = ~0ull >> 10;
-  c.pmpcfg[0] = csr::kPmpR | csr::kPmpW | csr::kPmpX | (csr::kPmpNapot << csr::kPmpAShift);
-  c.medeleg = csr::kDelegableExceptions;
-  c.mideleg = csr::kSupervisorInterrupts | csr::kVsInterrupts;
-  // As OpenSBI leaves it for the kernel: every counter reaches HS, so a
-  // guest access to one hcounteren does not grant is a virtual-instruction
-  // exit the hypervisor emulates (KVM: vcpu_pmu.c), not an illegal instruction.
-  c.mcounteren = 0xffffffffu;
-  c.menvcfg = csr::kMenvcfgSTCE;
+// A vCPU as KVM creates it (kvm_arch_vcpu_create, kvm_riscv_vcpu_setup_config):
+// the guest's H CSRs, VS-mode, nothing pending. vCPUs stay stopped until
+// boot() or SBI HSM starts them.
+GuestContext Vm::initial_context() const {
+  GuestContext g;
+  auto& c = g.csr;
   c.hedeleg = (config_.hedeleg ? config_.hedeleg : kvm_default_hedeleg()) & csr::kHedelegWritable;
   c.hideleg = csr::kVsInterrupts;
   c.hcounteren = 7;  // cycle, time, instret; hpm counters trap and read 0
@@ -129,23 +120,15 @@ void Vm::setup_hart(Hart& h, Vcpu& v) {
   c.htimedelta = 0;  // SystemC time 0 is VM creation: guest time starts at 0
   c.hgatp = (csr::kHgatpModeSv39x4 << csr::kSatpModeShift) |
             (static_cast<uint64_t>(config_.vmid) << csr::kHgatpVmidShift) | (hgatp_root_ >> 12);
-  c.hstatus = (2ull << 32) | csr::kHstatusVTW | csr::kHstatusSPVP | csr::kHstatusSPV;
+  c.hstatus = (2ull << 32) | csr::kHstatusVTW | csr::kHstatusSPVP;
   c.vsstatus = 2ull << 32;
-  // The HS-level FS stays on while the guest runs (KVM keeps the guest's FP
-  // context live in sstatus.FS); the guest controls its own vsstatus.FS.
-  c.mstatus |= 1ull << csr::kMstatusFsShift;
+  c.vstimecmp = ~0ull;
   c.mie = 0;
-  h.flush_tlb();
-  h.set_mode(kPrivS, false);  // HS, until boot() or SBI HSM enters the guest
-  v.park();
+  g.priv = kPrivS;
+  return g;
 }
 
-void Vm::boot(uint64_t entry, uint64_t dtb_gpa) {
-  Hart& h = vcpus_.at(0)->hart();
-  h.x[10] = 0;
-  h.x[11] = dtb_gpa;
-  vcpus_.at(0)->start(entry, dtb_gpa);
-}
+void Vm::boot(uint64_t entry, uint64_t dtb_gpa) { vcpus_.at(0)->start(entry, dtb_gpa); }
 
 uint64_t Vm::alloc_table_page(uint64_t bytes) {
   const uint64_t at = (pt_next_ + bytes - 1) & ~(bytes - 1);
@@ -276,17 +259,10 @@ bool Vm::report_unmapped(uint64_t gpa, bool write) {
 
 void Vm::plic_context_changed() {
   for (unsigned i = 0; i < vcpus_.size(); ++i) {
-    Hart& h = vcpus_[i]->hart();
+    Vcpu& v = *vcpus_[i];
     const bool level = plic_contexts_[2 * i + 1].read();
-    const bool was = h.csr.hvip & csr::kMipVSEIP;
-    if (level == was) continue;
-    if (level) {
-      h.csr.hvip |= csr::kMipVSEIP;
-      ++vcpus_[i]->stats().interrupts_injected["VSEIP"];
-    } else {
-      h.csr.hvip &= ~csr::kMipVSEIP;
-    }
-    h.notify_wake();
+    const bool was = v.csrs().hvip & csr::kMipVSEIP;
+    if (level != was) v.set_virtual_interrupt(csr::kMipVSEIP, level, "VSEIP");
   }
 }
 
@@ -296,8 +272,8 @@ int Vm::console_read() { return uart_->take_input_byte(); }
 void Vm::stop(int exit_code, const std::string& reason) {
   if (stop_.stopped) return;
   stop_ = VmStopInfo{true, exit_code, reason};
-  for (Hart* h : harts_) h->halt();
   if (on_stop) on_stop(exit_code, reason);
+  scheduler_.vm_stopped(*this);
 }
 
 }  // namespace rvh::hyp

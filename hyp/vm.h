@@ -2,7 +2,9 @@
 // out of host RAM and mapped through G-stage page tables that live in
 // simulated RAM (so the hart's two-stage walk is real), a per-VM bus with a
 // virtual 16550 UART (0x10000000) and a virtual PLIC (0xc000000), a guest
-// device tree, the SBI table, and one Vcpu per hart.
+// device tree, the SBI table, its VMID, and its vCPUs, which the scheduler
+// (hyp/scheduler.h) puts on the harts. Several VMs share the harts; nothing
+// of one VM is reachable from another.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -17,6 +19,7 @@
 #include "cpu/hart.h"
 #include "hyp/costs.h"
 #include "hyp/sbi.h"
+#include "hyp/scheduler.h"
 #include "hyp/vcpu.h"
 
 namespace rvh {
@@ -75,8 +78,9 @@ struct VmStopInfo {
 class Vm : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Vm);
-  Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& window,
-     const std::vector<Hart*>& harts);
+  // The VM's host window must not overlap another VM's; config.vmid is
+  // the scheduler's vmid_for() the VM's index.
+  Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& window, Scheduler& scheduler);
   ~Vm() override;
 
   // Host RAM the VM needs for guest RAM of `guest_ram_size` bytes.
@@ -131,9 +135,9 @@ class Vm : public sc_core::sc_module {
   int console_read();  // -1 when no input is waiting
   Uart16550& uart() { return *uart_; }
 
-  // Whether the hypervisor itself can still end the wait of vCPU i's hart
+  // Whether the hypervisor itself can still wake blocked vCPU v
   // (hyp/vcpu_wake.cpp; the platform's stuck-run check asks).
-  bool can_wake_vcpu(unsigned i, const HartWaitInfo& w) const;
+  bool can_wake_vcpu(Vcpu& v) const;
 
   // --- lifecycle ---
   void stop(int exit_code, const std::string& reason);
@@ -141,9 +145,10 @@ class Vm : public sc_core::sc_module {
   // Tests: forget a stop so that the next stop() is reported again (the
   // harts stay halted; the caller resets them).
   void clear_stop() { stop_ = VmStopInfo{}; }
-  std::function<void(int, const std::string&)> on_stop;  // the platform ends the run
+  std::function<void(int, const std::string&)> on_stop;  // the platform is told (then the scheduler)
 
   uint64_t timebase_hz = 10'000'000;
+  std::string name;  // "vm0", "vm1"... with several VMs (reports); empty with one
   nlohmann::json stats_json();
   // The VM-wide counters a benchmark region records the change of
   // (platform/marker_regions.h): exits, hyp_cycles, by_cause, cost_cycles,
@@ -159,7 +164,7 @@ class Vm : public sc_core::sc_module {
   uint64_t hgatp_root_ = 0;
   SbiDispatcher sbi_;
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
-  std::vector<Hart*> harts_;
+  Scheduler& scheduler_;
   VmStopInfo stop_;
   std::set<uint64_t> reported_unmapped_;  // at most kUnmappedReports
 
@@ -174,7 +179,7 @@ class Vm : public sc_core::sc_module {
   uint64_t& pte_at(uint64_t hpa);
   bool overlaps_guest_ram(uint64_t gpa, uint64_t len) const;
   GstageMap gstage_map(uint64_t gpa, uint64_t hpa, unsigned level, uint64_t leaf_flags);
-  void setup_hart(Hart& h, Vcpu& v);
+  GuestContext initial_context() const;
 };
 
 }  // namespace rvh::hyp

@@ -1,5 +1,6 @@
 // hyp/vm_stats.cpp: the VM's statistics, under KVM's names (kvm_vcpu_stat)
 // plus ours, per vCPU and summed per VM: printed at exit and in --stats.
+#include <algorithm>
 #include <iomanip>
 #include <ostream>
 
@@ -9,7 +10,8 @@ namespace rvh::hyp {
 namespace {
 nlohmann::json vcpu_json(Vcpu& v) {
   const VcpuStats& s = v.stats();
-  const Hart& h = v.hart();
+  uint64_t insns_vs = 0, insns_vu = 0, cycles = 0;
+  v.counters(insns_vs, insns_vu, cycles);
   nlohmann::json j;
   j["id"] = v.id();
   j["exits"] = s.exits;
@@ -37,11 +39,19 @@ nlohmann::json vcpu_json(Vcpu& v) {
   j["exit_cost_histograms"] = nlohmann::json::object();
   for (const auto& [name, hist] : s.exit_costs) j["exit_cost_histograms"][name] = hist.to_json();
   j["hypervisor_cycles"] = s.hyp_cycles;
-  j["guest_instructions"] = h.stats.instret_by_priv[kModeVS] + h.stats.instret_by_priv[kModeVU];
-  j["guest_instructions_vs"] = h.stats.instret_by_priv[kModeVS];
-  j["guest_instructions_vu"] = h.stats.instret_by_priv[kModeVU];
-  j["cycles"] = h.cycles;
-  j["guest_cycles"] = h.cycles > s.hyp_cycles ? h.cycles - s.hyp_cycles : 0;
+  j["guest_instructions"] = insns_vs + insns_vu;
+  j["guest_instructions_vs"] = insns_vs;
+  j["guest_instructions_vu"] = insns_vu;
+  j["cycles"] = cycles;
+  j["guest_cycles"] = cycles > s.hyp_cycles ? cycles - s.hyp_cycles : 0;
+  j["scheduled_in"] = s.scheduled_in;
+  j["preempted"] = s.preempted;
+  j["blocked_switches"] = s.blocked_switches;
+  j["migrations"] = s.migrations;
+  j["timer_latency"] = {{"samples", s.timer_latency_ns.count},
+                        {"total_ps", s.timer_latency_total_ps},
+                        {"max_ps", s.timer_latency_max_ps},
+                        {"histogram_ns", s.timer_latency_ns.to_json()}};
   return j;
 }
 
@@ -51,6 +61,13 @@ void add_into(nlohmann::json& total, const nlohmann::json& part) {
     if (it.key() == "id") continue;
     if (it.value().is_number_unsigned()) {
       total[it.key()] = total.value(it.key(), uint64_t{0}) + it.value().get<uint64_t>();
+    } else if (it.key() == "timer_latency") {
+      nlohmann::json& t = total[it.key()];
+      if (t.is_null()) t = nlohmann::json::object();
+      const nlohmann::json& p = it.value();
+      t["samples"] = t.value("samples", uint64_t{0}) + p["samples"].get<uint64_t>();
+      t["total_ps"] = t.value("total_ps", uint64_t{0}) + p["total_ps"].get<uint64_t>();
+      t["max_ps"] = std::max(t.value("max_ps", uint64_t{0}), p["max_ps"].get<uint64_t>());
     } else if (it.value().is_object()) {
       add_into(total[it.key()], it.value());
     }
@@ -68,7 +85,8 @@ nlohmann::json Vm::stats_json() {
   }
   j["vm"] = total;
   j["costs"] = config_.costs.to_json();
-  j["config"] = {{"guest_memory", config_.guest_ram_size}, {"vcpus", config_.num_vcpus},
+  if (!name.empty()) j["name"] = name;
+  j["config"] = {{"guest_memory", config_.guest_ram_size}, {"vcpus", config_.num_vcpus}, {"vmid", config_.vmid},
                  {"sstc", config_.sstc}, {"prefault", config_.prefault},
                  {"redirect_inst_access_fault", config_.redirect_inst_access_fault},
                  {"strict_mmio", config_.strict_mmio}, {"disabled_sbi", config_.disabled_sbi}};
@@ -84,7 +102,8 @@ nlohmann::json Vm::region_counters() {
   nlohmann::json r = {{"exits", total.value("exits", uint64_t{0})},
                       {"hyp_cycles", total.value("hypervisor_cycles", uint64_t{0})}};
   static const char* const kNotCauses[] = {"exits", "hypervisor_cycles", "cycles", "guest_cycles",
-                                           "guest_instructions", "guest_instructions_vs", "guest_instructions_vu"};
+                                           "guest_instructions", "guest_instructions_vs", "guest_instructions_vu",
+                                           "scheduled_in", "preempted", "blocked_switches", "migrations"};
   nlohmann::json by_cause = nlohmann::json::object();
   for (auto it = total.begin(); it != total.end(); ++it) {
     bool cause = it.value().is_number_unsigned();
@@ -101,7 +120,7 @@ void Vm::print_stats(std::ostream& out) {
   nlohmann::json j = stats_json();
   const nlohmann::json& t = j["vm"];
   auto get = [&](const char* k) { return t.value(k, uint64_t{0}); };
-  out << "\n== hosted hypervisor: VM exits ==\n";
+  out << "\n== hosted hypervisor: VM exits" << (name.empty() ? "" : " of " + name) << " ==\n";
   static const char* const kRows[] = {"exits", "ecall_exit_stat", "wfi_exit_stat", "mmio_exit_user",
                                       "mmio_exit_kernel", "csr_exit_kernel", "csr_exit_user",
                                       "instr_illegal_exits", "load_misaligned_exits", "store_misaligned_exits",
@@ -129,6 +148,13 @@ void Vm::print_stats(std::ostream& out) {
       << " instructions), hypervisor " << hyp << " cycles";
   if (cycles) out << " (" << std::fixed << std::setprecision(2) << 100.0 * static_cast<double>(hyp) / static_cast<double>(cycles) << "% of all cycles)";
   out << "\n";
+  const nlohmann::json& lat = t["timer_latency"];
+  if (lat.is_object() && lat.value("samples", uint64_t{0}) > 0) {
+    const double n = static_cast<double>(lat["samples"].get<uint64_t>());
+    out << "timer interrupt latency (deadline to guest handler): " << lat["samples"].get<uint64_t>()
+        << " samples, mean " << std::fixed << std::setprecision(0) << lat["total_ps"].get<uint64_t>() / n / 1000.0
+        << " ns, max " << lat["max_ps"].get<uint64_t>() / 1000 << " ns\n";
+  }
   if (stop_.stopped) out << "VM stopped: " << stop_.reason << " (exit code " << stop_.exit_code << ")\n";
 }
 

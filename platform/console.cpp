@@ -359,7 +359,12 @@ void Console::output(uint8_t b) {
   at_line_start_ = b == '\n';
   if (log_) log_byte(b);
   switch (settings_.spec.kind) {
-    case SerialSpec::Kind::kStdio: write_stream(out_fd_, b); break;
+    case SerialSpec::Kind::kStdio:
+      if (prefix_due_)
+        for (char c : settings_.line_prefix) write_stream(out_fd_, static_cast<uint8_t>(c));
+      prefix_due_ = b == '\n';
+      write_stream(out_fd_, b);
+      break;
     case SerialSpec::Kind::kPty:
       if (out_fd_ >= 0 && ::write(out_fd_, &b, 1) < 0) {
         // Full (nobody has read the pty for a while): the byte is lost, as

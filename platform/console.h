@@ -58,6 +58,7 @@ struct ConsoleSettings {
   OutputFile file;               // the file: backend's file, opened by the caller
   OutputFile log;                // --serial-log, opened by the caller (or not open)
   bool log_timestamps = false;   // each log line starts with "[SECONDS.USECS] " of simulated time
+  std::string line_prefix;       // stdio: written before each line ("vm1| "), for VMs sharing the terminal
 };
 
 struct ConsoleHooks {
@@ -75,6 +76,7 @@ class Console : public sc_core::sc_prim_channel {
   // During elaboration (before sc_start). Takes the UART's output sink.
   Console(ConsoleSettings settings, Uart16550& uart, ConsoleHooks hooks);
   ~Console() override;  // close(), quietly
+  const ConsoleSettings& settings() const { return settings_; }
   Console(const Console&) = delete;
   Console& operator=(const Console&) = delete;
 
@@ -149,6 +151,7 @@ class Console : public sc_core::sc_prim_channel {
   std::FILE* log_ = nullptr;
   bool log_at_line_start_ = true;
   bool at_line_start_ = true;  // what the guest printed last ended a line
+  bool prefix_due_ = true;     // line_prefix goes before the next byte
 
   std::thread reader_;
   int escape_state_ = 0;  // reader thread: 1 after the escape key

@@ -281,7 +281,12 @@ std::vector<int> GdbStub::threads() {
 std::string GdbStub::thread_description(int thread) {
   const Hart& h = hart_of(thread);
   std::string d = "hart " + std::to_string(thread - 1);
-  if (soc_.vm()) d = "vCPU " + std::to_string(thread - 1) + " on " + d;
+  if (hyp::Scheduler* sched = soc_.scheduler()) {
+    if (const hyp::Vcpu* v = sched->current(static_cast<unsigned>(thread - 1)))
+      d = (v->vm().name.empty() ? "" : v->vm().name + " ") + "vCPU " + std::to_string(v->id()) + " on " + d;
+    else
+      d += " (no vCPU on it)";
+  }
   d += std::string(" (") + mode_name(h) + (h.halted() ? ", stopped" : h.asleep() ? ", asleep" : "") + ")";
   return d;
 }
@@ -445,7 +450,7 @@ std::string GdbStub::monitor(const std::string& command) {
   if (word == "exits") {
     if (!soc_.vm()) return "no hosted hypervisor in this run (--hyp)\n";
     std::ostringstream out;
-    soc_.vm()->print_stats(out);
+    for (auto& vm : soc_.vms()) vm->print_stats(out);
     return out.str();
   }
   if (word == "stop-on-exit") return stop_on_exit_command(args);

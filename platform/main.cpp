@@ -32,6 +32,9 @@
 #include "platform/gdb_stub.h"
 #include "platform/stop_signals.h"
 #include "platform/vcd_trace.h"
+#include "platform/vm_report.h"
+#include "platform/vm_setup.h"
+#include "platform/vm_setup.h"
 
 namespace {
 
@@ -113,20 +116,18 @@ int sc_main(int argc, char** argv) {
   params.max_insns = opt.max_insns;
   params.read_stdin = false;  // the consoles are connected below (--serial)
   params.serial_drop_early = opt.serial_drop_early;
-  hyp::VmConfig vm_config;
+  std::vector<Soc::VmBoot> vm_boots;
   if (opt.hyp) {
-    vm_config.guest_ram_size = opt.guest_memory;
-    vm_config.num_vcpus = opt.smp;
-    vm_config.sstc = opt.guest_sstc;
-    vm_config.prefault = opt.hyp_prefault;
-    vm_config.redirect_inst_access_fault = !opt.kvm_no_inst_access_redirect;
-    vm_config.strict_mmio = opt.strict_mmio;
-    vm_config.uart_drop_early = opt.serial_drop_early;
-    vm_config.disabled_sbi = opt.sbi_disable;
-    vm_config.hedeleg = opt.hyp_hedeleg;
-    vm_config.costs = timing.hyp;
-    // Host RAM: 2 MiB for the host, then the VM's page tables and guest RAM.
-    params.config.ram_size = std::max<uint64_t>(opt.memory, (2ull << 20) + hyp::Vm::host_bytes_needed(opt.guest_memory));
+    try {
+      vm_boots = plan_vms(opt, timing);
+    } catch (const ConfigError& e) {
+      std::cerr << "rvh-vp: " << e.what() << "\n";
+      return 2;
+    }
+    // Host RAM: 2 MiB for the host, then each VM's page tables and guest RAM.
+    std::vector<uint64_t> sizes;
+    for (const auto& b : vm_boots) sizes.push_back(b.config.guest_ram_size);
+    params.config.ram_size = std::max<uint64_t>(opt.memory, Soc::host_ram_for_vms(sizes));
   }
 
   try {
@@ -142,11 +143,15 @@ int sc_main(int argc, char** argv) {
     // The consoles (docs/running.md "The console"): serial0 is the guest's
     // console (UART0, or the VM's virtual UART with --hyp), serial1 the
     // host's UART0 with --hyp.
-    std::vector<ConsoleSettings> console_settings;
+    // With several VMs (--vm), VM n's console is its console= (default:
+    // VM 0 the terminal, the others the terminal's output with a "vmN| "
+    // prefix on each line); serial0 is VM 0's.
+    std::vector<ConsoleSettings> console_settings, vm_console_settings;
     for (size_t i = 0; i < std::max<size_t>(1, opt.serial.size()); ++i) {
       ConsoleSettings cs;
       cs.name = "serial" + std::to_string(i);
       if (i < opt.serial.size()) cs.spec = opt.serial[i];
+      if (i == 0 && !opt.vms.empty() && opt.vms[0].console) cs.spec = *opt.vms[0].console;
       cs.input = !(opt.no_stdin && cs.spec.kind == SerialSpec::Kind::kStdio);
       cs.escape_char = opt.escape_char;
       if (cs.spec.kind == SerialSpec::Kind::kFile) cs.file = OutputFile::open("--serial", cs.spec.path);
@@ -154,10 +159,24 @@ int sc_main(int argc, char** argv) {
       cs.log_timestamps = opt.serial_log_timestamps;
       console_settings.push_back(std::move(cs));
     }
+    bool terminal_taken = console_settings[0].spec.kind == SerialSpec::Kind::kStdio;
+    for (size_t n = 1; n < opt.vms.size(); ++n) {
+      ConsoleSettings cs;
+      cs.name = "vm" + std::to_string(n) + " console";
+      if (opt.vms[n].console) cs.spec = *opt.vms[n].console;
+      const bool stdio = cs.spec.kind == SerialSpec::Kind::kStdio;
+      // One console reads the terminal; the others sharing it only print.
+      cs.input = !(stdio && (terminal_taken || opt.no_stdin));
+      if (stdio && !opt.vms[n].console) cs.line_prefix = "vm" + std::to_string(n) + "| ";
+      terminal_taken |= stdio;
+      cs.escape_char = opt.escape_char;
+      if (cs.spec.kind == SerialSpec::Kind::kFile) cs.file = OutputFile::open("console=", cs.spec.path);
+      vm_console_settings.push_back(std::move(cs));
+    }
 
     Soc soc("soc", params);
     if (opt.hyp)
-      soc.start_hypervisor(vm_config, opt.kernel, opt.append);
+      soc.start_hypervisor(timing.hyp, vm_boots);
     else if (!opt.elf.empty())
       soc.load_bare_elf(opt.elf);
     else
@@ -211,13 +230,15 @@ int sc_main(int argc, char** argv) {
       RunReport report = make_run_report(soc, host_seconds_so_far());
       report.in_progress = true;
       print_run_summary(report, std::cerr);
-      if (soc.vm()) soc.vm()->print_stats(std::cerr);
+      for (auto& vm : soc.vms()) vm->print_stats(std::cerr);
     };
     std::vector<std::unique_ptr<Console>> consoles;
     for (size_t i = 0; i < console_settings.size(); ++i) {
       Uart16550& uart = !opt.hyp ? soc.uart() : i == 0 ? soc.vm()->uart() : soc.uart();
       consoles.push_back(std::make_unique<Console>(std::move(console_settings[i]), uart, hooks));
     }
+    for (size_t n = 0; n < vm_console_settings.size(); ++n)
+      consoles.push_back(std::make_unique<Console>(std::move(vm_console_settings[n]), soc.vms()[n + 1]->uart(), hooks));
 
     // SIGINT and SIGTERM end the run with its summary and reports, exit
     // status 128 + the signal's number (docs/running.md).
@@ -231,7 +252,7 @@ int sc_main(int argc, char** argv) {
     // while a socket waits.
     for (int pass = 0; pass < 2; ++pass)
       for (size_t i = 0; i < consoles.size(); ++i) {
-        const bool stdio = i >= opt.serial.size() || opt.serial[i].kind == SerialSpec::Kind::kStdio;
+        const bool stdio = consoles[i]->settings().spec.kind == SerialSpec::Kind::kStdio;
         if (stdio == (pass == 1)) consoles[i]->open();
       }
     host_start = std::chrono::steady_clock::now();
@@ -261,13 +282,14 @@ int sc_main(int argc, char** argv) {
     RunReport report = make_run_report(soc, host_seconds);
     std::fflush(stdout);
     print_run_summary(report, std::cerr);
-    if (soc.vm()) soc.vm()->print_stats(std::cerr);
+    for (auto& vm : soc.vms()) vm->print_stats(std::cerr);
+    if (soc.vms().size() > 1) print_vm_summary(soc, std::cerr);
     regions.report_errors(std::cerr);
     if (!opt.stats.empty() || !opt.report_html.empty()) {
       RunContext context{config_to_json(timing), command_line_json(argc, argv),
                          describe_inputs({opt.elf, opt.bios, opt.kernel, opt.initrd, opt.dtb, opt.config_file,
                                           opt.hyp_costs})};
-      nlohmann::json stats = make_stats_json(report, soc.vm() ? soc.vm()->stats_json() : nlohmann::json(), context);
+      nlohmann::json stats = make_stats_json(report, hypervisor_stats_json(soc), context);
       regions.add_to_stats(stats, soc.vm() != nullptr);
       if (stats_out.is_open()) write_json_file(stats, stats_out);
       if (report_out.is_open()) write_report_html(stats, report_out);

@@ -79,10 +79,25 @@ class Soc : public sc_core::sc_module {
   void load_firmware(const std::string& bios, const std::string& kernel, const std::string& initrd);
   // Bare-metal ELF: all harts start at its entry in M-mode (Spike style).
   void load_bare_elf(const std::string& path);
-  // Hosted hypervisor (platform/hyp_boot.cpp): the harts become vCPUs of one
-  // VM; `kernel` is loaded into guest memory with a generated guest DTB.
-  void start_hypervisor(const hyp::VmConfig& vm_config, const std::string& kernel, const std::string& bootargs);
-  hyp::Vm* vm() { return vm_.get(); }
+  // Hosted hypervisor (platform/hyp_boot.cpp): the harts run the vCPUs of
+  // one or more VMs (hyp/scheduler.h); each VM's `kernel` is loaded into its
+  // guest memory with a generated guest DTB. With several VMs the run ends
+  // when every VM has stopped (exit status: the first non-zero VM status).
+  struct VmBoot {
+    hyp::VmConfig config;
+    std::string kernel, bootargs;
+  };
+  void start_hypervisor(const hyp::HypCosts& platform_costs, const std::vector<VmBoot>& vms);
+  void start_hypervisor(const hyp::VmConfig& vm_config, const std::string& kernel, const std::string& bootargs) {
+    start_hypervisor(vm_config.costs, {VmBoot{vm_config, kernel, bootargs}});
+  }
+  // Host RAM the VMs need: the host's first 2 MiB, then each VM's window.
+  static uint64_t host_ram_for_vms(const std::vector<uint64_t>& guest_ram_sizes);
+  hyp::Vm* vm() { return vms_.empty() ? nullptr : vms_.front().get(); }  // the first VM
+  std::vector<std::unique_ptr<hyp::Vm>>& vms() { return vms_; }
+  hyp::Scheduler* scheduler() { return scheduler_.get(); }
+  // The symbols of VM i's image (the first VM's are symbols()).
+  const SymbolTable& vm_symbols(size_t i) const { return i < vm_symbols_.size() ? vm_symbols_[i] : symbols_; }
 
   // Device tree: generated from the configuration unless dtb_file is given;
   // also written to dump_path if not empty, or to `dump` if not null
@@ -129,7 +144,9 @@ class Soc : public sc_core::sc_module {
   TestFinisher finisher_;
   std::unique_ptr<Htif> htif_;
   std::vector<std::unique_ptr<Hart>> harts_;
-  std::unique_ptr<hyp::Vm> vm_;
+  std::unique_ptr<hyp::Scheduler> scheduler_;
+  std::vector<std::unique_ptr<hyp::Vm>> vms_;
+  std::vector<SymbolTable> vm_symbols_;
 
   sc_core::sc_vector<sc_core::sc_signal<bool>> msip_, mtip_, meip_, seip_;
   sc_core::sc_vector<sc_core::sc_signal<bool>> plic_sources_;

@@ -193,6 +193,22 @@ const std::vector<Key>& keys() {
     t.push_back(khyp("host_interrupt", "host interrupt taken while the guest ran", &C::host_interrupt));
     t.push_back(khyp("ipi_delivery", "host IPI kicking a running target vCPU out of the guest (its exit)",
                      &C::ipi_delivery));
+    t.push_back(khyp("vcpu_switch", "putting another vCPU of the same VM on a hart (host context switch)",
+                     &C::vcpu_switch));
+    t.push_back(khyp("vm_switch", "switching a hart to a vCPU of another VM, on top of vcpu_switch",
+                     &C::vm_switch));
+    t.push_back(khyp("gstage_flush", "G-stage TLB flush when two VMs share a VMID (see hyp.vmid_bits)",
+                     &C::gstage_flush));
+    {
+      Key k = khyp("time_slice_ns", "vCPU scheduler: round-robin time slice", &C::time_slice_ns, kMaxQuantumNs);
+      k.unit = Unit::kNs;
+      k.min = 1000;
+      t.push_back(k);
+      Key b{"hyp.vmid_bits", "hgatp.VMID bits in use (0: no VMIDs, a G-stage flush at every VM switch)",
+            Unit::kCount, 0, 14, {}, {}, {}};
+      b.field32 = [](TimingConfig& c) -> unsigned& { return c.hyp.vmid_bits; };
+      t.push_back(b);
+    }
     return t;
   }();
   return table;

@@ -76,11 +76,11 @@ bool Soc::plic_context_can_fire(unsigned ctx) const {
 }
 
 bool Soc::hart_can_wake(unsigned h, const HartWaitInfo& w) const {
-  const bool vcpu = vm_ && h < vm_->num_vcpus();
+  const hyp::Scheduler* sched = scheduler_.get();
   switch (w.state) {
     case HartWaitInfo::State::kRunning: return true;
     case HartWaitInfo::State::kHalted: return false;
-    case HartWaitInfo::State::kParked: return vcpu && vm_->can_wake_vcpu(h, w);
+    case HartWaitInfo::State::kParked: return sched && sched->hart_can_wake(h, w);
     case HartWaitInfo::State::kWfi: break;
   }
   const uint64_t m = w.wake_mask;
@@ -91,7 +91,7 @@ bool Soc::hart_can_wake(unsigned h, const HartWaitInfo& w) const {
   if ((m & csr::kMipMTIP) && (mtip_[h].read() || mtime_can_reach(clint_.mtimecmp(h)))) return true;
   if ((m & csr::kMipMEIP) && (meip_[h].read() || plic_context_can_fire(2 * h))) return true;
   if ((m & csr::kMipSEIP) && (seip_[h].read() || plic_context_can_fire(2 * h + 1))) return true;
-  return vcpu && vm_->can_wake_vcpu(h, w);
+  return sched && sched->hart_can_wake(h, w);
 }
 
 void Soc::check_wake_sources() {
