@@ -70,6 +70,8 @@ struct HartStats {
   uint64_t interrupts = 0;
   uint64_t mmio_accesses = 0;
   uint64_t wfi_sleeps = 0;
+  uint64_t tlb_refills = 0;  // translations walked after a TLB miss
+  uint64_t pte_reads = 0;    // page-table entries read by those walks (both stages)
 };
 
 // What a waiting hart could still be woken by, from its own state alone.

@@ -180,6 +180,7 @@ uint64_t Hart::translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigne
   const bool v = mode_virt(eff);
   uint64_t paddr = vaddr;
   walk_ = WalkInfo{};
+  ++stats.tlb_refills;
   if (v) {
     const uint64_t gpa = page_walk(vaddr, type, eff, hlvx);
     walk_.gpa = gpa;
@@ -286,6 +287,7 @@ void Hart::read_bus_or_fault(uint64_t paddr, uint8_t* data, unsigned size, Acces
 }
 
 bool Hart::phys_read_pte(uint64_t paddr, uint64_t& pte) {
+  ++stats.pte_reads;
   if (DmiRegion* r = find_dmi(paddr, 8); r && r->readable) {
     std::memcpy(&pte, r->host + (paddr - r->start), 8);
     cycles += r->read_cycles + cfg_.cpi.pte_read_cycles;

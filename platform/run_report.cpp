@@ -28,6 +28,8 @@ RunReport make_run_report(Soc& soc, double host_seconds) {
     hr.interrupts = h->stats.interrupts;
     hr.mmio_accesses = h->stats.mmio_accesses;
     hr.wfi_sleeps = h->stats.wfi_sleeps;
+    hr.tlb_refills = h->stats.tlb_refills;
+    hr.pte_reads = h->stats.pte_reads;
     r.total_instret += hr.by_mode[0] + hr.by_mode[1] + hr.by_mode[3] + hr.by_mode[4] + hr.by_mode[5];
     r.harts.push_back(hr);
   }
@@ -75,7 +77,9 @@ nlohmann::json make_stats_json(const RunReport& r, const nlohmann::json& hypervi
                           {"traps", h.traps},
                           {"interrupts", h.interrupts},
                           {"mmio_accesses", h.mmio_accesses},
-                          {"wfi_sleeps", h.wfi_sleeps}});
+                          {"wfi_sleeps", h.wfi_sleeps},
+                          {"tlb_refills", h.tlb_refills},
+                          {"pte_reads", h.pte_reads}});
   }
   if (!hypervisor.is_null()) j["hypervisor"] = hypervisor;
   return j;

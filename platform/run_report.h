@@ -18,7 +18,7 @@ struct HartReport {
   uint64_t instret = 0;
   uint64_t by_mode[6] = {0, 0, 0, 0, 0, 0};  // U, S, -, M, VU, VS
   uint64_t cycles = 0;
-  uint64_t traps = 0, interrupts = 0, mmio_accesses = 0, wfi_sleeps = 0;
+  uint64_t traps = 0, interrupts = 0, mmio_accesses = 0, wfi_sleeps = 0, tlb_refills = 0, pte_reads = 0;
 };
 
 struct RunReport {
