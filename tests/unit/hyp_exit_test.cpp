@@ -7,9 +7,10 @@
 // or fetched with HLVX), ECALL from VS, the exits that stop the VM, and the
 // cycles every exit charges.
 //
-// Most tests are plain C++: HypBench::enter_exit() sets the CSRs the hardware
-// leaves after a trap into HS, Vcpu::handle_exit() runs the handler, and the
-// test checks the registers and CSRs. The tests named *EndToEnd run the hart
+// Most tests are plain C++: HypBench::load() puts vCPU 0 on hart 0,
+// HypBench::enter_exit() sets the CSRs the hardware leaves after a trap into
+// HS, Scheduler::handle_exit() runs the handler, and the test checks the
+// registers and CSRs. The tests named *EndToEnd run the hart
 // with sc_start(). Every test starts from fresh_hyp_bench() (HypBench::reset),
 // so they also pass together in one process (--gtest_shuffle).
 #include "tests/unit/hyp_test_util.h"
@@ -104,10 +105,19 @@ void expect_stopped(HypBench& b, const std::string& reason_part) {
   EXPECT_TRUE(b.hart(0).halted());
 }
 
-// A bench whose vCPU 0 sits in the guest (VS) with vstvec set.
+// A bench whose vCPU 0 sits in the guest (VS) on hart 0 with vstvec set.
 HypBench& guest_bench() {
   HypBench& b = fresh_hyp_bench();
+  b.load(0);
   b.hart(0).csr.vstvec = kVstvec;
+  return b;
+}
+
+// A bench whose vCPU 0 is still stopped, vstvec set in its saved context:
+// the test starts it (Vcpu::start) and runs the hart.
+HypBench& stopped_guest_bench() {
+  HypBench& b = fresh_hyp_bench();
+  b.vcpu(0).csrs().vstvec = kVstvec;
   return b;
 }
 
@@ -120,7 +130,7 @@ TEST(HypRedirect, FromVsSetsVsTrapCsrsAndEntersVstvec) {
   b.enter_exit(0, c::kCauseIllegalInsn, 0xffffffff, kPc, /*from_vs=*/true, /*htval=*/0x1234, /*htinst=*/0x5678);
   const uint64_t hstatus = h.csr.hstatus;
   h.x[10] = 0xabc;
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
 
   EXPECT_EQ(h.csr.vsstatus & c::kMstatusSPP, c::kMstatusSPP);    // trapped from VS
   EXPECT_EQ(h.csr.vsstatus & c::kMstatusSPIE, c::kMstatusSPIE);  // old SIE
@@ -146,7 +156,7 @@ TEST(HypRedirect, FromVuClearsSppAndEntersVsMode) {
   b.enter_exit(0, c::kCauseLoadAccess, 0x1000, kPc, /*from_vs=*/false, 0x77, 0x88);
   const uint64_t hstatus = h.csr.hstatus;
   EXPECT_EQ(hstatus & c::kHstatusSPVP, 0u);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
 
   EXPECT_EQ(h.csr.vsstatus & c::kMstatusSPP, 0u);   // trapped from VU
   EXPECT_EQ(h.csr.vsstatus & c::kMstatusSPIE, 0u);  // old SIE was 0
@@ -162,7 +172,7 @@ TEST(HypRedirect, VectoredVstvecStillUsesBaseForExceptions) {
   Hart& h = b.hart(0);
   h.csr.vstvec = kVstvec | 1;  // vectored
   b.enter_exit(0, c::kCauseMisalignedStore, 0x80002003, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.csr.vscause, c::kCauseMisalignedStore);
   EXPECT_EQ(h.csr.vstval, 0x80002003u);
   EXPECT_EQ(h.csr.vsepc, kPc);
@@ -186,7 +196,7 @@ TEST_P(HypRedirectCause, RedirectedWithItsCounter) {
   Hart& h = b.hart(0);
   const uint64_t tval = 0x80003001;
   b.enter_exit(0, rc.cause, tval, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_redirected(b, rc.cause, tval);
   const hyp::VcpuStats& s = b.vcpu(0).stats();
   EXPECT_EQ(s.*rc.counter, 1u);
@@ -216,7 +226,7 @@ TEST(HypSeedPatch, OffInstructionAccessFaultStopsTheVmWithReport) {
   b.vm->mutable_config().redirect_inst_access_fault = false;  // KVM before 51c58956732b
   Hart& h = b.hart(0);
   b.enter_exit(0, c::kCauseFetchAccess, 0x20000000, 0x20000000, true, 0x11, 0x22);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "unsupported exit");
   for (const char* field : {"SEPC", "SSTATUS", "HSTATUS", "SCAUSE", "STVAL", "HTVAL", "HTINST"})
     EXPECT_NE(b.stop_reason.find(field), std::string::npos) << field << " missing in\n" << b.stop_reason;
@@ -235,7 +245,7 @@ TEST(HypSeedPatch, OnInstructionAccessFaultIsRedirected) {
   ASSERT_TRUE(b.vm->config().redirect_inst_access_fault);  // the default
   Hart& h = b.hart(0);
   b.enter_exit(0, c::kCauseFetchAccess, 0x20000000, 0x20000000);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_redirected(b, c::kCauseFetchAccess, 0x20000000, 0x20000000);
   EXPECT_EQ(b.vcpu(0).stats().inst_access_exits, 1u);
 }
@@ -244,12 +254,13 @@ TEST(HypSeedPatch, OnInstructionAccessFaultIsRedirected) {
 // fetch guest-page fault maps a host hole, the refetch raises an instruction
 // access fault, which the seed patch redirects to the guest.
 TEST(HypSeedPatch, FetchFromHoleRedirectedEndToEnd) {
-  HypBench& b = guest_bench();
+  HypBench& b = stopped_guest_bench();
   Hart& h = b.hart(0);
   const uint32_t j = enc::j_self();
   ASSERT_TRUE(b.vm->write_guest_physical(kVstvec, &j, 4));  // the G-stage maps it on first fetch
   ASSERT_EQ(b.vcpu(0).start(kNoDevice, 0), hyp::kSbiSuccess);
-  sc_core::sc_start(20, sc_core::SC_US);
+  ASSERT_EQ(&b.vcpu(0).hart(), &h);
+  b.run_harts(sc_core::sc_time(20, sc_core::SC_US));
   EXPECT_EQ(b.stop_code, -1) << b.stop_reason;
   EXPECT_EQ(h.csr.vscause, c::kCauseFetchAccess);
   EXPECT_EQ(h.csr.vsepc, kNoDevice);
@@ -264,10 +275,11 @@ TEST(HypSeedPatch, FetchFromHoleRedirectedEndToEnd) {
 }
 
 TEST(HypSeedPatch, FetchFromHoleStopsTheVmWithoutThePatchEndToEnd) {
-  HypBench& b = guest_bench();
+  HypBench& b = stopped_guest_bench();
   b.vm->mutable_config().redirect_inst_access_fault = false;
   ASSERT_EQ(b.vcpu(0).start(kNoDevice, 0), hyp::kSbiSuccess);
-  sc_core::sc_start(20, sc_core::SC_US);
+  ASSERT_EQ(&b.vcpu(0).hart(), &b.hart(0));
+  b.run_harts(sc_core::sc_time(20, sc_core::SC_US));
   expect_stopped(b, "unsupported exit");
   EXPECT_NE(b.stop_reason.find("SCAUSE  0x1\n"), std::string::npos) << b.stop_reason;
   EXPECT_NE(b.stop_reason.find("SEPC    0x20000000"), std::string::npos) << b.stop_reason;
@@ -284,7 +296,7 @@ TEST(HypVirtualInsn, WfiAdvancesPcAndSleeps) {
   h.csr.hvip = c::kMipVSSIP;  // pending but not enabled: still sleeps
   h.csr.mie = 0;
   b.enter_exit(0, c::kCauseVirtualInsn, kWfi, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(h.csr.sepc, kPc + 4);
   EXPECT_TRUE(HartTestAccess::wfi_pending(h));
@@ -300,7 +312,7 @@ TEST(HypVirtualInsn, WfiWithPendingEnabledVsInterruptDoesNotSleep) {
   h.csr.hvip = c::kMipVSSIP;
   h.csr.mie = c::kMipVSSIP;  // hie.VSSIE
   b.enter_exit(0, c::kCauseVirtualInsn, kWfi, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_FALSE(HartTestAccess::wfi_pending(h));
   EXPECT_EQ(b.vcpu(0).stats().wfi_exit_stat, 1u);
@@ -312,7 +324,7 @@ TEST(HypVirtualInsn, ZeroStvalFetchesTheInstructionWithHlvx) {
   put_guest32(b, kPc, kWfi);
   HartTestAccess::clear_wfi_pending(h);
   b.enter_exit(0, c::kCauseVirtualInsn, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(b.vcpu(0).stats().wfi_exit_stat, 1u);
   EXPECT_TRUE(HartTestAccess::wfi_pending(h));
@@ -325,7 +337,7 @@ TEST(HypVirtualInsn, ZeroStvalFetchedCsrReadOfHpmcounter) {
   put_guest32(b, kPc, enc::csrr(a2, c::kHpmcounter3 + 2));  // hpmcounter5
   h.x[a2] = 0x1234;
   b.enter_exit(0, c::kCauseVirtualInsn, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a2], 0u);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(b.vcpu(0).stats().csr_exit_kernel, 1u);
@@ -336,7 +348,7 @@ TEST(HypVirtualInsn, HpmcounterReadsZero) {
   Hart& h = b.hart(0);
   h.x[a0] = 0x5555;
   b.enter_exit(0, c::kCauseVirtualInsn, enc::csrr(a0, c::kHpmcounter3), kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 0u);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(h.csr.vscause, 0u);
@@ -350,7 +362,7 @@ TEST(HypVirtualInsn, Hpmcounter31ReadIntoX0IsDropped) {
   HypBench& b = guest_bench();
   Hart& h = b.hart(0);
   b.enter_exit(0, c::kCauseVirtualInsn, enc::csrr(zero, c::kHpmcounter31), kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(b.vcpu(0).reg(0), 0u);
   expect_in_vs_at(h, kPc + 4);
 }
@@ -361,7 +373,7 @@ TEST(HypVirtualInsn, SeedIsIllegalInTheGuest) {
     Hart& h = b.hart(0);
     h.x[a0] = 0x77;
     b.enter_exit(0, c::kCauseVirtualInsn, insn, kPc);
-    b.vcpu(0).handle_exit(h, false);
+    b.scheduler->handle_exit(h, false);
     expect_redirected(b, c::kCauseIllegalInsn, insn);
     EXPECT_EQ(h.x[a0], 0x77u);
     EXPECT_EQ(b.vcpu(0).stats().redirected_traps, 1u);
@@ -377,7 +389,7 @@ TEST(HypVirtualInsn, WritingAnHpmcounterIsIllegal) {
     h.x[a0] = 0x99;
     h.x[a1] = 1;
     b.enter_exit(0, c::kCauseVirtualInsn, insn, kPc);
-    b.vcpu(0).handle_exit(h, false);
+    b.scheduler->handle_exit(h, false);
     expect_redirected(b, c::kCauseIllegalInsn, insn);
     EXPECT_EQ(h.x[a0], 0x99u);
   }
@@ -388,7 +400,7 @@ TEST(HypVirtualInsn, UnrelatedInstructionIsIllegalInTheGuest) {
   Hart& h = b.hart(0);
   const uint32_t sfence = enc::sfence_vma(0, 0);
   b.enter_exit(0, c::kCauseVirtualInsn, sfence, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_redirected(b, c::kCauseIllegalInsn, sfence);
   EXPECT_EQ(b.vcpu(0).stats().virtual_insn_exits, 1u);
   EXPECT_EQ(b.vcpu(0).stats().wfi_exit_stat, 0u);
@@ -430,7 +442,7 @@ TEST(HypGuestPageFault, LoadFaultOnGuestRamMapsThePageAndReexecutes) {
   }
   h.x[a0] = 0x4242;
   enter_gpf(b, c::kCauseLoadGuestPageFault, gpa, kHtinstLbA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_in_vs_at(h, kPc);  // re-execute the load
   EXPECT_EQ(h.csr.sepc, kPc);
   EXPECT_EQ(h.x[a0], 0x4242u);  // not emulated
@@ -462,7 +474,7 @@ TEST(HypGuestPageFault, StoreAndFetchFaultsOnGuestRamMapToo) {
     Hart& h = b.hart(0);
     const uint64_t gpa = 0x80e00ffc;
     enter_gpf(b, cause, gpa, 0, gpa);
-    b.vcpu(0).handle_exit(h, false);
+    b.scheduler->handle_exit(h, false);
     expect_in_vs_at(h, gpa);
     unsigned level = 9;
     EXPECT_NE(gstage_leaf(b, gpa, level), 0u) << cause;
@@ -474,7 +486,7 @@ TEST(HypGuestPageFault, FetchFaultOnNonRamMapsAHostHole) {
   HypBench& b = guest_bench();
   Hart& h = b.hart(0);
   enter_gpf(b, c::kCauseFetchGuestPageFault, kNoDevice + 0x40, 0, kNoDevice + 0x40);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_in_vs_at(h, kNoDevice + 0x40);  // refetch
   EXPECT_EQ(b.vcpu(0).stats().gstage_map_faults, 1u);
   // One execute-only leaf for the whole GiB around it, which has no guest RAM.
@@ -510,7 +522,7 @@ TEST(HypGuestPageFault, FetchFaultNextToGuestRamMapsA2MiBHole) {
   Hart& h = b.hart(0);
   const uint64_t gpa = kGuestRamBase + kGuestRamSize + 0x1234;
   enter_gpf(b, c::kCauseFetchGuestPageFault, gpa & ~3ull, 0, gpa & ~3ull);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   unsigned level = 9;
   const uint64_t pte = gstage_leaf(b, gpa, level);
   EXPECT_EQ(level, 1u);
@@ -528,7 +540,7 @@ TEST(HypGuestPageFault, ThousandsOfHoleFetchesShareLeaves) {
   for (uint64_t i = 0; i < 2000; ++i) {
     const uint64_t gpa = 0x100000000ull + i * 0x200040;
     enter_gpf(b, c::kCauseFetchGuestPageFault, gpa, 0, gpa);
-    b.vcpu(0).handle_exit(h, false);
+    b.scheduler->handle_exit(h, false);
     ASSERT_EQ(b.stop_code, -1) << "fetch " << i << ": " << b.stop_reason;
   }
   unsigned level = 9;
@@ -549,7 +561,7 @@ TEST(HypGuestPageFault, FetchBeyondTheGstageStopsTheVmAndWritesNothing) {
   ASSERT_TRUE(b.vm->write_guest_physical(kGuestRamBase, pattern.data(), pattern.size()));
   const uint64_t beyond = (1ull << 41) + kGuestRamBase + 0x5000;  // aliases onto guest RAM's slot
   enter_gpf(b, c::kCauseFetchGuestPageFault, beyond, 0, beyond);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "instruction fetch from guest-physical 0x20080005000, beyond the G-stage");
   EXPECT_NE(b.stop_reason.find("SCAUSE  0x14\n"), std::string::npos) << b.stop_reason;
   EXPECT_NE(b.stop_reason.find("SEPC    0x20080005000\n"), std::string::npos) << b.stop_reason;
@@ -566,7 +578,7 @@ TEST(HypGuestPageFault, LoadBeyondTheGstageIsMmioWithNoDevice) {
   ASSERT_TRUE(b.vm->write_guest_physical(kGuestRamBase, zero_page, sizeof zero_page));
   h.x[a0] = 0x1234;
   enter_gpf(b, c::kCauseLoadGuestPageFault, (1ull << 41) + kGuestRamBase + 0x5000, kHtinstLwA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 0u);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(b.vcpu(0).stats().unmapped_mmio, 1u);
@@ -591,7 +603,7 @@ TEST(HypGuestPageFault, WalkMeetingALeafStopsTheVmAndWritesNothing) {
   std::vector<uint8_t> pattern(4096, 0xa5), after(4096);
   ASSERT_TRUE(b.vm->write_guest_physical(kGuestRamBase, pattern.data(), pattern.size()));
   enter_gpf(b, c::kCauseLoadGuestPageFault, kGuestRamBase + (2ull << 20), kHtinstLwA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "G-stage walk met a mapping of another size");
   ASSERT_TRUE(b.vm->read_guest_physical(kGuestRamBase, after.data(), after.size()));
   EXPECT_EQ(after, pattern);
@@ -601,12 +613,13 @@ TEST(HypGuestPageFault, WalkMeetingALeafStopsTheVmAndWritesNothing) {
 }
 
 // prefault is applied at VM creation; the bench's VM has it off, so this
-// test builds a second, one-vCPU VM with prefault on its own hart in the
-// upper part of host RAM. SystemC allows that only before the first
+// test builds a second, one-vCPU VM with prefault on its own hart (and its
+// own scheduler) in the upper part of host RAM. SystemC allows that only before the first
 // sc_start() of the process (under ctest every test has its own process).
 struct PrefaultBench {
   sc_core::sc_signal<bool> lines[4];
   std::unique_ptr<Hart> hart;
+  std::unique_ptr<hyp::Scheduler> scheduler;
   std::unique_ptr<hyp::Vm> vm;
   explicit PrefaultBench(HypBench& b) {
     HartConfig hc;
@@ -625,7 +638,8 @@ struct PrefaultBench {
     w.hpa_base = kHostRamBase + (24ull << 20);
     w.size = 40ull << 20;
     w.host = b.ram.host_pointer(24ull << 20);
-    vm = std::make_unique<hyp::Vm>("pf_vm", cfg, w, std::vector<Hart*>{hart.get()});
+    scheduler = std::make_unique<hyp::Scheduler>("pf_scheduler", std::vector<Hart*>{hart.get()}, cfg.costs);
+    vm = std::make_unique<hyp::Vm>("pf_vm", cfg, w, *scheduler);
   }
 };
 
@@ -638,6 +652,12 @@ TEST(HypGuestPageFault, PrefaultMapsAllGuestRamAtCreation) {
   }
   fresh_hyp_bench();
   Hart& h = *pf->hart;
+  // The vCPU on the hart brings the VM's hgatp; HLV from HS as in an exit.
+  if (!pf->vm->vcpu(0).loaded()) {
+    ASSERT_EQ(pf->vm->vcpu(0).start(kGuestRamBase, 0), hyp::kSbiSuccess);
+  }
+  ASSERT_EQ(&pf->vm->vcpu(0).hart(), &h);
+  h.set_mode(kPrivS, false);
   h.csr.hstatus |= c::kHstatusSPVP;
   h.csr.vsatp = 0;
   h.flush_tlb();
@@ -662,7 +682,7 @@ TEST(HypMmio, StoreToUartScratchFromTransformedHtinst) {
   dev_write(b, kUartScr, 0, 1);
   h.x[a1] = 0x1a5;  // sb stores the low byte
   enter_gpf(b, c::kCauseStoreGuestPageFault, kUartScr, kHtinstSbA1);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(dev_read(b, kUartScr, 1), 0xa5u);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(h.csr.sepc, kPc + 4);
@@ -679,12 +699,12 @@ TEST(HypMmio, LbSignExtendsAndLbuZeroExtends) {
   Hart& h = b.hart(0);
   dev_write(b, kUartScr, 0x80, 1);
   enter_gpf(b, c::kCauseLoadGuestPageFault, kUartScr, kHtinstLbA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 0xffffffffffffff80ull);
   expect_in_vs_at(h, kPc + 4);
 
   enter_gpf(b, c::kCauseLoadGuestPageFault, kUartScr, kHtinstLbuA0, kPc + 4);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 0x80u);
   expect_in_vs_at(h, kPc + 8);
   EXPECT_EQ(b.vcpu(0).stats().mmio_exit_user, 2u);
@@ -695,14 +715,14 @@ TEST(HypMmio, CompressedTransformedHtinstAdvancesByTwo) {
   Hart& h = b.hart(0);
   h.x[a1] = 5;
   enter_gpf(b, c::kCauseStoreGuestPageFault, kPlicPrio10, kHtinstCSwA1);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(dev_read(b, kPlicPrio10, 4), 5u);
   expect_in_vs_at(h, kPc + 2);
   EXPECT_EQ(b.vcpu(0).stats().mmio_exit_kernel, 1u);
 
   h.x[a0] = 0xdead;
   enter_gpf(b, c::kCauseLoadGuestPageFault, kPlicPrio10, kHtinstCLwA0, kPc + 2);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 5u);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(b.vcpu(0).stats().mmio_exit_kernel, 2u);
@@ -718,7 +738,7 @@ TEST(HypMmio, ZeroHtinstFetchesTheLoadWithHlvx) {
   h.x[a0] = 0xdead;
   h.x[a1] = kPlicPrio10;
   enter_gpf(b, c::kCauseLoadGuestPageFault, kPlicPrio10, 0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 3u);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(b.vcpu(0).stats().mmio_exit_kernel, 1u);
@@ -732,7 +752,7 @@ TEST(HypMmio, ZeroHtinstFetchesACompressedLoad) {
   dev_write(b, kPlicPrio10, 6, 4);
   h.x[a1] = kPlicPrio10;
   enter_gpf(b, c::kCauseLoadGuestPageFault, kPlicPrio10, 0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 6u);
   expect_in_vs_at(h, kPc + 2);
 }
@@ -742,14 +762,14 @@ TEST(HypMmio, NoDeviceReadsZeroAndIgnoresWrites) {
   Hart& h = b.hart(0);
   h.x[a0] = 0x1234;
   enter_gpf(b, c::kCauseLoadGuestPageFault, kNoDevice, kHtinstLwA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 0u);
   expect_in_vs_at(h, kPc + 4);
   EXPECT_EQ(b.vcpu(0).stats().unmapped_mmio, 1u);
 
   h.x[a1] = 0xff;
   enter_gpf(b, c::kCauseStoreGuestPageFault, kNoDevice + 8, kHtinstSbA1, kPc + 4);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_in_vs_at(h, kPc + 8);
   EXPECT_EQ(b.vcpu(0).stats().unmapped_mmio, 2u);
   EXPECT_EQ(b.stop_code, -1) << b.stop_reason;
@@ -768,10 +788,10 @@ TEST(HypMmio, NoDeviceReportsAreLimited) {
   base += 0x10000;
   for (unsigned i = 0; i < kAddresses; ++i) {
     enter_gpf(b, c::kCauseLoadGuestPageFault, base + 8 * i, kHtinstLwA0);
-    b.vcpu(0).handle_exit(h, false);
+    b.scheduler->handle_exit(h, false);
   }
   enter_gpf(b, c::kCauseLoadGuestPageFault, base, kHtinstLwA0);  // the first address again
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   const std::string err = testing::internal::GetCapturedStderr();
   size_t named = 0;
   for (size_t at = err.find("no device there"); at != std::string::npos; at = err.find("no device there", at + 1))
@@ -802,7 +822,7 @@ TEST(HypMmio, StrictMmioStopsTheVmOnNoDevice) {
   Hart& h = b.hart(0);
   h.x[a0] = 0x1234;
   enter_gpf(b, c::kCauseLoadGuestPageFault, kNoDevice, kHtinstLwA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "strict MMIO");
   EXPECT_EQ(h.x[a0], 0x1234u);
   EXPECT_EQ(h.csr.sepc, kPc);
@@ -812,7 +832,7 @@ TEST(HypMmio, AmoOnMmioStopsTheVm) {
   HypBench& b = guest_bench();
   Hart& h = b.hart(0);
   enter_gpf(b, c::kCauseStoreGuestPageFault, kPlicPrio10, enc::amoadd_w(a0, a1, 0));
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "AMO on MMIO");
   EXPECT_NE(b.stop_reason.find("cannot be emulated"), std::string::npos) << b.stop_reason;
   EXPECT_EQ(b.vcpu(0).stats().mmio_exit_kernel, 0u);
@@ -822,7 +842,7 @@ TEST(HypMmio, MisalignedMmioStopsTheVm) {
   HypBench& b = guest_bench();
   Hart& h = b.hart(0);
   enter_gpf(b, c::kCauseLoadGuestPageFault, kPlicPrio10 + 2, kHtinstLwA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "misaligned MMIO");
 }
 
@@ -832,7 +852,7 @@ TEST(HypMmio, PseudoinstructionHtinstOnNonRamStopsTheVm) {
   // An implicit VS-stage page-table read (htinst 0x3000: a 64-bit PTE load)
   // from a guest-physical address with no RAM: nothing to emulate.
   enter_gpf(b, c::kCauseLoadGuestPageFault, kNoDevice + 0x18, 0x3000);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "pseudoinstruction");
   EXPECT_EQ(b.vcpu(0).stats().unmapped_mmio, 0u);
 }
@@ -841,7 +861,7 @@ TEST(HypMmio, LoadInstructionOnStoreFaultStopsTheVm) {
   HypBench& b = guest_bench();
   Hart& h = b.hart(0);
   enter_gpf(b, c::kCauseStoreGuestPageFault, kUartScr, kHtinstLbA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "does not match");
 }
 
@@ -855,7 +875,7 @@ TEST(HypEcall, BaseGetSpecVersion) {
   h.x[a0] = 0x55;
   h.x[a1] = 0x66;
   b.enter_exit(0, c::kCauseEcallVS, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 0u);
   EXPECT_EQ(h.x[a1], 0x2000000u);  // SBI 2.0 (hyp/sbi_base.cpp)
   expect_in_vs_at(h, kPc + 4);
@@ -870,7 +890,7 @@ TEST(HypEcall, BaseGetImplIdIsKvm) {
   h.x[a7] = 0x10;
   h.x[a6] = 1;
   b.enter_exit(0, c::kCauseEcallVS, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.x[a0], 0u);
   EXPECT_EQ(h.x[a1], 3u);
   expect_in_vs_at(h, kPc + 4);
@@ -883,7 +903,7 @@ TEST(HypEcall, UnknownExtensionIsNotSupportedAndTheVmRuns) {
   h.x[a6] = 3;
   h.x[a0] = 1;
   b.enter_exit(0, c::kCauseEcallVS, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(static_cast<int64_t>(h.x[a0]), -2);  // SBI_ERR_NOT_SUPPORTED
   EXPECT_EQ(h.x[a1], 0u);
   expect_in_vs_at(h, kPc + 4);
@@ -899,7 +919,7 @@ TEST(HypEcall, UnknownBaseFunctionIsNotSupported) {
   h.x[a7] = 0x10;
   h.x[a6] = 99;
   b.enter_exit(0, c::kCauseEcallVS, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(static_cast<int64_t>(h.x[a0]), -2);
   expect_in_vs_at(h, kPc + 4);
 }
@@ -910,7 +930,7 @@ TEST(HypStop, BreakpointNotDelegatedStopsTheVm) {
   HypBench& b = guest_bench();
   Hart& h = b.hart(0);
   b.enter_exit(0, c::kCauseBreakpoint, kPc, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "breakpoint");
   EXPECT_NE(b.stop_reason.find("SCAUSE  0x3\n"), std::string::npos) << b.stop_reason;
   EXPECT_EQ(h.csr.vscause, 0u);
@@ -921,7 +941,7 @@ TEST(HypStop, UnknownCauseStopsTheVmWithTheCsrReport) {
   Hart& h = b.hart(0);
   b.enter_exit(0, 24, 0xabcd, kPc, true, 0x1111, 0x2222);
   const uint64_t sstatus = h.csr.mstatus, hstatus = h.csr.hstatus;
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   expect_stopped(b, "unsupported exit");
   auto hex = [](uint64_t v) {
     char s[32];
@@ -945,9 +965,10 @@ TEST(HypStop, UnknownCauseStopsTheVmWithTheCsrReport) {
 
 TEST(HypStop, VcpuOneStopsTheWholeVm) {
   HypBench& b = fresh_hyp_bench();
+  b.load(1);
   Hart& h1 = b.hart(1);
   b.enter_exit(1, 24, 0, kPc);
-  b.vcpu(1).handle_exit(h1, false);
+  b.scheduler->handle_exit(h1, false);
   EXPECT_EQ(b.stop_code, 3);
   EXPECT_NE(b.stop_reason.find("vcpu1: "), std::string::npos) << b.stop_reason;
   EXPECT_TRUE(b.hart(0).halted());
@@ -961,7 +982,7 @@ TEST(HypCosts, RedirectChargesWorldSwitchPlusRedirect) {
   Hart& h = b.hart(0);
   const uint64_t before = h.cycles;
   b.enter_exit(0, c::kCauseIllegalInsn, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.cycles - before, ws() + costs().redirect);
   const auto& cc = b.vcpu(0).stats().cost_cycles;
   EXPECT_EQ(cc.at("world_switch"), ws());
@@ -978,7 +999,7 @@ TEST(HypCosts, CsrEmulationAndAccumulation) {
   const uint64_t before = h.cycles;
   for (unsigned k = 0; k < 3; ++k) {
     b.enter_exit(0, c::kCauseVirtualInsn, enc::csrr(a0, c::kHpmcounter3), kPc + 4 * k);
-    b.vcpu(0).handle_exit(h, false);
+    b.scheduler->handle_exit(h, false);
   }
   EXPECT_EQ(h.cycles - before, 3 * (ws() + costs().csr_emulation));
   EXPECT_EQ(b.vcpu(0).stats().cost_cycles.at("world_switch"), 3 * ws());
@@ -993,7 +1014,7 @@ TEST(HypCosts, RunTimeCostChangeTakesEffect) {
   b.vm->mutable_config().costs.switch_fixed = 0;
   const uint64_t before = h.cycles;
   b.enter_exit(0, c::kCauseLoadAccess, 0, kPc);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.cycles - before, 62u + 96u + 1234u);
 }
 
@@ -1002,7 +1023,7 @@ TEST(HypCosts, HostInterruptExitResumesTheGuest) {
   Hart& h = b.hart(0);
   const uint64_t before = h.cycles;
   b.enter_exit(0, (1ull << 63) | 5, 0, kPc);
-  b.vcpu(0).handle_exit(h, true);
+  b.scheduler->handle_exit(h, true);
   expect_in_vs_at(h, kPc);
   EXPECT_EQ(h.cycles - before, ws() + costs().host_interrupt);
   EXPECT_EQ(b.vcpu(0).stats().host_interrupt_exits, 1u);
@@ -1021,7 +1042,7 @@ TEST(HypCosts, MmioChargesDeviceLatencyOnTop) {
   const uint64_t latency = static_cast<uint64_t>(t.to_seconds() * static_cast<double>(h.config().clock_hz));
   const uint64_t before = h.cycles;
   enter_gpf(b, c::kCauseLoadGuestPageFault, kUartScr, kHtinstLbuA0);
-  b.vcpu(0).handle_exit(h, false);
+  b.scheduler->handle_exit(h, false);
   EXPECT_EQ(h.cycles - before, ws() + costs().mmio_user + latency);
   EXPECT_EQ(b.vcpu(0).stats().hyp_cycles, ws() + costs().mmio_user);
 }

@@ -2,13 +2,17 @@
 //
 // The SbiDispatcher and the hart-list helper are tested on their own; the
 // extensions are called through SbiDispatcher::dispatch against real VMs
-// (hyp::Vm + hyp::Vcpu on real harts sharing one host RAM), as the vCPU's
-// ECALL exit does, and one guest program makes real ECALLs from VS-mode.
+// (hyp::Vm + hyp::Vcpu on real harts sharing one host RAM, each VM with its
+// own harts and the hyp::Scheduler that owns them), as the vCPU's ECALL exit
+// does, and one guest program makes real ECALLs from VS-mode.
 //
 // SystemC allows one elaboration per process, so the bench builds all VMs
-// once: the main VM (3 vCPUs) for most tests, and small 1-vCPU VMs for the
-// tests that stop their VM (a stopped VM stays stopped). Every test also
-// passes alone (ctest runs each case in its own process).
+// once: the main VM (3 vCPUs on 3 harts) for most tests, and small 1-vCPU
+// VMs for the tests that stop their VM (a stopped VM stays stopped). Tests
+// of the main VM start from fresh_main() (every vCPU stopped, off its hart);
+// a call that needs the caller's hart (set_timer, guest-virtual hart masks)
+// first starts the vCPU (load()). Every test also passes alone (ctest runs
+// each case in its own process).
 #include "tests/unit/hart_test_util.h"  // sc_main, enc::
 
 #include <cstring>
@@ -20,6 +24,7 @@
 
 #include "cpu/hart.h"
 #include "hyp/sbi.h"
+#include "hyp/scheduler.h"
 #include "hyp/vcpu.h"
 #include "hyp/vm.h"
 #include "peripherals/uart16550.h"
@@ -56,6 +61,7 @@ constexpr uint64_t kBase = hyp::kSbiExtBase, kTime = hyp::kSbiExtTime, kIpi = hy
 struct VmUnit {
   std::vector<std::unique_ptr<sc_core::sc_signal<bool>>> lines;
   std::vector<std::unique_ptr<Hart>> harts;
+  std::unique_ptr<hyp::Scheduler> scheduler;
   std::unique_ptr<hyp::Vm> vm;
   std::string out;
 };
@@ -110,7 +116,8 @@ struct SbiBench {
     w.host = ram.host_pointer(next_window - kHostRam);
     next_window += (w.size + k2MiB - 1) & ~(k2MiB - 1);
     if (next_window > kHostRam + kHostRamSize) throw std::runtime_error("sbi_test: host RAM too small");
-    u.vm = std::make_unique<hyp::Vm>(name.c_str(), c, w, harts);
+    u.scheduler = std::make_unique<hyp::Scheduler>((name + "_scheduler").c_str(), harts, c.costs);
+    u.vm = std::make_unique<hyp::Vm>(name.c_str(), c, w, *u.scheduler);
     u.vm->uart().set_output([&u](uint8_t b) { u.out.push_back(static_cast<char>(b)); });
     const uint32_t spin = enc::j_self();
     u.vm->write_guest_physical(kGuestSpin, &spin, 4);
@@ -137,7 +144,36 @@ uint64_t sbi_count(VmUnit& u, unsigned vcpu, const std::string& key) {
   return it == m.end() ? 0 : it->second;
 }
 
-uint64_t& hvip(VmUnit& u, unsigned vcpu) { return u.vm->vcpu(vcpu).hart().csr.hvip; }
+// The main VM with every vCPU stopped (HSM) and off its hart, the harts
+// parked (Scheduler::reset); its statistics go on.
+VmUnit& fresh_main() {
+  VmUnit& u = sbi_bench().main;
+  u.scheduler->reset();
+  // A hart running a guest parks after its current quantum: let it get
+  // there, then drop the park request (it would outlive the next unpark).
+  for (unsigned k = 0; k < 100; ++k) {
+    bool all_asleep = true;
+    for (auto& h : u.harts) all_asleep &= h->asleep();
+    if (all_asleep) break;
+    sc_core::sc_start(2, sc_core::SC_US);
+  }
+  for (auto& h : u.harts) HartTestAccess::clear_wfi_pending(*h);
+  return u;
+}
+
+// vCPU i started at the `j .` (HSM hart_start) and on a hart, as a caller
+// whose SBI call needs its hart (set_timer, hart masks in guest memory).
+hyp::Vcpu& load(VmUnit& u, unsigned i) {
+  hyp::Vcpu& v = u.vm->vcpu(i);
+  if (!v.loaded()) {
+    EXPECT_EQ(v.start(kGuestSpin, 0), hyp::kSbiSuccess);
+  }
+  EXPECT_TRUE(v.loaded());
+  return v;
+}
+
+// The vCPU's hvip wherever its state is (its hart, or its saved context).
+uint64_t& hvip(VmUnit& u, unsigned vcpu) { return u.vm->vcpu(vcpu).csrs().hvip; }
 void clear_vssip(VmUnit& u) {
   for (unsigned i = 0; i < u.vm->num_vcpus(); ++i) hvip(u, i) &= ~csr::kMipVSSIP;
 }
@@ -311,8 +347,8 @@ TEST(SbiDispatch, UndefinedFunctionsCannotGrowTheStatistics) {
 // ---------------------------------------------------------------- TIME
 
 TEST(SbiTime, SetTimerProgramsTheVcpuTimer) {
-  VmUnit& u = sbi_bench().main;
-  hyp::Vcpu& v = u.vm->vcpu(0);
+  VmUnit& u = fresh_main();
+  hyp::Vcpu& v = load(u, 0);
   uint64_t& ip = hvip(u, 0);
   ip |= csr::kMipVSTIP;
   expect_ok(call(u, 0, kTime, 0, {~0ull}));  // "never": clears the pending timer
@@ -334,7 +370,7 @@ TEST(SbiTime, SetTimerProgramsTheVcpuTimer) {
 // ---------------------------------------------------------------- IPI
 
 TEST(SbiIpi, SendsToTheHartList) {
-  VmUnit& u = sbi_bench().main;
+  VmUnit& u = fresh_main();
   clear_vssip(u);
   expect_ok(call(u, 0, kIpi, 0, {0, ~0ull}));  // base -1: everyone
   EXPECT_TRUE(vssip(u, 0) && vssip(u, 1) && vssip(u, 2));
@@ -362,7 +398,7 @@ TEST(SbiIpi, SendsToTheHartList) {
 // ---------------------------------------------------------------- RFENCE
 
 TEST(SbiRfence, FencesAndRejectsHfences) {
-  VmUnit& u = sbi_bench().main;
+  VmUnit& u = fresh_main();
   expect_ok(call(u, 0, kRfence, 0, {0, ~0ull}));
   expect_ok(call(u, 0, kRfence, 1, {0b111, 0, 0, 0}));
   expect_ok(call(u, 0, kRfence, 1, {0b1, 1, 0x1000, 0x2000}));
@@ -381,8 +417,8 @@ TEST(SbiRfence, FencesAndRejectsHfences) {
 TEST(SbiRfence, SfenceDropsStaleGuestTranslations) {
   // The guest maps a page, reads through it (filling the TLB), remaps it in
   // memory without a fence; after remote_sfence_vma the new mapping is seen.
-  VmUnit& u = sbi_bench().main;
-  hyp::Vcpu& v = u.vm->vcpu(2);
+  VmUnit& u = fresh_main();
+  hyp::Vcpu& v = load(u, 2);
   // Sv39 VS-stage tables in guest RAM: root at +0x10000, one 1 GiB leaf for
   // VA 0x40000000 pointing at guest RAM (0x80000000) and later at 0xc0000000
   // (nothing there).
@@ -410,7 +446,7 @@ TEST(SbiRfence, SfenceDropsStaleGuestTranslations) {
 // ---------------------------------------------------------------- HSM
 
 TEST(SbiHsm, StartStopStatusSuspend) {
-  VmUnit& u = sbi_bench().main;
+  VmUnit& u = fresh_main();
   hyp::Vm& vm = *u.vm;
   for (unsigned i = 0; i < kMainVcpus; ++i) expect_ok(call(u, 0, kHsm, 2, {i}), 1);  // STOPPED
   expect_err(call(u, 0, kHsm, 2, {3}), hyp::kSbiErrInvalidParam);
@@ -439,7 +475,9 @@ TEST(SbiHsm, StartStopStatusSuspend) {
   const SbiResult stop = call(u, 1, kHsm, 1);
   EXPECT_EQ(stop.error, hyp::kSbiSuccess);
   EXPECT_EQ(stop.action, SbiAction::kStopVcpu);
-  vm.vcpu(1).park();  // what the vCPU does on kStopVcpu
+  // What the scheduler does on kStopVcpu (ExitOutcome::kPark): the vCPU
+  // parks and leaves its hart; vCPUs 0 and 2 are off theirs already.
+  u.scheduler->reset();
   expect_ok(call(u, 0, kHsm, 2, {1}), 1);
 
   // hart_suspend (the caller): the default types suspend (the vCPU's exit
@@ -557,7 +595,9 @@ TEST(SbiDbcn, ConsoleWriteByte) {
 // ---------------------------------------------------------------- legacy
 
 TEST(SbiLegacy, TimerConsoleAndIpis) {
-  VmUnit& u = sbi_bench().main;
+  VmUnit& u = fresh_main();
+  load(u, 0);  // set_timer and the guest-virtual hart masks need the caller's hart
+  load(u, 1);
   uint64_t& ip = hvip(u, 0);
   ip |= csr::kMipVSTIP;
   expect_legacy(call(u, 0, 0x00, 0, {~0ull}), 0);
@@ -681,11 +721,11 @@ TEST(SbiGuest, EcallsFromVsMode) {
   for (unsigned k = 0; k < 200 && !u.vm->stop_info().stopped; ++k) sc_core::sc_start(1, sc_core::SC_US);
   ASSERT_TRUE(u.vm->stop_info().stopped);
   EXPECT_EQ(u.vm->stop_info().reason, "shutdown");
-  const Hart& h = u.vm->vcpu(0).hart();
-  EXPECT_EQ(h.x[s2], 0u);
-  EXPECT_EQ(h.x[s3], 0x2000000u);
-  EXPECT_EQ(h.x[s4], 0u);
-  EXPECT_EQ(h.x[s5], sizeof(text) - 1);
+  const uint64_t* x = u.vm->vcpu(0).gprs();  // saved: the stopped VM's vCPU left its hart
+  EXPECT_EQ(x[s2], 0u);
+  EXPECT_EQ(x[s3], 0x2000000u);
+  EXPECT_EQ(x[s4], 0u);
+  EXPECT_EQ(x[s5], sizeof(text) - 1);
   EXPECT_EQ(u.out, std::string(text) + "!");
   EXPECT_EQ(sbi_count(u, 0, "base.get_spec_version"), 1u);
   EXPECT_EQ(sbi_count(u, 0, "dbcn.console_write"), 1u);
@@ -699,7 +739,7 @@ TEST(SbiGuest, EcallsFromVsMode) {
 TEST(SbiGuest, HsmSuspend) {
   VmUnit& u = sbi_bench().hsm;
   hyp::Vm& vm = *u.vm;
-  Hart& h = vm.vcpu(0).hart();
+  Hart& h = *u.harts[0];  // vCPU 0's home hart, where boot() puts it
   const uint32_t s2 = 18, s3 = 19, s4 = 20;
   const uint64_t flag = kGuestRam + 0x600, resume = kGuestRam + 0x400;
   std::vector<uint32_t> p;
@@ -744,6 +784,8 @@ TEST(SbiGuest, HsmSuspend) {
   // Asleep in its n-th hart_suspend (the parked hart sleeps before boot).
   auto suspended = [&](uint64_t n) { return sbi_count(u, 0, "hsm.hart_suspend") == n && h.asleep(); };
   vm.boot(entry, 0);
+  ASSERT_TRUE(vm.vcpu(0).loaded());
+  ASSERT_EQ(&vm.vcpu(0).hart(), &h);
   h.csr.mie |= csr::kMipVSSIP;  // vsie.SSIE: an IPI wakes the vCPU (vsstatus.SIE stays 0)
   ASSERT_TRUE(run_until([&] { return suspended(1); }));
   EXPECT_EQ(status(), 4u);  // SUSPENDED
