@@ -93,7 +93,8 @@ Scheduler::Slot& Scheduler::slot_of(Hart& h) {
 
 void Scheduler::attach(Slot& s, Vcpu& v) {
   Hart& h = *s.hart;
-  v.attach(h);
+  v.attach(h);  // clears a reschedule interrupt meant for the vCPU before
+  s.reschedule_pending = false;
   v.set_run_state(RunState::kRunning);
   s.current = &v;
   s.slice_start = h.observation_time();
@@ -185,7 +186,7 @@ void Scheduler::make_runnable(Vcpu& v) {
 // --- time slices ---
 
 void Scheduler::arm_slice(Slot& s) {
-  const sc_core::sc_time end = s.slice_start + sc_core::sc_time(static_cast<double>(costs_.time_slice_ns), sc_core::SC_NS);
+  const sc_core::sc_time end = s.slice_start + slice();
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   s.slice_end.notify(end > now ? end - now : sc_core::SC_ZERO_TIME);  // an earlier notification wins
 }
@@ -199,8 +200,9 @@ unsigned Scheduler::pending_reschedules() const {
 void Scheduler::slice_expired(Slot& s) {
   if (!s.current || s.current->run_state() != RunState::kRunning || s.reschedule_pending) return;
   if (queue_.size() <= pending_reschedules()) return;  // enough harts are being asked already
-  const sc_core::sc_time used = sc_core::sc_time_stamp() - s.slice_start;
-  if (used < sc_core::sc_time(static_cast<double>(costs_.time_slice_ns), sc_core::SC_NS)) {
+  // (The slice began at the hart's local time, which may be ahead of
+  // SystemC time.)
+  if (s.slice_start + slice() > sc_core::sc_time_stamp()) {
     arm_slice(s);  // a new slice began since this was armed
     return;
   }
@@ -240,8 +242,7 @@ void Scheduler::handle_exit(Hart& h, bool interrupt) {
   switch (outcome) {
     case ExitOutcome::kResume: {
       h.enter_guest();
-      const bool slice_used =
-          h.local_time() - s.slice_start >= sc_core::sc_time(static_cast<double>(costs_.time_slice_ns), sc_core::SC_NS);
+      const bool slice_used = h.local_time() >= s.slice_start + slice();
       if (!queue_.empty() && (reschedule || slice_used)) {
         ++stats_.preemptions;
         ++v->stats().preempted;

@@ -216,8 +216,8 @@ def case_smp(a):
     sim = Simulator(a.vp, ["--hyp", "--smp", "2", "--kernel", elf, "-S"])
     out = gdb_batch(sim.port, ["break main", "continue", "info threads", "delete", "continue"], elf=elf)
     code = sim.wait()
-    check(re.search(r"Thread 1 \(vCPU 0 on hart 0 \(VS\)\)", out) and re.search(r"Thread 2 \(vCPU 1 on hart 1", out),
-          "a --hyp guest's two vCPUs are two threads", out)
+    check(re.search(r"Thread 1 \(vCPU 0 on hart 0 \(VS\)\)", out) and re.search(r"Thread 2 \(hart 1 \(no vCPU on it\)", out),
+          "a --hyp run's two harts are two threads, vCPU 0 on hart 0, hart 1 idle before hart_start", out)
     check(code == 0 and "exited normally" in out and "PASS: g_ipi" in sim.stdout(), "the SMP guest passes under GDB",
           out + sim.stdout())
 
