@@ -357,6 +357,7 @@ void Hart::notify_wake() {
 
 void Hart::unpark() {
   parked_ = false;
+  wfi_pending_ = false;  // a park() asked of a sleeping hart must not put it back to sleep
   wake_requested_ = true;
   notify_wake();
 }

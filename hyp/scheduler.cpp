@@ -177,6 +177,11 @@ void Scheduler::make_runnable(Vcpu& v) {
     s->hart->unpark();
     return;
   }
+  enqueue(v);
+}
+
+// A runnable vCPU waits: every hart that runs one gets its slice end armed.
+void Scheduler::enqueue(Vcpu& v) {
   v.set_run_state(RunState::kQueued);
   queue_.push_back(&v);
   for (auto& s : slots_)
@@ -247,9 +252,8 @@ void Scheduler::handle_exit(Hart& h, bool interrupt) {
         ++stats_.preemptions;
         ++v->stats().preempted;
         detach(s);
-        v->set_run_state(RunState::kQueued);
-        queue_.push_back(v);
         run_next(s);
+        enqueue(*v);
       }
       return;
     }
@@ -262,11 +266,8 @@ void Scheduler::handle_exit(Hart& h, bool interrupt) {
       }
       ++v->stats().blocked_switches;
       detach(s);
-      if (v->interrupt_pending()) {  // woke already: it waits its turn
-        v->set_run_state(RunState::kQueued);
-        queue_.push_back(v);
-      }
       run_next(s);
+      if (v->interrupt_pending()) enqueue(*v);  // woke already: it waits its turn
       return;
     case ExitOutcome::kPark:
       v->park();

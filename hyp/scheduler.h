@@ -106,6 +106,7 @@ class Scheduler : public sc_core::sc_module, public ExitHandler, public HartObse
   // The hart of `s` takes the next queued vCPU, or parks with none.
   void run_next(Slot& s);
   Slot* idle_slot_for(Vcpu& v);
+  void enqueue(Vcpu& v);
   sc_core::sc_time slice() const { return sc_core::sc_time(static_cast<double>(costs_.time_slice_ns), sc_core::SC_NS); }
   void arm_slice(Slot& s);
   void slice_expired(Slot& s);

@@ -530,12 +530,9 @@ TEST(SchedulerTimeSlice, QueuedVcpuRunsAfterTheSlice) {
 // Round robin: over many slices every one of three spinning vCPUs on two
 // harts waits its turn and runs about 2/3 of the time; none keeps a hart
 // for good.
-// DISABLED until hyp/scheduler.cpp re-arms the slice of a hart whose slice
-// ended while another hart was already being asked (slice_expired returns
-// without arming it again, and a preempted vCPU goes back to the queue
-// without make_runnable's arming of the running harts): that hart's vCPU
-// then keeps it for good while the other two share one hart.
-TEST(SchedulerTimeSlice, DISABLED_EveryVcpuGetsItsTurn) {
+// (A preempted vCPU that goes back to the queue re-arms the slices of the
+// running harts; once it did not, and one vCPU kept its hart for good.)
+TEST(SchedulerTimeSlice, EveryVcpuGetsItsTurn) {
   Machine& m = fresh_bench().two;
   hyp::Vcpu* v[3] = {&m.vm(0).vcpu(0), &m.vm(1).vcpu(0), &m.vm(0).vcpu(1)};
   for (hyp::Vcpu* x : v) ASSERT_EQ(x->start(kSpin, 0), hyp::kSbiSuccess);
@@ -644,10 +641,9 @@ TEST(SchedulerStop, StoppedVmLeavesTheOthersRunning) {
 
 // A hart left idle by a stopped VM whose vCPU slept there (WFI) runs the
 // next vCPU put on it.
-// DISABLED until fixed: Scheduler::vm_stopped parks the sleeping hart with
-// Hart::park(), whose wfi_pending_ outlives the unpark() of the next vCPU's
-// attach, so the hart goes back to sleep before its first instruction.
-TEST(SchedulerStop, DISABLED_HartFreedFromASleepingVcpuRunsTheNextOne) {
+// (Hart::unpark() drops the sleep request of a park() asked of a sleeping
+// hart; once it did not, and the hart went back to sleep.)
+TEST(SchedulerStop, HartFreedFromASleepingVcpuRunsTheNextOne) {
   Machine& m = fresh_bench().two;
   hyp::Vcpu& m0 = m.vm(0).vcpu(0);
   hyp::Vcpu& m1 = m.vm(0).vcpu(1);
