@@ -64,6 +64,10 @@ class Scheduler : public sc_core::sc_module, public ExitHandler, public HartObse
   // halt and on_all_stopped runs.
   void vm_stopped(Vm& vm);
   std::function<void()> on_all_stopped;
+  // Called whenever a vCPU's RunState changes (reports: --timeline), on
+  // whichever process changed it; Vcpu::loaded() tells whether it is on a
+  // hart (and Vcpu::hart() which).
+  std::function<void(Vcpu&)> on_run_state;
 
   // Every vCPU off its hart and stopped (HSM), the queue empty, the harts
   // idle in HS (unit tests start each test from there).

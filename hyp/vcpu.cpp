@@ -254,7 +254,13 @@ void Vcpu::suspend_non_retentive(uint64_t resume_addr, uint64_t opaque) {
 
 void Vcpu::woke_on_hart() {
   if (hsm_ == HsmState::kSuspended) hsm_ = HsmState::kStarted;
-  if (run_state_ == RunState::kBlocked) run_state_ = RunState::kRunning;
+  if (run_state_ == RunState::kBlocked) set_run_state(RunState::kRunning);
+}
+
+void Vcpu::set_run_state(RunState s) {
+  if (s == run_state_) return;
+  run_state_ = s;
+  if (scheduler_.on_run_state) scheduler_.on_run_state(*this);
 }
 
 void Vcpu::park() { hsm_ = HsmState::kStopped; }

@@ -156,7 +156,7 @@ class Vcpu : public sc_core::sc_module {
   // --- the scheduler's side (hyp/scheduler.cpp) ---
   void attach(Hart& h);   // load the context onto `h`
   void detach();          // save it and leave the hart
-  void set_run_state(RunState s) { run_state_ = s; }
+  void set_run_state(RunState s);  // tells Scheduler::on_run_state
   int last_hart() const { return last_hart_; }
   void stop_timers();     // the VM stopped
   bool sstc_timer_armed() const { return sstc_armed_; }  // off its hart, vstimecmp will wake it
