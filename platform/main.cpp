@@ -144,8 +144,15 @@ int sc_main(int argc, char** argv) {
     // console (UART0, or the VM's virtual UART with --hyp), serial1 the
     // host's UART0 with --hyp.
     // With several VMs (--vm), VM n's console is its console= (default:
-    // VM 0 the terminal, the others the terminal's output with a "vmN| "
-    // prefix on each line); serial0 is VM 0's.
+    // the terminal); serial0 is VM 0's. The terminal's input goes to the
+    // first VM that names console=stdio, else to VM 0; the other VMs on the
+    // terminal only print, each line prefixed "vmN| ".
+    size_t terminal_vm = 0;
+    for (size_t n = 0; n < opt.vms.size(); ++n)
+      if (opt.vms[n].console && opt.vms[n].console->kind == SerialSpec::Kind::kStdio) {
+        terminal_vm = n;
+        break;
+      }
     std::vector<ConsoleSettings> console_settings, vm_console_settings;
     for (size_t i = 0; i < std::max<size_t>(1, opt.serial.size()); ++i) {
       ConsoleSettings cs;
@@ -153,22 +160,23 @@ int sc_main(int argc, char** argv) {
       if (i < opt.serial.size()) cs.spec = opt.serial[i];
       if (i == 0 && !opt.vms.empty() && opt.vms[0].console) cs.spec = *opt.vms[0].console;
       cs.input = !(opt.no_stdin && cs.spec.kind == SerialSpec::Kind::kStdio);
+      if (i == 0 && terminal_vm != 0 && cs.spec.kind == SerialSpec::Kind::kStdio) {
+        cs.input = false;
+        cs.line_prefix = "vm0| ";
+      }
       cs.escape_char = opt.escape_char;
       if (cs.spec.kind == SerialSpec::Kind::kFile) cs.file = OutputFile::open("--serial", cs.spec.path);
       if (i == 0 && !opt.serial_log.empty()) cs.log = OutputFile::open("--serial-log", opt.serial_log);
       cs.log_timestamps = opt.serial_log_timestamps;
       console_settings.push_back(std::move(cs));
     }
-    bool terminal_taken = console_settings[0].spec.kind == SerialSpec::Kind::kStdio;
     for (size_t n = 1; n < opt.vms.size(); ++n) {
       ConsoleSettings cs;
       cs.name = "vm" + std::to_string(n) + " console";
       if (opt.vms[n].console) cs.spec = *opt.vms[n].console;
       const bool stdio = cs.spec.kind == SerialSpec::Kind::kStdio;
-      // One console reads the terminal; the others sharing it only print.
-      cs.input = !(stdio && (terminal_taken || opt.no_stdin));
-      if (stdio && !opt.vms[n].console) cs.line_prefix = "vm" + std::to_string(n) + "| ";
-      terminal_taken |= stdio;
+      cs.input = !(stdio && (n != terminal_vm || opt.no_stdin));
+      if (stdio && n != terminal_vm) cs.line_prefix = "vm" + std::to_string(n) + "| ";
       cs.escape_char = opt.escape_char;
       if (cs.spec.kind == SerialSpec::Kind::kFile) cs.file = OutputFile::open("console=", cs.spec.path);
       vm_console_settings.push_back(std::move(cs));

@@ -4,7 +4,7 @@
 status in the summary and --stats, the scheduler's counters.
 
 usage: vms_test.py CASE --vp RVH_VP --sw DIR [--uboot U_BOOT] [--linux IMAGE]
-CASE: uboot_pair_1hart, uboot_pair_2harts, linux_uboot, three_vms, isolation,
+CASE: uboot_pair_1hart, uboot_pair_2harts, linux_uboot, three_vms, consoles, isolation,
       failing_vm, determinism, vmid_whatif
 Exit status 0 = pass, 1 = fail, 77 = skipped (firmware or image missing)."""
 import argparse
@@ -142,6 +142,23 @@ def case_three_vms(a, tmp):
     return 0
 
 
+def case_consoles(a, tmp):
+    """console=stdio takes the terminal from VM 0; console=file:PATH goes to the file."""
+    path = os.path.join(tmp, "vm2.txt")
+    rc, out, err = run(a.vp, ["--vm", "kernel=%s/g_timer.elf" % a.sw,
+                              "--vm", "kernel=%s/g_smoke_all.elf,console=stdio" % a.sw,
+                              "--vm", "kernel=%s/g_sbi_base.elf,console=file:%s" % (a.sw, path)])
+    check(rc == 0, "exit status 0 (got %d)" % rc, err)
+    lines = out.splitlines()
+    check("vm0| PASS: g_timer (25 checks)" in lines, "vm0 on the terminal with its prefix", out)
+    check(any(l.startswith("PASS: g_smoke_all") for l in lines), "vm1 (console=stdio) unprefixed", out)
+    check("g_sbi_base" not in out, "vm2's console is not on the terminal", out)
+    with open(path) as f:
+        text = f.read()
+    check("PASS: g_sbi_base" in text, "vm2's console went to its file", text)
+    return 0
+
+
 def case_isolation(a, tmp):
     """An attacker VM next to a victim VM, on one hart and on two: contained."""
     for harts in (1, 2):
@@ -227,7 +244,7 @@ def main():
             print("skipped: %s is not installed (apt-get install u-boot-qemu)" % a.uboot)
             return 77
     cases = {"uboot_pair_1hart": lambda a, t: uboot_pair(a, t, 1), "uboot_pair_2harts": lambda a, t: uboot_pair(a, t, 2),
-             "linux_uboot": case_linux_uboot, "three_vms": case_three_vms, "isolation": case_isolation,
+             "linux_uboot": case_linux_uboot, "three_vms": case_three_vms, "consoles": case_consoles, "isolation": case_isolation,
              "failing_vm": case_failing_vm, "determinism": case_determinism, "vmid_whatif": case_vmid_whatif}
     with tempfile.TemporaryDirectory() as tmp:
         try:
