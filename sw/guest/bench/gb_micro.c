@@ -18,6 +18,10 @@
  * the kernel: a write to the test device's doorbell (KVM_IOEVENTFD, see
  * sw/kvm/devices.c); it has no in-kernel MMIO read, so mmio_read_kernel is
  * skipped there with an info line.
+ * Bootargs (/chosen/bootargs, rvh-vp --append or --vm ...,append=):
+ * "gb_only=timer" runs only the timer latency operations (timer_sbi,
+ * timer_sstc, wfi_wakeup; the consolidation benchmark of `rvh-vp bench`),
+ * "gb_samples=N" takes N latency samples instead of LAT_SAMPLES.
  */
 #include "guest.h"
 #include "rvh_marker.h"
@@ -107,6 +111,7 @@ static void gstage_map(void)
  * cycles per tick). */
 static volatile uint64_t deadline, fired_at, fired_cycle;
 static volatile int fired, use_sstc;
+static int lat_samples = LAT_SAMPLES;
 static uint64_t cpt_cycles = 100, cpt_ticks = 1;   /* cycles per tick, calibrated */
 
 static int timer_hook(struct g_trap_frame *f)
@@ -139,7 +144,11 @@ static void timer_latency(const char *name, int sstc, int wfi)
   csr_set(sie, MIP_STIP);
   uint64_t total = 0, total_cycles = 0;
   region_begin(name);
-  for (int i = 0; i < LAT_SAMPLES; ++i) {
+  /* The count is read once through a volatile access: that keeps the loop
+   * as compiled with a constant count. Where the timer is noticed depends
+   * on the instructions between the tick edge, the set_timer exit and the
+   * spin, so another register allocation moved timer_sbi by a cycle. */
+  for (int i = 0, n = *(volatile int *)&lat_samples; i < n; ++i) {
     fired = 0;
     const uint64_t edge = sleep_until(g_rdtime() + 2), edge_cycle = rdcycle();
     const uint64_t d = edge + 200 + (uint64_t)(37 * i % 100);
@@ -166,10 +175,10 @@ static void timer_latency(const char *name, int sstc, int wfi)
     total += fired_at - d;
     total_cycles += fired_cycle - (edge_cycle + (d - edge) * cpt_cycles / cpt_ticks);
   }
-  region_end(LAT_SAMPLES);
+  region_end(lat_samples);
   csr_clear(sie, MIP_STIP);
   g_trap_hook = 0;
-  report(name, LAT_SAMPLES, total_cycles, total);
+  report(name, lat_samples, total_cycles, total);
 }
 
 /* ---- IPI round trip between two vCPUs */
@@ -229,9 +238,32 @@ static void ipi_round_trip(unsigned long boot)
   report("ipi_round_trip", 50, c1 - c0, t1 - t0);
 }
 
+/* A bootarg value (it ends at a space or the string's end) equals `word`. */
+static int bootarg_is(const char *value, const char *word)
+{
+  while (*word && *value == *word) ++value, ++word;
+  return !*word && (*value == ' ' || *value == 0);
+}
+
+static void timer_latencies(unsigned long hartid)
+{
+  calibrate();
+  timer_latency("timer_sbi", 0, 0);
+  if (g_isa_has_ext(g_dt_cpu_isa(hartid), "sstc")) timer_latency("timer_sstc", 1, 0);
+  timer_latency("wfi_wakeup", 0, 1);
+}
+
 int main(unsigned long hartid, unsigned long dtb)
 {
   g_test_begin("gb_micro");
+  const uint64_t samples = g_bootarg_u64("gb_samples", LAT_SAMPLES);
+  lat_samples = samples > 0 && samples <= 100000 ? (int)samples : LAT_SAMPLES;
+  const char *only = g_bootarg("gb_only");
+  if (only && bootarg_is(only, "timer")) {
+    timer_latencies(hartid);
+    printf("BENCH done\n");
+    g_exit(0);
+  }
   const int under_kvm = g_dt_mentions("rvh,kvm-testdev");
   throughput("null_sbi", op_null_sbi);
   if (under_kvm) {
@@ -246,10 +278,7 @@ int main(unsigned long hartid, unsigned long dtb)
   throughput("csr_emulation", op_csr_emulation);
   throughput("console_putchar", op_console_putchar);
   gstage_map();
-  calibrate();
-  timer_latency("timer_sbi", 0, 0);
-  if (g_isa_has_ext(g_dt_cpu_isa(hartid), "sstc")) timer_latency("timer_sstc", 1, 0);
-  timer_latency("wfi_wakeup", 0, 1);
+  timer_latencies(hartid);
   ipi_round_trip(hartid);
   printf("BENCH done\n");
   g_exit(0);
