@@ -57,13 +57,13 @@ sanitizers() {
   local dir=build-sanitize logs
   sanitizer_build
   logs=$(mktemp -d)
-  step "asan: unit, sw, guest and U-Boot tests"
+  step "asan: unit, sw, guest, U-Boot and several-VM tests"
   local status=0
   export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1"
   export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" -L unit || status=$?
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" \
-        -R '^(sw_rvhvp_.*|guest_(bare|hyp)_.*|firmware_uboot_(prompt|guest))$' || status=$?
+        -R '^(sw_rvhvp_.*|guest_(bare|hyp)_.*|firmware_uboot_(prompt|guest)|vms_(three_vms|consoles|isolation|failing_vm|determinism|vmid_whatif))$' || status=$?
   unset ASAN_OPTIONS UBSAN_OPTIONS
   # A finding is an ERROR (ASan, LSan) or a UBSan "runtime error"; ASan's
   # warning about SystemC's coroutine stacks (it cannot see their switches)
