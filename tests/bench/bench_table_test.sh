@@ -1,12 +1,14 @@
 #!/bin/sh
 # bench_table_test.sh RVH_VP: `rvh-vp bench` prints every operation of the
-# table and the workload line; bad arguments are one line and exit 2.
+# table, the workload line and the consolidation rows; bad arguments are one
+# line and exit 2.
 set -u
 vp=$1
 out=$("$vp" bench 2>&1) || { echo "FAIL: rvh-vp bench failed"; echo "$out"; exit 1; }
 echo "$out"
 for op in null_sbi mmio_read_kernel mmio_write_kernel mmio_read_user mmio_write_user csr_emulation \
-          gstage_map timer_sbi timer_sstc wfi_wakeup ipi_round_trip "virtualization overhead"; do
+          gstage_map timer_sbi timer_sstc wfi_wakeup ipi_round_trip "virtualization overhead" \
+          "noisy neighbour, 1 hart" "noisy neighbour, 2 harts" "VMID off" vcpu_switch vm_switch; do
   echo "$out" | grep -q "$op" || { echo "FAIL: no row '$op'"; exit 1; }
 done
 "$vp" bench --nonsense >/dev/null 2>&1; code=$?
