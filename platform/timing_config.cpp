@@ -632,6 +632,31 @@ TimingConfig resolve_config(const std::string& config_file, const std::string& h
   return c;
 }
 
+TimingConfig resolve_vm_config(const std::string& config_file, const std::string& hyp_costs_file,
+                               const std::string& vm_file, const std::vector<std::string>& sets) {
+  TimingConfig c;
+  if (!config_file.empty()) load_config_file(c, config_file);
+  if (!hyp_costs_file.empty()) {
+    const nlohmann::json j = read_json_file(hyp_costs_file, "hypervisor cost file");
+    if (!j.is_object())
+      throw ConfigError(hyp_costs_file + ": expected a JSON object of name: cycles, got " + describe(j));
+    apply_source(c, j, "hyp", hyp_costs_file);
+  }
+  const nlohmann::json j = read_json_file(vm_file, "VM configuration file");
+  if (!j.is_object()) throw ConfigError(vm_file + ": expected a JSON object of hyp keys, got " + describe(j));
+  if (j.contains("hyp") && j["hyp"].is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key() != "hyp")
+        throw ConfigError(vm_file + ": '" + it.key() + "': only hyp.* keys can be set for one VM (config=)");
+    apply_source(c, j["hyp"], "hyp", vm_file);
+  } else {
+    apply_source(c, j, "hyp", vm_file);
+  }
+  for (const std::string& kv : sets) set_config_assignment(c, kv);
+  finalize_config(c);
+  return c;
+}
+
 nlohmann::json config_to_json(const TimingConfig& c) {
   nlohmann::json j = nlohmann::json::object();
   for (const Key& k : keys()) j[nlohmann::json::json_pointer("/" + [&] {

@@ -90,6 +90,13 @@ void finalize_config(TimingConfig& c);
 TimingConfig resolve_config(const std::string& config_file, const std::string& hyp_costs_file,
                             const std::vector<std::string>& sets);
 
+// One VM's configuration (--vm ...,config=VM_FILE): as resolve_config,
+// with VM_FILE's hyp.* keys applied after `hyp_costs_file` and before
+// `sets`. VM_FILE is a flat object of hyp keys (as --hyp-costs) or
+// {"hyp": {...}} (as --config, with nothing but "hyp" in it).
+TimingConfig resolve_vm_config(const std::string& config_file, const std::string& hyp_costs_file,
+                               const std::string& vm_file, const std::vector<std::string>& sets);
+
 // The effective configuration as nested JSON (hyp.world_switch is included
 // as a derived, read-only value).
 nlohmann::json config_to_json(const TimingConfig& c);

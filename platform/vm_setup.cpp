@@ -35,9 +35,10 @@ std::vector<Soc::VmBoot> plan_vms(const Options& opt, const TimingConfig& timing
     b.config = common_vm_config(opt, timing);
     if (spec.memory) b.config.guest_ram_size = spec.memory;
     if (spec.smp) b.config.num_vcpus = spec.smp;
-    // config=FILE: this VM's hyp.* keys, in the place of --hyp-costs (the
-    // --config file and the --set assignments still apply, --set last).
-    if (!spec.config.empty()) b.config.costs = resolve_config(opt.config_file, spec.config, opt.config_sets).hyp;
+    // config=FILE: this VM's hyp.* keys, after --config and --hyp-costs,
+    // before --set.
+    if (!spec.config.empty())
+      b.config.costs = resolve_vm_config(opt.config_file, opt.hyp_costs, spec.config, opt.config_sets).hyp;
     b.kernel = spec.kernel;
     b.bootargs = spec.append.value_or("");
     boots.push_back(std::move(b));

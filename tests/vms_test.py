@@ -4,7 +4,7 @@
 status in the summary and --stats, the scheduler's counters.
 
 usage: vms_test.py CASE --vp RVH_VP --sw DIR [--uboot U_BOOT] [--linux IMAGE]
-CASE: uboot_pair_1hart, uboot_pair_2harts, linux_uboot, three_vms, consoles, isolation,
+CASE: uboot_pair_1hart, uboot_pair_2harts, linux_uboot, three_vms, consoles, per_vm_config, isolation,
       failing_vm, determinism, vmid_whatif
 Exit status 0 = pass, 1 = fail, 77 = skipped (firmware or image missing)."""
 import argparse
@@ -159,6 +159,32 @@ def case_consoles(a, tmp):
     return 0
 
 
+def case_per_vm_config(a, tmp):
+    """config=FILE: hyp.* keys for one VM's exits only."""
+    cfg = os.path.join(tmp, "slow.json")
+    with open(cfg, "w") as f:
+        json.dump({"hyp": {"mmio_user": 6000}}, f)
+    stats = os.path.join(tmp, "stats.json")
+    rc, out, err = run(a.vp, ["--stats", stats,
+                              "--vm", "kernel=%s/g_noisy_mmio.elf,append=noisy_ms=5" % a.sw,
+                              "--vm", "kernel=%s/g_noisy_mmio.elf,config=%s,append=noisy_ms=5" % (a.sw, cfg)])
+    check(rc == 0, "exit status 0 (got %d)" % rc, err)
+    st = stats_of(stats)
+    for n, want in ((0, None), (1, 6000)):
+        v = vm_stats(st, n)
+        exits = v["vm"]["mmio_exit_user"]
+        per_exit = v["vm"]["cost_cycles"]["mmio_user"] / exits
+        check(exits > 100, "vm%d made MMIO exits (%d)" % (n, exits))
+        if want:
+            check(v["costs"]["mmio_user"] == want and per_exit == want, "vm1 pays its own hyp.mmio_user (%g)" % per_exit)
+        else:
+            check(v["costs"]["mmio_user"] != 6000 and per_exit == v["costs"]["mmio_user"],
+                  "vm0 keeps the default hyp.mmio_user (%g)" % per_exit)
+    rc, out, err = run(a.vp, ["--vm", "kernel=%s/g_timer.elf,config=%s/missing.json" % (a.sw, tmp)])
+    check(rc == 2 and "missing.json" in err, "a config= file that cannot be read: exit 2 naming it", err)
+    return 0
+
+
 def case_isolation(a, tmp):
     """An attacker VM next to a victim VM, on one hart and on two: contained."""
     for harts in (1, 2):
@@ -244,7 +270,7 @@ def main():
             print("skipped: %s is not installed (apt-get install u-boot-qemu)" % a.uboot)
             return 77
     cases = {"uboot_pair_1hart": lambda a, t: uboot_pair(a, t, 1), "uboot_pair_2harts": lambda a, t: uboot_pair(a, t, 2),
-             "linux_uboot": case_linux_uboot, "three_vms": case_three_vms, "consoles": case_consoles, "isolation": case_isolation,
+             "linux_uboot": case_linux_uboot, "three_vms": case_three_vms, "consoles": case_consoles, "per_vm_config": case_per_vm_config, "isolation": case_isolation,
              "failing_vm": case_failing_vm, "determinism": case_determinism, "vmid_whatif": case_vmid_whatif}
     with tempfile.TemporaryDirectory() as tmp:
         try:
