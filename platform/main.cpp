@@ -203,7 +203,10 @@ int sc_main(int argc, char** argv) {
     if (!opt.timeline.empty()) {
       std::vector<Hart*> harts;
       for (auto& h : soc.harts()) harts.push_back(h.get());
-      timeline = std::make_unique<Timeline>(std::move(timeline_out), opt.timeline_max_events, harts, soc.vm());
+      std::vector<hyp::Vm*> vms;
+      for (auto& vm : soc.vms()) vms.push_back(vm.get());
+      timeline = std::make_unique<Timeline>(std::move(timeline_out), opt.timeline_max_events, harts, vms,
+                                            soc.scheduler());
     }
     std::unique_ptr<VcdTrace> vcd;
     if (!opt.vcd.empty()) vcd = std::make_unique<VcdTrace>("vcd", std::move(vcd_out), soc);

@@ -2,11 +2,15 @@
 // (opens in ui.perfetto.dev and chrome://tracing; docs/reports.md).
 //
 // Tracks: process "harts" with one thread per hart, showing the mode the
-// hart is in (M, S or HS, U, VS, VU) and WFI sleep; with --hyp, process
-// "vm" with one thread per vCPU, showing guest intervals, every exit as a
-// slice named by its cause (args: cycles, hypervisor cycles, the charges,
-// scause, stval, gpa, htinst) and the periods the vCPU is blocked in WFI or
-// stopped (SBI HSM). Without --hyp only the hart tracks are written.
+// hart is in (M, S or HS, U, VS, VU) and WFI sleep; with --hyp, one process
+// per VM ("vm (hosted hypervisor)" with one VM, "vm0 (hosted hypervisor)",
+// "vm1 ..." with several) with one thread per vCPU ("vcpu0", or "vm1 vcpu0"
+// with several VMs), showing guest intervals, every exit as a slice named
+// by its cause (args: cycles, hypervisor cycles, the charges, scause, stval,
+// gpa, htinst), the periods the vCPU waits for a hart (the scheduler's run
+// queue), is blocked in WFI or stopped (SBI HSM, or its VM stopped). The
+// vCPU states follow the scheduler (hyp::Scheduler::on_run_state): a vCPU
+// is on no hart in particular. Without --hyp only the hart tracks are written.
 //
 // Timestamps are the hart's local simulated time (SystemC time plus how far
 // the hart runs ahead in its quantum), in microseconds. Events caused by
@@ -20,6 +24,9 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,17 +37,21 @@
 namespace rvh {
 
 namespace hyp {
+class Scheduler;
+class Vcpu;
 class Vm;
-}
+}  // namespace hyp
 
-class Timeline : public HartObserver, public hyp::ExitRecorder {
+class Timeline : public HartObserver {
  public:
   static constexpr uint64_t kDefaultMaxEvents = 1'000'000;
 
   // Starts writing `out` (opened before the run, platform/file_io.h; throws
-  // OutputError naming it) and attaches itself to the harts and, if `vm` is
-  // not null, to its vCPUs.
-  Timeline(OutputFile out, uint64_t max_events, const std::vector<Hart*>& harts, hyp::Vm* vm);
+  // OutputError naming it) and attaches itself to the harts and, with --hyp
+  // (`vms` not empty, `scheduler` not null), to every vCPU of every VM and
+  // to the scheduler's run-state changes.
+  Timeline(OutputFile out, uint64_t max_events, const std::vector<Hart*>& harts, const std::vector<hyp::Vm*>& vms,
+           hyp::Scheduler* scheduler);
   ~Timeline() override;
   Timeline(const Timeline&) = delete;
   Timeline& operator=(const Timeline&) = delete;
@@ -55,11 +66,15 @@ class Timeline : public HartObserver, public hyp::ExitRecorder {
   // HartObserver
   void mode_changed(Hart& hart) override;
   void sleep_changed(Hart& hart, bool asleep) override;
-  // hyp::ExitRecorder
-  void exit_taken(const hyp::ExitEvent& e) override;
 
  private:
-  enum class VcpuState { kNone, kRunning, kBlocked, kStopped };
+  // kNone: not started yet (no slice). kVmStopped: its VM stopped.
+  enum class VcpuState { kNone, kRunning, kQueued, kBlocked, kStopped, kVmStopped };
+  // Cycles charged for putting a vCPU on a hart (hyp/scheduler.h).
+  struct SwitchCharges {
+    uint64_t vcpu_switch = 0, vm_switch = 0, gstage_flush = 0;
+  };
+  static SwitchCharges switch_charges(const hyp::Vcpu& v);
   struct Track {
     int pid = 0;
     unsigned tid = 0;
@@ -70,11 +85,36 @@ class Timeline : public HartObserver, public hyp::ExitRecorder {
     Hart* hart = nullptr;
     const char* label = nullptr;  // what the open slice shows
     uint64_t since_ps = 0;
+    bool asleep = false;  // as this track shows it (sleep_changed)
   };
   struct VcpuTrack {
     Track track;
+    hyp::Vcpu* vcpu = nullptr;
+    std::string name;  // "vcpu0", "vm1 vcpu0"
     VcpuState state = VcpuState::kNone;
     uint64_t since_ps = 0;
+    // Put on a hart that has not woken yet (as its track shows): it runs
+    // from the hart's wake-up.
+    bool running_at_wake = false;
+    // While running: the hart it runs on, and the switch costs charged to
+    // it so far (the scheduler charges them right after putting it there).
+    Hart* on_hart = nullptr;
+    SwitchCharges charged_at_run;
+    // Another vCPU was put on its hart at left_hart_ps; its own next state
+    // (waiting, blocked, stopped) starts there.
+    bool left_hart = false;
+    uint64_t left_hart_ps = 0;
+  };
+  // Each vCPU's exits come to the Timeline through one of these (an exit
+  // event names the vCPU only within its VM).
+  class ExitTap : public hyp::ExitRecorder {
+   public:
+    ExitTap(Timeline& t, size_t track) : timeline_(t), track_(track) {}
+    void exit_taken(const hyp::ExitEvent& e) override { timeline_.exit_taken(track_, e); }
+
+   private:
+    Timeline& timeline_;
+    size_t track_;
   };
 
   OutputFile out_;
@@ -85,9 +125,18 @@ class Timeline : public HartObserver, public hyp::ExitRecorder {
   bool first_event_ = true, finished_ = false, hyp_ = false;
   std::vector<HartTrack> harts_;
   std::vector<VcpuTrack> vcpus_;
-  hyp::Vm* vm_ = nullptr;
+  std::vector<std::unique_ptr<ExitTap>> taps_;
+  std::map<const hyp::Vcpu*, size_t> track_of_;
+  std::vector<std::string> vm_process_names_;  // pid kVmPid + i
+  hyp::Scheduler* scheduler_ = nullptr;
+  std::function<void(hyp::Vcpu&)> previous_on_run_state_;
 
   const char* mode_label(const Hart& h) const;
+  // Now on the calling process's hart (its local time), else SystemC time.
+  uint64_t now_ps() const;
+  static VcpuState state_of(const hyp::Vcpu& v);
+  void run_state_changed(hyp::Vcpu& vcpu);
+  void exit_taken(size_t track, const hyp::ExitEvent& e);
   HartTrack& hart_track(const Hart& h);
   void write_raw(const std::string& event_json);
   void write_metadata();
@@ -97,6 +146,8 @@ class Timeline : public HartObserver, public hyp::ExitRecorder {
              const std::string& args, bool always);
   void close_hart_slice(HartTrack& h, uint64_t now_ps);
   void close_vcpu_state(VcpuTrack& v, uint64_t now_ps);
+  // The switch slice of a vCPU just put on a hart, before its guest slice.
+  void switch_slice(VcpuTrack& v);
 };
 
 }  // namespace rvh
