@@ -617,8 +617,9 @@ void finalize_config(TimingConfig& c) {
   if (!c.explicit_keys.count("hyp.gpr_save")) c.hyp.gpr_save = c.cpi.of(InsnClass::kStore);
 }
 
-TimingConfig resolve_config(const std::string& config_file, const std::string& hyp_costs_file,
-                            const std::vector<std::string>& sets) {
+namespace {
+// Defaults, then the --config file and the --hyp-costs file.
+TimingConfig config_from_files(const std::string& config_file, const std::string& hyp_costs_file) {
   TimingConfig c;
   if (!config_file.empty()) load_config_file(c, config_file);
   if (!hyp_costs_file.empty()) {
@@ -627,6 +628,13 @@ TimingConfig resolve_config(const std::string& config_file, const std::string& h
       throw ConfigError(hyp_costs_file + ": expected a JSON object of name: cycles, got " + describe(j));
     apply_source(c, j, "hyp", hyp_costs_file);
   }
+  return c;
+}
+}  // namespace
+
+TimingConfig resolve_config(const std::string& config_file, const std::string& hyp_costs_file,
+                            const std::vector<std::string>& sets) {
+  TimingConfig c = config_from_files(config_file, hyp_costs_file);
   for (const std::string& kv : sets) set_config_assignment(c, kv);
   finalize_config(c);
   return c;
@@ -634,14 +642,7 @@ TimingConfig resolve_config(const std::string& config_file, const std::string& h
 
 TimingConfig resolve_vm_config(const std::string& config_file, const std::string& hyp_costs_file,
                                const std::string& vm_file, const std::vector<std::string>& sets) {
-  TimingConfig c;
-  if (!config_file.empty()) load_config_file(c, config_file);
-  if (!hyp_costs_file.empty()) {
-    const nlohmann::json j = read_json_file(hyp_costs_file, "hypervisor cost file");
-    if (!j.is_object())
-      throw ConfigError(hyp_costs_file + ": expected a JSON object of name: cycles, got " + describe(j));
-    apply_source(c, j, "hyp", hyp_costs_file);
-  }
+  TimingConfig c = config_from_files(config_file, hyp_costs_file);
   const nlohmann::json j = read_json_file(vm_file, "VM configuration file");
   if (!j.is_object()) throw ConfigError(vm_file + ": expected a JSON object of hyp keys, got " + describe(j));
   if (j.contains("hyp") && j["hyp"].is_object()) {
