@@ -4,6 +4,7 @@
 #include "platform/report_html.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 
@@ -147,6 +148,154 @@ std::string modes_section(const json& s) {
          chart_or_note(items) + table;
 }
 
+// Several VMs (--vm): "hypervisor.vms" holds each VM's statistics, shaped
+// like a one-VM "hypervisor" object with its "name".
+bool several_vms(const json& hyp) { return hyp.contains("vms") && hyp["vms"].is_array() && hyp["vms"].size() > 1; }
+
+std::string vm_name(const json& v, size_t index) {
+  return v.is_object() && v.contains("name") && v["name"].is_string() ? v["name"].get<std::string>()
+                                                                      : "vm" + std::to_string(index);
+}
+
+const char* vm_color(size_t index) {
+  static const char* const kColors[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2",
+                                        "#edc948", "#9c755f"};
+  return kColors[index % 8];
+}
+
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%", 100.0 * fraction);
+  return buf;
+}
+
+// How a VM stopped, from its "stopped" object: the reason's first line and the status.
+std::string stop_text(const json& v) {
+  if (!v.is_object() || !v.contains("stopped") || !v["stopped"].is_object()) return "-";
+  std::string reason = text_at(v["stopped"], "reason");
+  reason = reason.substr(0, reason.find('\n'));
+  if (reason.empty()) return "not stopped";
+  return reason + " (exit status " + text_at(v["stopped"], "exit_code") + ")";
+}
+
+// Per-VM rows and charts; the other sections show the totals of all VMs.
+std::string vms_section(const json& hyp) {
+  if (!several_vms(hyp)) return "";
+  const json& vms = hyp["vms"];
+  std::string h =
+      "<h2 id=\"vms\">VMs</h2>\n<p class=\"sub\">each VM on its own; the other hypervisor sections add up all "
+      "VMs</p>\n<table class=\"grid\"><tr><th>VM</th><th class=\"n\">vCPUs</th><th class=\"n\">VMID</th>"
+      "<th class=\"n\">exits</th><th class=\"n\">guest cycles</th><th class=\"n\">hypervisor cycles</th>"
+      "<th class=\"n\">hypervisor share</th><th class=\"n\">timer latency samples</th>"
+      "<th class=\"n\">mean (ns)</th><th class=\"n\">max (ns)</th><th>stopped</th></tr>\n";
+  std::vector<BarItem> exits, latency;
+  std::string splits;
+  for (size_t i = 0; i < vms.size(); ++i) {
+    const json& v = vms[i];
+    const json& vm = v.is_object() && v.contains("vm") ? v["vm"] : json();
+    const json& config = v.is_object() && v.contains("config") ? v["config"] : json();
+    const json& lat = vm.is_object() && vm.contains("timer_latency") ? vm["timer_latency"] : json();
+    const std::string name = vm_name(v, i);
+    const double guest = number_at(vm, "guest_cycles"), hv = number_at(vm, "hypervisor_cycles");
+    const double samples = number_at(lat, "samples");
+    const double mean_ns = samples > 0 ? number_at(lat, "total_ps") / samples / 1000.0 : 0;
+    auto cell = [](const std::string& text) { return "<td class=\"n\">" + html_escape(text) + "</td>"; };
+    h += "<tr><td>" + html_escape(name) + "</td>" + cell(format_number(number_at(config, "vcpus"))) +
+         cell(text_at(config, "vmid")) + cell(format_number(number_at(vm, "exits"))) + cell(format_number(guest)) +
+         cell(format_number(hv)) + cell(guest + hv > 0 ? percent(hv / (guest + hv)) : "-") +
+         cell(format_number(samples)) + cell(samples > 0 ? format_number(mean_ns) : "-") +
+         cell(samples > 0 ? format_number(number_at(lat, "max_ps") / 1000.0) : "-") + "<td>" +
+         html_escape(stop_text(v)) + "</td></tr>\n";
+    if (number_at(vm, "exits") > 0) exits.push_back({name, number_at(vm, "exits"), vm_color(i), ""});
+    if (samples > 0) latency.push_back({name, mean_ns, vm_color(i), format_number(mean_ns) + " ns"});
+    if (guest + hv > 0)
+      splits += "<h3>" + html_escape(name) + ": guest vs hypervisor time</h3>\n" +
+                svg_split_bar({{"guest", guest, "#59a14f", format_number(guest) + " cycles"},
+                               {"hypervisor", hv, "#e15759", format_number(hv) + " cycles"}});
+  }
+  h += "</table>\n";
+  h += "<h3>exits per VM</h3>\n" + chart_or_note(exits);
+  h += splits;
+  if (!latency.empty())
+    h += "<h3>mean timer interrupt latency per VM</h3>\n<p class=\"note\">from the deadline the guest "
+         "programmed to its handler (docs/hypervisor.md)</p>\n" +
+         svg_hbar_chart(latency);
+
+  // Exits by cause, one column per VM (the names of the cost histograms).
+  std::map<std::string, double> total;
+  for (const json& v : vms) {
+    const json& vm = v.is_object() && v.contains("vm") ? v["vm"] : json();
+    if (!vm.is_object() || !vm.contains("exit_cost_histograms") || !vm["exit_cost_histograms"].is_object()) continue;
+    for (auto it = vm["exit_cost_histograms"].begin(); it != vm["exit_cost_histograms"].end(); ++it)
+      total[it.key()] += number_at(it.value(), "count");
+  }
+  if (!total.empty()) {
+    std::vector<std::pair<std::string, double>> causes(total.begin(), total.end());
+    std::stable_sort(causes.begin(), causes.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    h += "<h3>exits by cause per VM</h3>\n<table class=\"grid\"><tr><th>exit</th>";
+    for (size_t i = 0; i < vms.size(); ++i) h += "<th class=\"n\">" + html_escape(vm_name(vms[i], i)) + "</th>";
+    h += "</tr>\n";
+    for (const auto& [cause, n] : causes) {
+      h += "<tr><td>" + html_escape(cause) + "</td>";
+      for (const json& v : vms) {
+        const json& vm = v.is_object() && v.contains("vm") ? v["vm"] : json();
+        const json& hists = vm.is_object() && vm.contains("exit_cost_histograms") ? vm["exit_cost_histograms"] : json();
+        const double count = hists.is_object() && hists.contains(cause) ? number_at(hists[cause], "count") : 0;
+        h += "<td class=\"n\">" + format_number(count) + "</td>";
+      }
+      h += "</tr>\n";
+    }
+    h += "</table>\n";
+  }
+  return h;
+}
+
+// The vCPU scheduler (hyp/scheduler.h): with several VMs, or whenever it
+// switched vCPUs (more vCPUs than harts); a run with one vCPU per hart
+// has nothing to show.
+std::string scheduler_section(const json& hyp) {
+  if (!hyp.contains("scheduler") || !hyp["scheduler"].is_object()) return "";
+  const json& sc = hyp["scheduler"];
+  static const char* const kCounters[] = {"vcpu_switches", "vm_switches", "gstage_flushes",
+                                          "preemptions",   "migrations",  "reschedule_interrupts"};
+  double any = 0;
+  for (const char* k : kCounters) any += number_at(sc, k);
+  if (!several_vms(hyp) && any == 0) return "";
+  std::string h = "<h2 id=\"scheduler\">Scheduler</h2>\n<p class=\"sub\">" + format_number(number_at(sc, "harts")) +
+                  " harts, " + format_number(number_at(sc, "vcpus")) + " vCPUs, time slice " +
+                  format_number(number_at(sc, "time_slice_ns") / 1000.0) + " \u00b5s, VMID bits " +
+                  text_at(sc, "vmid_bits") + "</p>\n<table class=\"grid\">\n";
+  std::vector<BarItem> items;
+  for (const char* k : kCounters) {
+    h += "<tr><td>" + std::string(k) + "</td><td class=\"n\">" + format_number(number_at(sc, k)) + "</td></tr>\n";
+    if (number_at(sc, k) > 0) items.push_back({k, number_at(sc, k), "#76b7b2", ""});
+  }
+  // The switch costs charged (docs/timing.md), from the cost classes.
+  const json& vm = hyp.contains("vm") ? hyp["vm"] : json();
+  const json& classes = vm.is_object() && vm.contains("cost_cycles") ? vm["cost_cycles"] : json();
+  for (const char* k : {"vcpu_switch", "vm_switch", "gstage_flush"})
+    if (number_at(classes, k) > 0)
+      h += "<tr><td>cycles charged for " + std::string(k) + "</td><td class=\"n\">" +
+           format_number(number_at(classes, k)) + "</td></tr>\n";
+  h += "</table>\n";
+  if (!items.empty()) h += svg_hbar_chart(items);
+  // Per vCPU: how often it was put on a hart, preempted, switched out blocked, moved.
+  if (hyp.contains("vcpus") && hyp["vcpus"].is_array() && hyp["vcpus"].size() > 1) {
+    h += "<table class=\"grid\"><tr><th>vCPU</th><th class=\"n\">scheduled in</th><th class=\"n\">preempted</th>"
+         "<th class=\"n\">blocked switches</th><th class=\"n\">migrations</th></tr>\n";
+    for (const json& v : hyp["vcpus"]) {
+      if (!v.is_object()) continue;
+      const std::string vm_prefix = v.contains("vm") && v["vm"].is_string() ? v["vm"].get<std::string>() + " " : "";
+      h += "<tr><td>" + html_escape(vm_prefix + "vcpu" + text_at(v, "id")) + "</td>";
+      for (const char* k : {"scheduled_in", "preempted", "blocked_switches", "migrations"})
+        h += "<td class=\"n\">" + format_number(number_at(v, k)) + "</td>";
+      h += "</tr>\n";
+    }
+    h += "</table>\n";
+  }
+  return h;
+}
+
 std::string hypervisor_sections(const json& hyp) {
   if (!hyp.is_object() || !hyp.contains("vm") || !hyp["vm"].is_object()) return "";
   const json& vm = hyp["vm"];
@@ -155,16 +304,22 @@ std::string hypervisor_sections(const json& hyp) {
   // Guest vs hypervisor.
   const double guest = number_at(vm, "guest_cycles"), hv = number_at(vm, "hypervisor_cycles");
   h += "<h2>Guest vs hypervisor time</h2>\n<p class=\"sub\">hart cycles while the guest ran vs cycles charged "
-       "by the hosted hypervisor's cost model (all vCPUs)</p>\n";
+       "by the hosted hypervisor's cost model (all vCPUs" +
+       std::string(several_vms(hyp) ? " of all VMs" : "") + ")</p>\n";
   h += svg_split_bar({{"guest", guest, "#59a14f", format_number(guest) + " cycles"},
                       {"hypervisor", hv, "#e15759", format_number(hv) + " cycles"}});
   if (hyp.contains("vcpus") && hyp["vcpus"].is_array() && hyp["vcpus"].size() > 1) {
     for (const json& v : hyp["vcpus"]) {
-      h += "<h3>vcpu" + html_escape(text_at(v, "id")) + "</h3>\n";
+      const std::string vm_prefix =
+          v.is_object() && v.contains("vm") && v["vm"].is_string() ? v["vm"].get<std::string>() + " " : "";
+      h += "<h3>" + html_escape(vm_prefix + "vcpu" + text_at(v, "id")) + "</h3>\n";
       h += svg_split_bar({{"guest", number_at(v, "guest_cycles"), "#59a14f", ""},
                           {"hypervisor", number_at(v, "hypervisor_cycles"), "#e15759", ""}});
     }
   }
+
+  h += vms_section(hyp);
+  h += scheduler_section(hyp);
 
   // Exits and cost by cause: the exit names of the histograms when the
   // report has them, else KVM's counters and the cost classes.

@@ -4,8 +4,9 @@
 # would open it: the page's own script must find every plot drawn
 # (--dump-dom), and a screenshot must show marks inside the plots it
 # covers (tests/tools/png_check.cpp). As a control, the same page with its
-# bars removed must fail the screenshot check. Skipped (77) only when
-# Chromium is not installed.
+# bars removed must fail the screenshot check. A two-VM run's page (VMs and
+# scheduler sections) must have every plot drawn too. Skipped (77) only
+# when Chromium is not installed.
 set -u
 vp=$1 sw=$2 png_check=$3
 browser=$(command -v chromium || command -v chromium-browser || true)
@@ -57,6 +58,20 @@ if [ -s "$tmp/blank.png" ] && ! "$png_check" "$tmp/blank.png" $regions >"$tmp/bl
   pass "control: a page without bars fails the screenshot check"
 else
   fail "control: the check passed a page without bars"; cat "$tmp/blank.out"
+fi
+
+# 4. Two VMs on one hart (--vm): the page with its VMs and scheduler
+# sections, every plot drawn, the per-VM ones too.
+"$vp" --hyp --no-stdin --smp 1 --vm kernel="$sw/g_timer.elf" --vm kernel="$sw/g_ipi.elf",smp=2 \
+      --stats "$tmp/vms.json" --report "$tmp/vms.html" >"$tmp/vms.out" 2>&1; code=$?
+chromium_run --dump-dom "file://$tmp/vms.html" >"$tmp/vms_dom.html"
+plots=$(sed -n 's/.*<body[^>]* data-plots="\([0-9]*\)".*/\1/p' "$tmp/vms_dom.html" | head -1)
+drawn=$(sed -n 's/.*<body[^>]* data-plots-drawn="\([0-9]*\)".*/\1/p' "$tmp/vms_dom.html" | head -1)
+if [ $code -eq 0 ] && [ -n "$plots" ] && [ "$plots" -ge 8 ] && [ "$plots" = "$drawn" ] &&
+   grep -q 'id="vms"' "$tmp/vms_dom.html" && grep -q 'id="scheduler"' "$tmp/vms_dom.html"; then
+  pass "two VMs: Chromium drew all $plots plots"
+else
+  fail "two VMs: plots drawn '$drawn' of '$plots' (exit $code)"; tail -3 "$tmp/vms.out"
 fi
 
 echo "$failures failed"

@@ -171,6 +171,56 @@ TEST(ReportHtml, SelfContainedWithPlotsAndOptionalSections) {
   EXPECT_NE(with.find("mmio &lt;user&gt;"), std::string::npos) << "names are escaped";
 }
 
+// Several VMs (--vm): a row per VM (exits, guest vs hypervisor, timer
+// latency when measured, how it stopped) and the scheduler; one VM with a
+// vCPU per hart gets neither.
+TEST(ReportHtml, SeveralVmsGetRowsAndASchedulerSection) {
+  auto vm = [](const std::string& name, uint64_t exits, uint64_t samples, const std::string& reason, int code) {
+    return json{{"name", name},
+                {"config", {{"vcpus", 2}, {"vmid", name == "vm0" ? 1 : 2}}},
+                {"stopped", {{"reason", reason}, {"exit_code", code}}},
+                {"vm",
+                 {{"exits", exits},
+                  {"guest_cycles", 9000},
+                  {"hypervisor_cycles", 1000},
+                  {"exit_cost_histograms", {{"wfi", {{"count", exits}, {"sum_cycles", exits * 300}}}}},
+                  {"timer_latency", {{"samples", samples}, {"total_ps", samples * 2'000'000}, {"max_ps", 3'000'000}}}}}};
+  };
+  json s = stats(1000, 30, 150);
+  s["hypervisor"]["vms"] = json::array({vm("vm0", 10, 4, "shutdown", 0), vm("vm1", 20, 0, "unsupported exit\nmore", 3)});
+  s["hypervisor"]["vcpus"] = json::array({{{"id", 0}, {"vm", "vm0"}, {"scheduled_in", 5}, {"preempted", 2}},
+                                          {{"id", 0}, {"vm", "vm1"}, {"scheduled_in", 4}}});
+  s["hypervisor"]["scheduler"] = {{"harts", 1}, {"vcpus", 2}, {"time_slice_ns", 1000000}, {"vmid_bits", 14},
+                                  {"vcpu_switches", 3}, {"vm_switches", 7}, {"gstage_flushes", 0},
+                                  {"preemptions", 6}, {"migrations", 0}, {"reschedule_interrupts", 5}};
+  const std::string page = render_report_html(s);
+  EXPECT_NE(page.find("<h2 id=\"vms\">VMs</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<h2 id=\"scheduler\">Scheduler</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<td>vm1</td>"), std::string::npos);
+  EXPECT_NE(page.find("shutdown (exit status 0)"), std::string::npos);
+  EXPECT_NE(page.find("unsupported exit (exit status 3)"), std::string::npos) << "the reason's first line";
+  EXPECT_NE(page.find("<td class=\"n\">10.00%</td>"), std::string::npos) << "hypervisor share";
+  EXPECT_NE(page.find("<td class=\"n\">2,000</td>"), std::string::npos) << "vm0's mean timer latency in ns";
+  EXPECT_NE(page.find("mean timer interrupt latency per VM"), std::string::npos);
+  EXPECT_NE(page.find("exits by cause per VM"), std::string::npos);
+  EXPECT_NE(page.find("<h3>vm1 vcpu0</h3>"), std::string::npos) << "vCPUs named with their VM";
+  EXPECT_NE(page.find("<td>vm_switches</td><td class=\"n\">7</td>"), std::string::npos);
+  EXPECT_NE(page.find("<h2 id=\"exits\">Exits by cause</h2>\n<p class=\"sub\">30 exits"), std::string::npos)
+      << "the totals stay";
+
+  // One VM, one vCPU per hart: the scheduler has nothing to show.
+  json one = stats(1000, 10, 150);
+  one["hypervisor"]["scheduler"] = {{"harts", 1}, {"vcpus", 1}, {"vcpu_switches", 0}, {"vm_switches", 0}};
+  const std::string single = render_report_html(one);
+  EXPECT_EQ(single.find("id=\"scheduler\""), std::string::npos);
+  EXPECT_EQ(single.find("id=\"vms\""), std::string::npos);
+  // One VM with more vCPUs than harts: the scheduler section, no VM rows.
+  one["hypervisor"]["scheduler"]["vcpu_switches"] = 4;
+  const std::string shared = render_report_html(one);
+  EXPECT_NE(shared.find("id=\"scheduler\""), std::string::npos);
+  EXPECT_EQ(shared.find("id=\"vms\""), std::string::npos);
+}
+
 TEST(ReportHtml, ToleratesValuesOfTheWrongType) {
   const json odd = {{"schema", "rvh-vp-stats/2"},
                     {"harts", {1, {{"id", "x"}, {"instructions", "many"}}}},
@@ -180,7 +230,9 @@ TEST(ReportHtml, ToleratesValuesOfTheWrongType) {
                         {"exit_cost_histograms", {{"a", 3}, {"b", {{"buckets", 4}}}}},
                         {"cost_cycles", json::array()},
                         {"sbi_calls", "x"}}},
-                      {"vcpus", 3}}},
+                      {"vcpus", 3},
+                      {"vms", {1, {{"vm", 2}, {"stopped", "x"}, {"config", {{"vcpus", "two"}}}}, {{"name", 5}}}},
+                      {"scheduler", {{"vcpu_switches", "many"}, {"harts", json::array()}}}}},
                     {"regions", {{{"name", "r"}, {"histogram", "h"}}}}};
   EXPECT_NO_THROW(render_report_html(odd));
   EXPECT_NO_THROW(compare_stats(odd, odd));
