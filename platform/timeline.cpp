@@ -71,9 +71,7 @@ Timeline::Timeline(OutputFile out, uint64_t max_events, const std::vector<Hart*>
         t.track.tid = i;
         t.vcpu = &vcpu;
         t.name = (several ? vm_name + " " : std::string()) + "vcpu" + std::to_string(i);
-        // A vCPU not started yet (stopped until SBI HSM starts it) has no slice.
-        t.state = state_of(vcpu);
-        if (t.state == VcpuState::kStopped) t.state = VcpuState::kNone;
+        t.state = state_of(vcpu);  // vCPUs other than 0 are stopped until SBI HSM starts them
         if (t.state == VcpuState::kRunning && vcpu.loaded()) {
           t.on_hart = &vcpu.hart();
           t.charged_at_run = switch_charges(vcpu);
@@ -295,8 +293,6 @@ void Timeline::close_vcpu_state(VcpuTrack& v, uint64_t now_ps) {
       break;
     case VcpuState::kVmStopped:
       slice(v.track, "stopped (vm)", "blocked", v.since_ps, now_ps, "", false);
-      break;
-    case VcpuState::kNone:
       break;
   }
   v.since_ps = now_ps;

@@ -68,8 +68,9 @@ class Timeline : public HartObserver {
   void sleep_changed(Hart& hart, bool asleep) override;
 
  private:
-  // kNone: not started yet (no slice). kVmStopped: its VM stopped.
-  enum class VcpuState { kNone, kRunning, kQueued, kBlocked, kStopped, kVmStopped };
+  // hyp::RunState, with kStopped split: HSM stopped (also before its first
+  // start) or its VM stopped.
+  enum class VcpuState { kRunning, kQueued, kBlocked, kStopped, kVmStopped };
   // Cycles charged for putting a vCPU on a hart (hyp/scheduler.h).
   struct SwitchCharges {
     uint64_t vcpu_switch = 0, vm_switch = 0, gstage_flush = 0;
@@ -91,7 +92,7 @@ class Timeline : public HartObserver {
     Track track;
     hyp::Vcpu* vcpu = nullptr;
     std::string name;  // "vcpu0", "vm1 vcpu0"
-    VcpuState state = VcpuState::kNone;
+    VcpuState state = VcpuState::kStopped;
     uint64_t since_ps = 0;
     // Put on a hart that has not woken yet (as its track shows): it runs
     // from the hart's wake-up.
