@@ -163,8 +163,13 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
       if (__builtin_expect(irq_ready_, 0)) {
-        take_interrupt_if_any();
-        if (halted_) return;  // an exit handler stopped the hart
+        // Code an interrupt's handler resumes (a hosted hypervisor's exit
+        // putting a vCPU on the hart) may have an interrupt pending and
+        // enabled: it is taken before that code's first instruction.
+        for (int n = 0; n < 4 && irq_ready_; ++n) {
+          take_interrupt_if_any();
+          if (halted_) return;  // an exit handler stopped the hart
+        }
       }
       d = nullptr;
       synced_in_block_ = false;
@@ -209,8 +214,10 @@ void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
       if (__builtin_expect(irq_ready_, 0)) {
-        take_interrupt_if_any();
-        if (halted_) return;
+        for (int n = 0; n < 4 && irq_ready_; ++n) {  // as in run_insns
+          take_interrupt_if_any();
+          if (halted_) return;
+        }
       }
       d = nullptr;
       for (InsnWatcher* w : watchers) w->at_pc(*this);
@@ -327,7 +334,9 @@ HartWaitInfo Hart::wait_info() const {
     w.state = HartWaitInfo::State::kHalted;
     return w;
   }
-  if (!asleep_ || wake_requested_) return w;  // running, or unparked and about to run
+  // Running, or unparked and about to run (a park() after the unpark()
+  // keeps it parked: the sleep loop waits while parked_).
+  if (!asleep_ || (wake_requested_ && !parked_)) return w;
   w.state = parked_ ? HartWaitInfo::State::kParked : HartWaitInfo::State::kWfi;
   w.wake_mask = csr.mie;
   w.pending = effective_mip();

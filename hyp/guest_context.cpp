@@ -61,6 +61,10 @@ void load_guest_context(const GuestContext& g, Hart& h) {
   h.pc = g.pc;
   h.set_mode(g.priv, true);
   h.update_translation_context();
+  // Written as a CSR instruction would: the hart recomputes its Sstc
+  // compare (a VS timer already due is pending before the first
+  // instruction) and the interrupt state.
+  h.hyp_csr_write(csr::kVstimecmp, g.csr.vstimecmp);
   h.update_irq();
 }
 

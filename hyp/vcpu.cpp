@@ -145,15 +145,17 @@ void Vcpu::sstc_fired() {
 
 void Vcpu::guest_interrupt_taken(uint64_t cause) {
   if (cause != csr::kIrqVSTI || !hart_) return;
+  // The deadline of the timer that raised it: SBI set_timer's host timer
+  // (hvip.VSTIP), else the guest's own vstimecmp (Sstc).
   sc_core::sc_time deadline;
   const CsrFile& c = hart_->csr;
-  if (c.henvcfg & csr::kMenvcfgSTCE) {
-    if (c.vstimecmp == ~0ull) return;
-    deadline = hart_->instant_of_time(c.vstimecmp);
-  } else {
-    if (!timer_deadline_set_) return;
+  if (timer_deadline_set_ && (c.hvip & csr::kMipVSTIP)) {
     deadline = timer_deadline_;
     timer_deadline_set_ = false;
+  } else if ((c.henvcfg & csr::kMenvcfgSTCE) && c.vstimecmp != ~0ull) {
+    deadline = hart_->instant_of_time(c.vstimecmp);
+  } else {
+    return;
   }
   const sc_core::sc_time now = hart_->local_time();
   if (now < deadline) return;  // raised early (a deadline already past at set_timer)
@@ -273,7 +275,7 @@ void Vcpu::attach(Hart& h) {
   h.csr.mip &= ~csr::kMipSSIP;  // no reschedule request is left over for it
   h.update_irq();
   if (full_flush_on_attach_) {
-    h.flush_tlb();
+    h.hfence_gvma(std::nullopt, vm_.config().vmid);  // every translation of its VMID, both stages
   } else if (flush_on_attach_) {
     h.sfence_vma(true, std::nullopt, std::nullopt);
   }

@@ -159,7 +159,8 @@ class Vcpu : public sc_core::sc_module {
   void set_run_state(RunState s);  // tells Scheduler::on_run_state
   int last_hart() const { return last_hart_; }
   void stop_timers();     // the VM stopped
-  bool sstc_timer_armed() const { return sstc_armed_; }  // off its hart, vstimecmp will wake it
+  bool sstc_timer_armed() const { return sstc_armed_; }
+  uint64_t context_pc() const { return context_.pc; }  // where it resumes, off its hart  // off its hart, vstimecmp will wake it
   // Guest instructions (VS, VU) and hart cycles so far, including the
   // current stay on a hart.
   void counters(uint64_t& vs, uint64_t& vu, uint64_t& cycles);
@@ -173,7 +174,7 @@ class Vcpu : public sc_core::sc_module {
   RunState run_state_ = RunState::kStopped;
   int last_hart_ = -1;
   bool flush_on_attach_ = false;        // a remote fence or a start came while off its hart
-  bool full_flush_on_attach_ = false;
+  bool full_flush_on_attach_ = false;   // HSM start: nothing of the VM's old translations stays
   uint64_t deferred_cycles_ = 0;        // hypervisor work for it while off its hart
   std::string deferred_class_;
   uint64_t base_vs_ = 0, base_vu_ = 0, base_cycles_ = 0;  // the hart's counters at attach

@@ -120,8 +120,24 @@ void Soc::report_stuck(const std::vector<HartWaitInfo>& waits) const {
   std::fprintf(stderr, "rvh-vp: all harts are waiting for an interrupt that cannot arrive\n");
   for (unsigned h = 0; h < harts_.size(); ++h) {
     const Hart& hart = *harts_[h];
+    if (scheduler_ && !scheduler_->current(h) && waits[h].state == HartWaitInfo::State::kParked) {
+      std::fprintf(stderr, "rvh-vp:   hart%u: idle, no vCPU can run\n", h);
+      continue;
+    }
     std::fprintf(stderr, "rvh-vp:   hart%u: pc 0x%016" PRIx64 " in %s-mode (V=%d), %s\n", h, hart.pc,
                  mode_name(hart), hart.virt ? 1 : 0, describe_wait(waits[h]).c_str());
+  }
+  // With the scheduler, vCPUs wait off the harts too.
+  for (auto& vm : vms_) {
+    if (vm->stop_info().stopped) continue;
+    for (unsigned i = 0; i < vm->num_vcpus(); ++i) {
+      hyp::Vcpu& v = vm->vcpu(i);
+      if (v.loaded() || v.run_state() != hyp::RunState::kBlocked) continue;
+      const CsrFile& c = v.csrs();
+      std::fprintf(stderr, "rvh-vp:   %s vCPU %u: off the harts at pc 0x%016" PRIx64 ", waiting for an interrupt (vsie 0x%" PRIx64 ", hvip 0x%" PRIx64 ") nothing will raise\n",
+                   vm->name.empty() ? "vm" : vm->name.c_str(), i, v.context_pc(),
+                   (c.mie & csr::kVsInterrupts) >> 1, c.hvip & csr::kVsInterrupts);
+    }
   }
 }
 

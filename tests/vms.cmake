@@ -8,7 +8,7 @@ if(NOT Python3_Interpreter_FOUND)
   return()
 endif()
 set(_rvh_vms_uboot /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin)
-foreach(case uboot_pair_1hart uboot_pair_2harts three_vms consoles per_vm_config isolation failing_vm determinism vmid_whatif linux_uboot)
+foreach(case uboot_pair_1hart uboot_pair_2harts three_vms consoles per_vm_config busy_neighbour isolation failing_vm determinism vmid_whatif linux_uboot)
   add_test(NAME vms_${case}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/vms_test.py ${case}
             --vp $<TARGET_FILE:rvh-vp> --sw ${CMAKE_BINARY_DIR}/sw --uboot ${_rvh_vms_uboot}

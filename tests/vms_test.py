@@ -4,7 +4,7 @@
 status in the summary and --stats, the scheduler's counters.
 
 usage: vms_test.py CASE --vp RVH_VP --sw DIR [--uboot U_BOOT] [--linux IMAGE]
-CASE: uboot_pair_1hart, uboot_pair_2harts, linux_uboot, three_vms, consoles, per_vm_config, isolation,
+CASE: uboot_pair_1hart, uboot_pair_2harts, linux_uboot, three_vms, consoles, per_vm_config, busy_neighbour, isolation,
       failing_vm, determinism, vmid_whatif
 Exit status 0 = pass, 1 = fail, 77 = skipped (firmware or image missing)."""
 import argparse
@@ -185,6 +185,21 @@ def case_per_vm_config(a, tmp):
     return 0
 
 
+def case_busy_neighbour(a, tmp):
+    """Timer tests next to a VM that keeps the hart busy; a VM that can never wake ends the run as stuck."""
+    rc, out, err = run(a.vp, ["--vm", "kernel=%s/g_timer.elf" % a.sw,
+                              "--vm", "kernel=%s/g_noisy_mmio.elf,append=noisy_ms=50" % a.sw], timeout=120)
+    check(rc == 0, "g_timer next to the noisy VM: exit status 0 (got %d)" % rc, err + out)
+    check("PASS: g_timer (25 checks)" in out, "every timer interrupt reached g_timer, SBI, legacy and Sstc", out)
+    check("timer interrupt latency (deadline to guest handler)" in err, "its timer latency in the summary", err)
+    rc, out, err = run(a.vp, ["--vm", "kernel=%s/g_wfi_stuck.elf" % a.sw,
+                              "--vm", "kernel=%s/g_noisy_mmio.elf,append=noisy_ms=20" % a.sw], timeout=120)
+    check(rc == 4, "a VM waiting for nothing after its neighbour stopped: stuck, status 4 (got %d)" % rc, err)
+    check("rvh-vp:   vm0 vCPU 0: off the harts at pc" in err and "hart0: idle, no vCPU can run" in err,
+          "the stuck report names the waiting vCPU and the idle hart", err)
+    return 0
+
+
 def case_isolation(a, tmp):
     """An attacker VM next to a victim VM, on one hart and on two: contained."""
     for harts in (1, 2):
@@ -270,7 +285,7 @@ def main():
             print("skipped: %s is not installed (apt-get install u-boot-qemu)" % a.uboot)
             return 77
     cases = {"uboot_pair_1hart": lambda a, t: uboot_pair(a, t, 1), "uboot_pair_2harts": lambda a, t: uboot_pair(a, t, 2),
-             "linux_uboot": case_linux_uboot, "three_vms": case_three_vms, "consoles": case_consoles, "per_vm_config": case_per_vm_config, "isolation": case_isolation,
+             "linux_uboot": case_linux_uboot, "three_vms": case_three_vms, "consoles": case_consoles, "per_vm_config": case_per_vm_config, "busy_neighbour": case_busy_neighbour, "isolation": case_isolation,
              "failing_vm": case_failing_vm, "determinism": case_determinism, "vmid_whatif": case_vmid_whatif}
     with tempfile.TemporaryDirectory() as tmp:
         try:
