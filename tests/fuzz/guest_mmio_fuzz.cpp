@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const uint64_t cause = store ? rvh::csr::kCauseStoreGuestPageFault : rvh::csr::kCauseLoadGuestPageFault;
     // GVA = GPA (vsatp is bare); htval holds GPA >> 2, stval its low bits.
     fb.bench().enter_exit(0, cause, gpa, kPc, from_vs, gpa >> 2, htinst);
-    fb.vcpu(0).handle_exit(h, false);
+    fb.bench().scheduler->handle_exit(h, false);
 
     if (fb.stopped()) {
       const std::string& why = fb.vm().stop_info().reason;

@@ -88,17 +88,18 @@ class HypFuzzBench {
   // every vCPU.
   void set_vsatp(uint64_t vsatp) {
     for (unsigned i = 0; i < num_vcpus(); ++i) {
-      hart(i).csr.vsatp = vsatp;
-      hart(i).flush_tlb();
+      vcpu(i).csrs().vsatp = vsatp;  // on its hart, or in its saved context
+      if (vcpu(i).loaded()) vcpu(i).hart().flush_tlb();
     }
   }
 
-  // Whether vCPU i can make an exit now: started, not asleep or parked,
-  // the VM running.
+  // Whether vCPU i can make an exit now: started, on hart i (where the
+  // scheduler puts it: its home hart), not asleep or parked, the VM running.
   bool runnable(unsigned i) {
+    hyp::Vcpu& v = vcpu(i);
+    if (stopped() || v.hsm_state() != hyp::HsmState::kStarted || !v.loaded() || &v.hart() != &hart(i)) return false;
     Hart& h = hart(i);
-    return !stopped() && vcpu(i).hsm_state() == hyp::HsmState::kStarted && !h.halted() &&
-           !HartTestAccess::wfi_pending(h) && !HartTestAccess::parked(h);
+    return !h.halted() && !HartTestAccess::wfi_pending(h) && !HartTestAccess::parked(h);
   }
 
  private:

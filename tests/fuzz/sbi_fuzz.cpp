@@ -2,7 +2,7 @@
 // hyp/vcpu_sbi.cpp) against a hostile guest: every register an ECALL passes
 // is chosen by the input, and the call is made the way the vCPU exit path
 // makes it (the trap CSRs of an ECALL from VS-mode, then
-// Vcpu::handle_exit), on the bench of hyp_fuzz_bench.h (2 vCPUs, 2 MiB of
+// Scheduler::handle_exit), on the bench of hyp_fuzz_bench.h (2 vCPUs, 2 MiB of
 // guest RAM; vCPU 0 started at guest RAM base, vCPU 1 stopped).
 //
 // Input layout (little-endian, zero-padded):
@@ -80,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint64_t before[32];
     std::memcpy(before, h.x, sizeof(before));
     fb.bench().enter_exit(id, rvh::csr::kCauseEcallVS, 0, pc);
-    fb.vcpu(id).handle_exit(h, false);
+    fb.bench().scheduler->handle_exit(h, false);
 
     if (fb.stopped()) {
       const std::string& why = fb.vm().stop_info().reason;
