@@ -132,7 +132,13 @@ void Soc::report_stuck(const std::vector<HartWaitInfo>& waits) const {
     if (vm->stop_info().stopped) continue;
     for (unsigned i = 0; i < vm->num_vcpus(); ++i) {
       hyp::Vcpu& v = vm->vcpu(i);
-      if (v.loaded() || v.run_state() != hyp::RunState::kBlocked) continue;
+      if (v.loaded()) continue;
+      if (v.hsm_state() == hyp::HsmState::kStopped) {
+        std::fprintf(stderr, "rvh-vp:   %s vCPU %u: stopped (SBI HSM), waiting for hart_start\n",
+                     vm->name.empty() ? "vm" : vm->name.c_str(), i);
+        continue;
+      }
+      if (v.run_state() != hyp::RunState::kBlocked) continue;
       const CsrFile& c = v.csrs();
       std::fprintf(stderr, "rvh-vp:   %s vCPU %u: off the harts at pc 0x%016" PRIx64 ", waiting for an interrupt (vsie 0x%" PRIx64 ", hvip 0x%" PRIx64 ") nothing will raise\n",
                    vm->name.empty() ? "vm" : vm->name.c_str(), i, v.context_pc(),

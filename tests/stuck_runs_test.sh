@@ -54,7 +54,8 @@ expect_stuck "hyp guest wfi with sie=0" --no-stdin --hyp --kernel "$sw/g_wfi_stu
   pass "hyp guest: VS-mode pc named" || fail "hyp guest: hart line or guest output"
 # vCPU 1 stays stopped (SBI HSM) while vCPU 0 waits for nothing.
 expect_stuck "hyp guest, second vCPU stopped" --no-stdin --smp 2 --hyp --kernel "$sw/g_wfi_stuck.elf" &&
-  grep -q "hart1: .*stopped (SBI HSM)" "$tmp/hyp guest, second vCPU stopped.err" &&
+  grep -q "hart1: idle, no vCPU can run" "$tmp/hyp guest, second vCPU stopped.err" &&
+  grep -q "vm vCPU 1: stopped (SBI HSM), waiting for hart_start" "$tmp/hyp guest, second vCPU stopped.err" &&
   pass "hyp guest: stopped vCPU named" || fail "hyp guest: stopped vCPU line"
 if [ -f "$fw" ]; then
   # OpenSBI faults relocating its FDT to 0x82200000, beyond 16 MiB of RAM, and hangs in WFI.
