@@ -161,6 +161,17 @@ constexpr uint32_t amoadd_w(uint32_t rd, uint32_t rs2, uint32_t rs1) { return am
 constexpr uint32_t amoadd_d(uint32_t rd, uint32_t rs2, uint32_t rs1) { return amo(0x00, 3, rd, rs1, rs2); }
 constexpr uint32_t amoswap_d(uint32_t rd, uint32_t rs2, uint32_t rs1) { return amo(0x01, 3, rd, rs1, rs2); }
 constexpr uint32_t j_self() { return 0x0000006f; }  // j .
+// li for a value that fits in 32 bits (signed): lui+addi, or addi alone.
+inline void li(std::vector<uint32_t>& p, uint32_t rd, int64_t v) {
+  const int32_t lo = static_cast<int32_t>(static_cast<uint32_t>(v) << 20) >> 20;
+  const uint32_t hi = static_cast<uint32_t>((v - lo) >> 12) & 0xfffff;
+  if (hi) {
+    p.push_back(lui(rd, hi));
+    p.push_back(addi(rd, rd, lo));
+  } else {
+    p.push_back(addi(rd, 0, lo));
+  }
+}
 }  // namespace enc
 
 // ---- memory map of the bench ----

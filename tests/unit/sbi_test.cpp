@@ -668,18 +668,6 @@ TEST(SbiLegacy, Shutdown) {
 
 // ---------------------------------------------------------------- guest ECALLs
 
-// li for a value that fits in 32 bits (signed).
-void li(std::vector<uint32_t>& p, uint32_t rd, int64_t v) {
-  const int32_t lo = static_cast<int32_t>(static_cast<uint32_t>(v) << 20) >> 20;
-  const uint32_t hi = static_cast<uint32_t>((v - lo) >> 12) & 0xfffff;
-  if (hi) {
-    p.push_back(enc::lui(rd, hi));
-    p.push_back(enc::addi(rd, rd, lo));
-  } else {
-    p.push_back(enc::addi(rd, 0, lo));
-  }
-}
-
 TEST(SbiGuest, EcallsFromVsMode) {
   // A guest in VS-mode: BASE get_spec_version, DBCN console_write, legacy
   // putchar, then SRST shutdown; the results land in s2..s5.
@@ -689,29 +677,29 @@ TEST(SbiGuest, EcallsFromVsMode) {
   u.vm->write_guest_physical(text_gpa, text, sizeof(text) - 1);
   std::vector<uint32_t> p;
   const uint32_t s2 = 18, s3 = 19, s4 = 20, s5 = 21;
-  li(p, a7, kBase);
-  li(p, a6, 0);
+  enc::li(p, a7, kBase);
+  enc::li(p, a6, 0);
   p.push_back(enc::ecall());
   p.push_back(enc::addi(s2, a0, 0));
   p.push_back(enc::addi(s3, a1, 0));
-  li(p, a7, static_cast<int64_t>(kDbcn));
-  li(p, a6, 0);
-  li(p, a0, sizeof(text) - 1);
+  enc::li(p, a7, static_cast<int64_t>(kDbcn));
+  enc::li(p, a6, 0);
+  enc::li(p, a0, sizeof(text) - 1);
   // a1 = text_gpa = (1 << 31) + 0x700 (lui would sign-extend 0x80000000).
-  li(p, a1, 1);
+  enc::li(p, a1, 1);
   p.push_back(enc::slli(a1, a1, 31));
   p.push_back(enc::addi(a1, a1, 0x700));
-  li(p, a2, 0);
+  enc::li(p, a2, 0);
   p.push_back(enc::ecall());
   p.push_back(enc::addi(s4, a0, 0));
   p.push_back(enc::addi(s5, a1, 0));
-  li(p, a7, 0x01);
-  li(p, a0, '!');
+  enc::li(p, a7, 0x01);
+  enc::li(p, a0, '!');
   p.push_back(enc::ecall());
-  li(p, a7, static_cast<int64_t>(kSrst));
-  li(p, a6, 0);
-  li(p, a0, 0);
-  li(p, a1, 0);
+  enc::li(p, a7, static_cast<int64_t>(kSrst));
+  enc::li(p, a6, 0);
+  enc::li(p, a0, 0);
+  enc::li(p, a1, 0);
   p.push_back(enc::ecall());
   p.push_back(enc::j_self());
   const uint64_t entry = kGuestRam + 0x100;
@@ -743,24 +731,24 @@ TEST(SbiGuest, HsmSuspend) {
   const uint32_t s2 = 18, s3 = 19, s4 = 20;
   const uint64_t flag = kGuestRam + 0x600, resume = kGuestRam + 0x400;
   std::vector<uint32_t> p;
-  li(p, a7, static_cast<int64_t>(kHsm));
-  li(p, a6, 3);
-  li(p, a0, 0xabc);
+  enc::li(p, a7, static_cast<int64_t>(kHsm));
+  enc::li(p, a6, 3);
+  enc::li(p, a0, 0xabc);
   p.push_back(enc::slli(a0, a0, 32));  // type 0 in the low 32 bits
   p.push_back(enc::ecall());
   p.push_back(enc::addi(s2, a0, 0));
-  li(p, s4, 1);
+  enc::li(p, s4, 1);
   p.push_back(enc::slli(s4, s4, 31));
   p.push_back(enc::addi(s4, s4, 0x600));  // flag
   p.push_back(enc::ld(t0, s4, 0));
   p.push_back(enc::beq(t0, 0, -4));
   p.push_back(enc::csrrsi(0, 0x100, 2));  // sstatus.SIE = 1: the resume must clear it
-  li(p, a0, 1);
+  enc::li(p, a0, 1);
   p.push_back(enc::slli(a0, a0, 31));  // 0x80000000: default non-retentive
-  li(p, a1, 1);
+  enc::li(p, a1, 1);
   p.push_back(enc::slli(a1, a1, 31));
   p.push_back(enc::addi(a1, a1, 0x400));  // resume
-  li(p, a2, 0x77);
+  enc::li(p, a2, 0x77);
   p.push_back(enc::ecall());
   p.push_back(enc::addi(s3, 0, 1));  // only a failed call returns here
   p.push_back(enc::j_self());

@@ -232,18 +232,6 @@ uint64_t cost(const hyp::Vcpu& v, const std::string& what) {
   return it == v.stats().cost_cycles.end() ? 0 : it->second;
 }
 
-// li for a value that fits in 32 bits (signed).
-void li(std::vector<uint32_t>& p, uint32_t rd, int64_t v) {
-  const int32_t lo = static_cast<int32_t>(static_cast<uint32_t>(v) << 20) >> 20;
-  const uint32_t hi = static_cast<uint32_t>((v - lo) >> 12) & 0xfffff;
-  if (hi) {
-    p.push_back(enc::lui(rd, hi));
-    p.push_back(enc::addi(rd, rd, lo));
-  } else {
-    p.push_back(enc::addi(rd, 0, lo));
-  }
-}
-
 // ------------------------------------------------------- switching vCPUs
 
 // Three vCPUs (two VMs) on one hart: the first started runs, the others
@@ -447,8 +435,8 @@ TEST(SchedulerWake, SbiTimerWakesABlockedVcpuOffItsHart) {
   std::vector<uint32_t> p;
   p.push_back(enc::csrr(a0, 0xc01));  // rdtime
   p.push_back(enc::addi(a0, a0, 100));  // 10 us at 10 MHz
-  li(p, a7, static_cast<int64_t>(hyp::kSbiExtTime));
-  li(p, a6, 0);
+  enc::li(p, a7, static_cast<int64_t>(hyp::kSbiExtTime));
+  enc::li(p, a6, 0);
   p.push_back(enc::ecall());  // set_timer
   p.push_back(enc::wfi());
   p.push_back(enc::j_self());
