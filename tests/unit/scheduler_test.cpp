@@ -227,6 +227,13 @@ uint64_t guest_instructions(hyp::Vcpu& v) {
   return vs + vu;
 }
 
+// Starts each vCPU at `pc` (SBI HSM hart_start), in the order given.
+bool start_all(uint64_t pc, std::initializer_list<hyp::Vcpu*> vcpus) {
+  for (hyp::Vcpu* v : vcpus)
+    if (v->start(pc, 0) != hyp::kSbiSuccess) return false;
+  return true;
+}
+
 uint64_t cost(const hyp::Vcpu& v, const std::string& what) {
   const auto it = v.stats().cost_cycles.find(what);
   return it == v.stats().cost_cycles.end() ? 0 : it->second;
@@ -374,9 +381,7 @@ TEST(SchedulerWake, IpiPutsABlockedVcpuOnAnIdleHart) {
   hyp::Vcpu& m0 = m.vm(0).vcpu(0);
   hyp::Vcpu& m1 = m.vm(0).vcpu(1);
   hyp::Vcpu& n0 = m.vm(1).vcpu(0);
-  ASSERT_EQ(m0.start(kSpin, 0), hyp::kSbiSuccess);
-  ASSERT_EQ(n0.start(kSpin, 0), hyp::kSbiSuccess);
-  ASSERT_EQ(m1.start(kSpin, 0), hyp::kSbiSuccess);
+  ASSERT_TRUE(start_all(kSpin, {&m0, &n0, &m1}));
   EXPECT_EQ(m1.run_state(), RunState::kQueued);
   const unsigned hm = hart_of(m, m0), hn = hart_of(m, n0);
   EXPECT_NE(hm, hn);
@@ -480,9 +485,7 @@ TEST(SchedulerTimeSlice, QueuedVcpuRunsAfterTheSlice) {
   hyp::Vcpu& m0 = m.vm(0).vcpu(0);
   hyp::Vcpu& m1 = m.vm(0).vcpu(1);
   hyp::Vcpu& n0 = m.vm(1).vcpu(0);
-  ASSERT_EQ(m0.start(kSpin, 0), hyp::kSbiSuccess);
-  ASSERT_EQ(n0.start(kSpin, 0), hyp::kSbiSuccess);
-  ASSERT_EQ(m1.start(kSpin, 0), hyp::kSbiSuccess);
+  ASSERT_TRUE(start_all(kSpin, {&m0, &n0, &m1}));
   ASSERT_EQ(m1.run_state(), RunState::kQueued);
   const uint64_t irqs[2] = {m.hart(0).stats.interrupts, m.hart(1).stats.interrupts};
   const double slice_us = kSliceNs / 1000.0;
@@ -598,9 +601,7 @@ TEST(SchedulerStop, StoppedVmLeavesTheOthersRunning) {
   hyp::Vcpu& m0 = m.vm(0).vcpu(0);
   hyp::Vcpu& m1 = m.vm(0).vcpu(1);
   hyp::Vcpu& n0 = m.vm(1).vcpu(0);
-  ASSERT_EQ(m0.start(kSpin, 0), hyp::kSbiSuccess);
-  ASSERT_EQ(n0.start(kSpin, 0), hyp::kSbiSuccess);
-  ASSERT_EQ(m1.start(kSpin, 0), hyp::kSbiSuccess);
+  ASSERT_TRUE(start_all(kSpin, {&m0, &n0, &m1}));
   const unsigned hm = hart_of(m, m0), hn = hart_of(m, n0);
   run_harts(m, us(5));
   m.vm(0).stop(0, "test stop");
