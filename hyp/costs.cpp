@@ -28,6 +28,9 @@ void for_each_field(HypCosts& c, F f) {
   f("vm_switch", c.vm_switch);
   f("gstage_flush", c.gstage_flush);
   f("time_slice_ns", c.time_slice_ns);
+  f("virtio_request", c.virtio_request);
+  f("virtio_per_kib", c.virtio_per_kib);
+  f("assigned_irq", c.assigned_irq);
 }
 }  // namespace
 
@@ -38,6 +41,7 @@ nlohmann::json HypCosts::to_json() const {
   j["switch_gprs"] = switch_gprs;
   j["switch_csrs"] = switch_csrs;
   j["vmid_bits"] = vmid_bits;
+  j["virtio_event_idx"] = virtio_event_idx;
   j["world_switch"] = world_switch();
   return j;
 }

@@ -61,6 +61,17 @@ struct HypCosts {
   // VMs get distinct VMIDs while 2^bits - 1 suffice; VMs that share one
   // (all of them with 0) flush the G-stage TLB at every switch between them.
   unsigned vmid_bits = 14;
+  // virtio devices (hyp/virtio_*.h; estimates, docs/io.md). The VMM's work
+  // for one request (kvmtool: pop the chain, one pread/pwrite, push used,
+  // signal the irqfd) and per KiB it copies; this is the device's service
+  // time, spent on the VMM's thread, not on the notifying hart.
+  uint64_t virtio_request = 5000;
+  uint64_t virtio_per_kib = 250;
+  unsigned virtio_event_idx = 1;  // offer VIRTIO_F_EVENT_IDX (0: notify and interrupt per buffer)
+  // An assigned device's interrupt: the host takes the physical PLIC
+  // interrupt, claims it and injects it into the VM's virtual PLIC
+  // (VFIO's irqfd path), charged to the hart that takes it beyond the switch.
+  uint64_t assigned_irq = 1500;
 
   uint64_t world_switch() const { return switch_fixed + switch_gprs * gpr_save + switch_csrs * csr_access; }
 

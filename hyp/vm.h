@@ -29,6 +29,12 @@ class Uart16550;
 
 namespace rvh::hyp {
 
+// A virtio-blk disk of a VM (--disk, --vm ...,disk=PATH[,ro]).
+struct VirtioDiskSpec {
+  std::string path;
+  bool read_only = false;
+};
+
 struct VmConfig {
   uint64_t guest_ram_base = 0x80000000;     // guest-physical
   uint64_t guest_ram_size = 128ull << 20;   // --guest-memory
@@ -45,6 +51,10 @@ struct VmConfig {
   std::vector<std::string> disabled_sbi;   // extension names switched off
   HypCosts costs;
   uint16_t vmid = 1;
+  // virtio-mmio devices (docs/io.md): disks first, then the entropy device,
+  // at 0x10001000 + 0x1000*n with PLIC source 1 + n (as QEMU virt).
+  std::vector<VirtioDiskSpec> disks;
+  bool virtio_rng = false;
 };
 
 // KVM's hedeleg default: misaligned fetch, breakpoint, U-mode ecall,

@@ -199,6 +199,12 @@ const std::vector<Key>& keys() {
                      &C::vm_switch));
     t.push_back(khyp("gstage_flush", "G-stage TLB flush when two VMs share a VMID (see hyp.vmid_bits)",
                      &C::gstage_flush));
+    t.push_back(khyp("virtio_request", "virtio device: VMM work per request (device service time)",
+                     &C::virtio_request));
+    t.push_back(khyp("virtio_per_kib", "virtio device: VMM work per KiB copied (device service time)",
+                     &C::virtio_per_kib));
+    t.push_back(khyp("assigned_irq", "assigned device's interrupt: host claim and injection into the VM",
+                     &C::assigned_irq));
     {
       Key k = khyp("time_slice_ns", "vCPU scheduler: round-robin time slice", &C::time_slice_ns, kMaxQuantumNs);
       k.unit = Unit::kNs;
@@ -208,6 +214,10 @@ const std::vector<Key>& keys() {
             Unit::kCount, 0, 14, {}, {}, {}};
       b.field32 = [](TimingConfig& c) -> unsigned& { return c.hyp.vmid_bits; };
       t.push_back(b);
+      Key e{"hyp.virtio_event_idx", "virtio devices offer VIRTIO_F_EVENT_IDX (0: a notification and an interrupt per buffer)",
+            Unit::kCount, 0, 1, {}, {}, {}};
+      e.field32 = [](TimingConfig& c) -> unsigned& { return c.hyp.virtio_event_idx; };
+      t.push_back(e);
     }
     return t;
   }();
