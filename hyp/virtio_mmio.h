@@ -72,6 +72,7 @@ class MmioTransport : public TransportHooks {
   uint64_t driver_features_ = 0;
   uint32_t status_ = 0, interrupt_status_ = 0, config_generation_ = 0;
   bool failed_ = false;
+  bool irq_level_ = false;  // the line as last driven through set_irq_
   uint64_t notifications_ = 0, interrupts_ = 0;
 
   uint64_t offered_features() const;
