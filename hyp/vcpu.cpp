@@ -43,6 +43,12 @@ void Vcpu::charge_or_defer(const char* what, uint64_t cycles) {
   deferred_class_ = what;
 }
 
+void Vcpu::assigned_irq_taken(uint64_t cycles) {
+  ++stats_.assigned_irqs;
+  // The physical interrupt takes the hart out of the guest and back in.
+  charge_or_defer("assigned_irq", cycles + vm_.config().costs.world_switch());
+}
+
 uint64_t Vcpu::guest_time() {
   // The guest's time CSR: platform mtime at the hart's local time + htimedelta.
   if (hart_) return hart_->mtime_now() + hart_->csr.htimedelta;

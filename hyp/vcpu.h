@@ -37,6 +37,7 @@ struct VcpuStats {
   uint64_t virtual_insn_exits = 0, host_interrupt_exits = 0, redirected_traps = 0;
   uint64_t unmapped_mmio = 0;
   uint64_t unmapped_mmio_unreported = 0;  // of those, not named on stderr (Vm::report_unmapped's limit)
+  uint64_t assigned_irqs = 0;  // an assigned device's physical interrupts forwarded to this vCPU's VM
   std::map<std::string, uint64_t> sbi_calls;          // "time.set_timer" -> count
   std::map<std::string, uint64_t> interrupts_injected;  // "VSSIP", "VSTIP", "VSEIP"
   std::map<std::string, uint64_t> cost_cycles;         // per exit class, cycles charged
@@ -141,6 +142,10 @@ class Vcpu : public sc_core::sc_module {
   void redirect_trap(uint64_t cause, uint64_t tval);
   // Charges `cycles` of hypervisor work of class `what` to simulated time.
   void charge(const std::string& what, uint64_t cycles);
+  // The host took an assigned device's interrupt for this VM (hyp/vm_assigned.cpp):
+  // counted, and `cycles` plus a world switch charged ("assigned_irq"), at
+  // the next entry if the vCPU is off its hart.
+  void assigned_irq_taken(uint64_t cycles);
   // Park this vCPU until HSM start (used at VM creation and for hart_stop).
   void park();
   // Names the exit being handled (the first name given wins), e.g.

@@ -29,6 +29,12 @@ bool Vm::can_wake_vcpu(Vcpu& v) const {
     const unsigned ctx = 2 * v.id() + 1;  // the vCPU's S-mode context drives its VSEIP
     if (plic_contexts_[ctx].read()) return true;
     if (plic_->would_signal(ctx, kVuartIrq) && uart_->input_may_interrupt()) return true;
+    // An assigned device (hyp/vm_assigned.cpp) or a virtio device with work
+    // in flight may interrupt at any time.
+    for (const AssignedDevice& d : config_.assigned)
+      if (d.plic_source && plic_->would_signal(ctx, d.plic_source)) return true;
+    for (const VirtioWindow& w : virtio_windows())
+      if (plic_->would_signal(ctx, w.plic_source)) return true;
   }
   return false;
 }

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "hyp/virtio_mmio.h"
 #include "peripherals/plic.h"
 #include "peripherals/uart16550.h"
 
@@ -89,6 +90,9 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
   for (unsigned i = 0; i <= kPlicSources; ++i) plic_->irq_in[i].bind(plic_sources_[i]);
   uart_->irq.bind(plic_sources_[kUartIrq]);
   for (unsigned c = 0; c < plic_contexts_.size(); ++c) plic_->ctx_irq[c].bind(plic_contexts_[c]);
+  Vm::name = config.name;
+  create_virtio_devices();  // throws for a disk that cannot be used: before the run starts
+  map_assigned_devices();
   SC_METHOD(plic_context_changed);
   for (unsigned c = 0; c < plic_contexts_.size(); ++c) sensitive << plic_contexts_[c].value_changed_event();
   dont_initialize();
@@ -210,6 +214,10 @@ bool Vm::write_guest_physical(uint64_t gpa, const void* buf, uint64_t len) {
 
 bool Vm::mmio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, sc_core::sc_time& delay,
                      bool& is_kernel_device) {
+  if (virtio_access(gpa, data, len, write, delay)) {
+    is_kernel_device = false;  // a VMM-side device (kvmtool's virtio-mmio): mmio_exit_user
+    return true;
+  }
   tlm_utils::simple_initiator_socket<Vm>* socket = nullptr;
   uint64_t offset = 0;
   if (gpa >= kUartBase && gpa - kUartBase < kUartSize) {
@@ -232,6 +240,11 @@ bool Vm::mmio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, sc_c
   p.set_streaming_width(len);
   p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   (*socket)->b_transport(p, delay);
+  if (socket == &plic_socket_ && len == 4 && !p.is_response_error()) {
+    uint32_t value;
+    std::memcpy(&value, data, 4);
+    virtual_plic_claim_or_complete(offset, value, write);
+  }
   // A width the device does not take reads as 0 and drops the write, as a
   // bus error would on hardware; the guest is not stopped for it.
   if (p.is_response_error() && !write) std::memset(data, 0, len);
@@ -241,7 +254,7 @@ bool Vm::mmio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, sc_c
 const char* Vm::device_name(uint64_t gpa) const {
   if (gpa >= kUartBase && gpa - kUartBase < kUartSize) return "uart";
   if (gpa >= kPlicBase && gpa - kPlicBase < kPlicSize) return "plic";
-  return nullptr;
+  return virtio_device_name(gpa);
 }
 
 bool Vm::report_unmapped(uint64_t gpa, bool write) {
@@ -272,6 +285,7 @@ int Vm::console_read() { return uart_->take_input_byte(); }
 void Vm::stop(int exit_code, const std::string& reason) {
   if (stop_.stopped) return;
   stop_ = VmStopInfo{true, exit_code, reason};
+  shutdown_devices();  // a disk's unflushed writes reach its image
   if (on_stop) on_stop(exit_code, reason);
   scheduler_.vm_stopped(*this);
 }

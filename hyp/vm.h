@@ -7,6 +7,7 @@
 // of one VM is reachable from another.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -28,11 +29,25 @@ class Uart16550;
 }  // namespace rvh
 
 namespace rvh::hyp {
+namespace virtio {
+class GuestMemory;
+class MmioTransport;
+}  // namespace virtio
 
 // A virtio-blk disk of a VM (--disk, --vm ...,disk=PATH[,ro]).
 struct VirtioDiskSpec {
   std::string path;
   bool read_only = false;
+};
+
+// A device of the SoC assigned to the VM (docs/io.md "Device assignment"):
+// its MMIO range is mapped 1:1 into the guest's G-stage, so the guest's
+// accesses reach the device with no exit, and its PLIC source's physical
+// interrupt is forwarded to the same source of the VM's virtual PLIC.
+struct AssignedDevice {
+  std::string name;
+  uint64_t base = 0, size = 0;  // host-physical = guest-physical
+  unsigned plic_source = 0;     // 0: no interrupt
 };
 
 struct VmConfig {
@@ -55,6 +70,9 @@ struct VmConfig {
   // at 0x10001000 + 0x1000*n with PLIC source 1 + n (as QEMU virt).
   std::vector<VirtioDiskSpec> disks;
   bool virtio_rng = false;
+  std::vector<AssignedDevice> assigned;
+  uint64_t hart_clock_hz = 1'000'000'000;  // converts device cycles to time
+  std::string name;                        // "vm1" with several VMs (messages); empty with one
 };
 
 // KVM's hedeleg default: misaligned fetch, breakpoint, U-mode ecall,
@@ -145,6 +163,30 @@ class Vm : public sc_core::sc_module {
   int console_read();  // -1 when no input is waiting
   Uart16550& uart() { return *uart_; }
 
+  // --- virtio devices (hyp/vm_virtio.cpp; docs/io.md) ---
+  static constexpr uint64_t kVirtioBase = 0x10001000, kVirtioStride = 0x1000;
+  struct VirtioWindow {
+    uint64_t base;
+    uint64_t size;
+    unsigned plic_source;
+    std::string kind;  // "blk", "rng"
+  };
+  // One per device, in address order (disks, then the entropy device).
+  std::vector<VirtioWindow> virtio_windows() const;
+  // Writes what the devices hold back (a disk's unflushed writes) to the
+  // host: when the VM stops, and when the run ends. Idempotent.
+  void shutdown_devices();
+  // [{"device": "blk", "base": ..., "notifications": ...}, ...]; empty without devices.
+  nlohmann::json virtio_stats_json() const;
+
+  // --- assigned devices (hyp/vm_assigned.cpp) ---
+  // The host took source's physical interrupt (hyp/assigned_irq.h): it goes
+  // to the VM's virtual PLIC until the guest claims it; when the guest
+  // completes it, complete_host_irq(source) lets the physical one re-arm.
+  void inject_assigned_irq(unsigned source);
+  std::function<void(unsigned)> complete_host_irq;
+  uint64_t assigned_irqs() const { return assigned_irqs_; }
+
   // Whether the hypervisor itself can still wake blocked vCPU v
   // (hyp/vcpu_wake.cpp; the platform's stuck-run check asks).
   bool can_wake_vcpu(Vcpu& v) const;
@@ -184,6 +226,18 @@ class Vm : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Vm> uart_socket_, plic_socket_;
   sc_core::sc_vector<sc_core::sc_signal<bool>> plic_sources_, plic_contexts_;
   void plic_context_changed();
+  std::unique_ptr<virtio::GuestMemory> guest_memory_;
+  std::vector<std::unique_ptr<virtio::MmioTransport>> virtio_;
+  void create_virtio_devices();
+  std::set<unsigned> assigned_in_service_;  // injected, not yet completed by the guest
+  uint64_t assigned_irqs_ = 0;
+  void map_assigned_devices();
+  bool is_assigned_source(unsigned source) const;
+  // The guest claimed or completed `source` at its virtual PLIC (mmio_access).
+  void virtual_plic_claim_or_complete(uint64_t offset, uint32_t value, bool write);
+  // The access if `gpa` is in a virtio window (false otherwise).
+  bool virtio_access(uint64_t gpa, uint8_t* data, unsigned len, bool write, const sc_core::sc_time& delay);
+  const char* virtio_device_name(uint64_t gpa) const;
 
   uint64_t alloc_table_page(uint64_t bytes);
   uint64_t& pte_at(uint64_t hpa);

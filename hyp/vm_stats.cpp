@@ -33,6 +33,7 @@ nlohmann::json vcpu_json(Vcpu& v) {
   j["redirected_traps"] = s.redirected_traps;
   j["unmapped_mmio"] = s.unmapped_mmio;
   j["unmapped_mmio_unreported"] = s.unmapped_mmio_unreported;
+  j["assigned_irqs"] = s.assigned_irqs;
   j["sbi_calls"] = s.sbi_calls;
   j["interrupts_injected"] = s.interrupts_injected;
   j["cost_cycles"] = s.cost_cycles;
@@ -91,6 +92,7 @@ nlohmann::json Vm::stats_json() {
                  {"redirect_inst_access_fault", config_.redirect_inst_access_fault},
                  {"strict_mmio", config_.strict_mmio}, {"disabled_sbi", config_.disabled_sbi}};
   j["stopped"] = {{"reason", stop_.reason}, {"exit_code", stop_.exit_code}};
+  if (!virtio_.empty()) j["virtio"] = virtio_stats_json();
   return j;
 }
 
@@ -126,7 +128,7 @@ void Vm::print_stats(std::ostream& out) {
                                       "instr_illegal_exits", "load_misaligned_exits", "store_misaligned_exits",
                                       "load_access_exits", "store_access_exits", "inst_access_exits",
                                       "gstage_map_faults", "virtual_insn_exits", "host_interrupt_exits",
-                                      "redirected_traps", "unmapped_mmio", "unmapped_mmio_unreported"};
+                                      "redirected_traps", "unmapped_mmio", "unmapped_mmio_unreported", "assigned_irqs"};
   for (const char* k : kRows) out << "  " << std::left << std::setw(26) << k << get(k) << "\n";
   if (t.contains("sbi_calls")) {
     out << "SBI calls:\n";
@@ -137,6 +139,19 @@ void Vm::print_stats(std::ostream& out) {
     out << "interrupts injected:\n";
     for (auto it = t["interrupts_injected"].begin(); it != t["interrupts_injected"].end(); ++it)
       out << "  " << std::left << std::setw(32) << it.key() << it.value().get<uint64_t>() << "\n";
+  }
+  // One line per virtio device: what crossed the guest/VMM boundary.
+  for (const nlohmann::json& d : virtio_stats_json()) {
+    uint64_t requests = 0;
+    if (d.contains("requests") && d["requests"].is_object())
+      for (const auto& n : d["requests"]) requests += n.get<uint64_t>();
+    else
+      requests = d.value("requests", uint64_t{0});
+    out << "virtio-" << d.value("device", std::string("?")) << " @0x" << std::hex << d.value("base", uint64_t{0})
+        << std::dec << ": " << requests << " requests, " << d.value("notifications", uint64_t{0})
+        << " notifications, " << d.value("interrupts", uint64_t{0}) << " interrupts, "
+        << d.value("bytes_read", uint64_t{0}) << " bytes read, " << d.value("bytes_written", uint64_t{0})
+        << " bytes written" << (d.value("device_failed", false) ? ", FAILED" : "") << "\n";
   }
   out << "cost breakdown (target cycles):\n";
   if (t.contains("cost_cycles"))

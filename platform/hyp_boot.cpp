@@ -38,6 +38,10 @@ void Soc::start_hypervisor(const hyp::HypCosts& platform_costs, const std::vecto
     const VmBoot& boot = vms[n];
     hyp::VmConfig vm_config = boot.config;
     vm_config.vmid = scheduler_->vmid_for(static_cast<unsigned>(n));
+    vm_config.hart_clock_hz = cfg.hart_clock_hz;
+    assign_devices_to(static_cast<unsigned>(n), vm_config);
+    const std::string name = "vm" + std::to_string(n);
+    if (vms.size() > 1) vm_config.name = name;
     hyp::HostWindow window;
     window.hpa_base = memmap::kRamBase + next_offset;
     window.size = hyp::Vm::host_bytes_needed(vm_config.guest_ram_size);
@@ -45,7 +49,6 @@ void Soc::start_hypervisor(const hyp::HypCosts& platform_costs, const std::vecto
       throw LoadError("not enough host RAM for the VMs' guest memory (" + std::to_string(cfg.ram_size >> 20) + " MiB)");
     window.host = ram_.host_pointer(next_offset);
     next_offset += window.size;
-    const std::string name = "vm" + std::to_string(n);
     vms_.push_back(std::make_unique<hyp::Vm>(name.c_str(), vm_config, window, *scheduler_));
     hyp::Vm& vm = *vms_.back();
     vm.timebase_hz = cfg.timebase_hz;
@@ -80,6 +83,10 @@ void Soc::start_hypervisor(const hyp::HypCosts& platform_costs, const std::vecto
     guest.mmu_type = cfg.mmu_type;
     guest.bootargs = boot.bootargs;
     guest.machine_devices = false;
+    // The VM's virtio-mmio devices, as QEMU virt describes them.
+    for (const hyp::Vm::VirtioWindow& w : vm.virtio_windows())
+      guest.user_devices.push_back(UserDevice{"virtio_mmio", w.base, w.size, {"virtio,mmio"}, w.plic_source});
+    describe_assigned(vm_config, guest);
     const std::vector<uint8_t> dtb = build_device_tree(guest);
     const uint64_t ram_end = vm_config.guest_ram_base + vm_config.guest_ram_size;
     uint64_t dtb_gpa = (ram_end - dtb.size()) & ~(k2MiB - 1);
@@ -88,6 +95,7 @@ void Soc::start_hypervisor(const hyp::HypCosts& platform_costs, const std::vecto
       throw LoadError("guest device tree does not fit in " + guest_ram);
     entries.emplace_back(img.entry, dtb_gpa);
   }
+  forward_assigned_irqs();
   // Several VMs: the run ends when the last one stops, with the status of
   // the first VM (in --vm order) that failed, or 0.
   if (vms.size() > 1)

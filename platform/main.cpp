@@ -274,6 +274,8 @@ int sc_main(int argc, char** argv) {
       sc_core::sc_start();
     }
     const double host_seconds = host_seconds_so_far();
+    // The run is over however it ended: a disk's unflushed writes reach its image.
+    for (auto& vm : soc.vms()) vm->shutdown_devices();
     if (gdb) gdb->run_ended(soc.result().exit_code);
     // Input stops and the terminal is given back; --serial-log is complete.
     int output_error = 0;

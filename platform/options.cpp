@@ -140,6 +140,10 @@ po::options_description visible_options() {
        "config=FILE.json, append=ARGS (last: it takes the rest, commas included), separated by commas; "
        "repeatable, up to 8 VMs sharing the --smp harts; instead of --kernel/--append/--initrd")
       ("guest-memory", po::value<std::string>()->value_name("SIZE"), "guest RAM at guest-physical 0x80000000 (default 128M)")
+      ("disk", po::value<std::vector<std::string>>()->composing()->value_name("PATH[,ro]"),
+       "with --hyp, a virtio-blk disk backed by the raw image PATH (/dev/vda, then vdb...; ',ro': read-only); "
+       "repeatable; --vm takes disk= instead (docs/io.md)")
+      ("virtio-rng", po::bool_switch(), "with --hyp, a virtio entropy device for the guest (docs/io.md)")
       ("hyp-costs", po::value<std::string>()->value_name("FILE"),
        "JSON file of hypervisor costs in cycles (see docs/hypervisor.md), overriding the defaults")
       ("hyp-prefault", po::bool_switch(), "map all guest RAM in the G-stage at VM start (default: on first touch)")
@@ -427,6 +431,15 @@ Options parse_options(int argc, char** argv) {
     for (const std::string& text : specs) o.vms.push_back(parse_vm_spec(text));
     if (!o.hyp) throw UsageError("--vm needs --hyp");
   }
+  if (vm.count("disk"))
+    for (const std::string& text : vm["disk"].as<std::vector<std::string>>())
+      o.disks.push_back(parse_disk_spec(text, "--disk " + text));
+  o.virtio_rng = vm["virtio-rng"].as<bool>();
+  if ((!o.disks.empty() || o.virtio_rng) && !o.hyp)
+    throw UsageError(std::string(o.disks.empty() ? "--virtio-rng" : "--disk") +
+                     " needs --hyp: virtio devices are the hosted hypervisor's (docs/io.md)");
+  if (o.disks.size() + o.virtio_rng > kMaxVirtioDevices)
+    throw UsageError("too many virtio devices: at most " + std::to_string(kMaxVirtioDevices) + " --disk and --virtio-rng");
   o.dump_config = vm["dump-config"].as<bool>();
   if (o.dump_config) return o;  // prints the configuration; nothing is run
   o.hyp_prefault = vm["hyp-prefault"].as<bool>();
@@ -467,6 +480,9 @@ Options parse_options(int argc, char** argv) {
         if (vm.count(shorthand))
           throw UsageError(std::string("--") + shorthand + " cannot be combined with --vm; use kernel=/append= inside --vm");
       if (vm.count("initrd")) throw UsageError("--initrd cannot be combined with --vm; a --vm has no initrd");
+      if (!o.disks.empty() || o.virtio_rng)
+        throw UsageError(std::string(o.disks.empty() ? "--virtio-rng" : "--disk") +
+                         " cannot be combined with --vm; use disk=PATH[,ro] / rng=on inside --vm");
     } else if (o.kernel.empty()) {
       throw UsageError("--hyp needs --kernel GUEST (an ELF or a raw image for 0x80200000), or --vm kernel=GUEST,...");
     }

@@ -86,6 +86,10 @@ struct Options {
   // --smp harts. Needs --hyp; replaces the single-VM shorthand (--kernel,
   // --append, --initrd). Empty: the shorthand's one VM.
   std::vector<VmSpec> vms;
+  // --disk PATH[,ro] (repeatable) and --virtio-rng: the single-VM
+  // shorthand's virtio devices (docs/io.md); --vm takes disk=/rng= instead.
+  std::vector<VmSpec::Disk> disks;
+  bool virtio_rng = false;
 
   bool help = false;     // --help / -h: print usage_text() and exit 0
   bool version = false;  // --version: print version_text() and exit 0

@@ -23,6 +23,7 @@
 #include "platform/loader.h"
 #include "platform/memory.h"
 #include "platform/timing_config.h"
+#include "hyp/assigned_irq.h"
 #include "hyp/vm.h"
 
 namespace rvh {
@@ -118,6 +119,13 @@ class Soc : public sc_core::sc_module {
   // sc_core::sc_out<bool> interrupt output to it (one writer per line).
   // Throws std::invalid_argument for another n.
   sc_core::sc_signal<bool>& plic_source(unsigned n);
+  // Device assignment (docs/io.md): gives the device attached as `name` to
+  // VM `vm` (its index in start_hypervisor's list), which must come after.
+  // Its range is mapped 1:1 into the VM's G-stage and described in its
+  // device tree; its PLIC source reaches the VM's virtual PLIC through the
+  // hypervisor. Throws std::invalid_argument for a name attach_device did
+  // not map or a device already assigned.
+  void assign_device(const std::string& name, unsigned vm = 0);
 
   const RunResult& result() const { return result_; }
   void finish(int code, const std::string& reason);
@@ -147,6 +155,11 @@ class Soc : public sc_core::sc_module {
   std::unique_ptr<hyp::Scheduler> scheduler_;
   std::vector<std::unique_ptr<hyp::Vm>> vms_;
   std::vector<SymbolTable> vm_symbols_;
+  std::vector<std::pair<std::string, unsigned>> assignments_;  // assign_device: (device, VM index)
+  std::unique_ptr<hyp::AssignedIrqForwarder> assigned_irq_;
+  void assign_devices_to(unsigned vm_index, hyp::VmConfig& config) const;
+  void describe_assigned(const hyp::VmConfig& config, PlatformConfig& guest) const;
+  void forward_assigned_irqs();
 
   sc_core::sc_vector<sc_core::sc_signal<bool>> msip_, mtip_, meip_, seip_;
   sc_core::sc_vector<sc_core::sc_signal<bool>> plic_sources_;

@@ -27,6 +27,8 @@ std::vector<Soc::VmBoot> plan_vms(const Options& opt, const TimingConfig& timing
     b.config.num_vcpus = opt.smp;
     b.kernel = opt.kernel;
     b.bootargs = opt.append;
+    for (const VmSpec::Disk& d : opt.disks) b.config.disks.push_back({d.path, d.read_only});
+    b.config.virtio_rng = opt.virtio_rng;
     boots.push_back(std::move(b));
     return boots;
   }
@@ -41,6 +43,8 @@ std::vector<Soc::VmBoot> plan_vms(const Options& opt, const TimingConfig& timing
       b.config.costs = resolve_vm_config(opt.config_file, opt.hyp_costs, spec.config, opt.config_sets).hyp;
     b.kernel = spec.kernel;
     b.bootargs = spec.append.value_or("");
+    for (const VmSpec::Disk& d : spec.disks) b.config.disks.push_back({d.path, d.read_only});
+    b.config.virtio_rng = spec.rng;
     boots.push_back(std::move(b));
   }
   return boots;

@@ -8,7 +8,19 @@
 
 namespace rvh {
 
-const char* const kVmSyntax = "kernel=PATH[,mem=SIZE][,smp=N][,console=SPEC][,config=FILE.json][,append=ARGS]";
+const char* const kVmSyntax =
+    "kernel=PATH[,mem=SIZE][,smp=N][,console=SPEC][,config=FILE.json][,disk=PATH[,ro]]...[,rng=on][,append=ARGS]";
+
+VmSpec::Disk parse_disk_spec(const std::string& text, const std::string& what) {
+  VmSpec::Disk d;
+  d.path = text;
+  if (text.size() >= 3 && text.compare(text.size() - 3, 3, ",ro") == 0) {
+    d.path = text.substr(0, text.size() - 3);
+    d.read_only = true;
+  }
+  if (d.path.empty()) throw UsageError(what + ": empty path; use " + what.substr(0, what.find(' ')) + " PATH[,ro]");
+  return d;
+}
 
 namespace {
 
@@ -55,6 +67,12 @@ class VmSpecParser {
   UsageError fail(const std::string& what) const { return UsageError("--vm " + spec_.text + ": " + what); }
 
   void item(const std::string& it) {
+    if (it == "ro" && last_was_disk_) {  // disk=PATH,ro
+      spec_.disks.back().read_only = true;
+      last_was_disk_ = false;
+      return;
+    }
+    last_was_disk_ = false;
     if (is_console_flag(it)) {
       if (!console_text_) throw fail("'" + it + "' is a console flag; put it right after console=, e.g. "
                                      "console=unix:/tmp/vm0.sock,server,nowait");
@@ -69,9 +87,26 @@ class VmSpecParser {
     }
     const std::string key = it.substr(0, eq);
     const std::string value = it.substr(eq + 1);
-    if (key != "kernel" && key != "mem" && key != "smp" && key != "console" && key != "config")
-      throw fail("unknown key '" + key + "'; use kernel, mem, smp, console, config, or append (last)");
+    if (key != "kernel" && key != "mem" && key != "smp" && key != "console" && key != "config" && key != "disk" &&
+        key != "rng")
+      throw fail("unknown key '" + key + "'; use kernel, mem, smp, console, config, disk, rng, or append (last)");
+    if (key == "disk") {
+      if (value.empty()) throw fail("empty disk; use disk=PATH[,ro] (a raw disk image)");
+      if (spec_.disks.size() + spec_.rng >= kMaxVirtioDevices)
+        throw fail("too many virtio devices; at most " + std::to_string(kMaxVirtioDevices) + " disks and rng per VM");
+      spec_.disks.push_back({value, false});
+      last_was_disk_ = true;
+      return;
+    }
     if (!seen_.insert(key).second) throw fail(key + "= given twice; give each key once");
+    if (key == "rng") {
+      const std::string v = lower(value);
+      if (v != "on" && v != "off") throw fail("rng=" + value + ": use rng=on or rng=off");
+      spec_.rng = v == "on";
+      if (spec_.rng && spec_.disks.size() >= kMaxVirtioDevices)
+        throw fail("too many virtio devices; at most " + std::to_string(kMaxVirtioDevices) + " disks and rng per VM");
+      return;
+    }
     if (key == "kernel") {
       if (value.empty()) throw fail("empty kernel; use kernel=PATH (an ELF, or a raw image for 0x80200000)");
       spec_.kernel = value;
@@ -126,6 +161,7 @@ class VmSpecParser {
   VmSpec spec_;
   std::set<std::string> seen_;
   std::optional<std::string> console_text_;  // console= value while its flags may follow
+  bool last_was_disk_ = false;               // the previous item was disk= (`ro` may follow)
 };
 
 }  // namespace

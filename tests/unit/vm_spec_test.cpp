@@ -152,6 +152,35 @@ TEST(VmSpec, Errors) {
             "--vm kernel=a,console=null,console=pty: console= given twice; give each key once");
 }
 
+TEST(VmSpec, DisksInOrderWithReadOnlyFlag) {
+  const VmSpec s = parse_vm_spec("kernel=Image,disk=root.ext4,disk=data.img,ro,rng=on,console=null,append=root=/dev/vda");
+  ASSERT_EQ(s.disks.size(), 2u);
+  EXPECT_EQ(s.disks[0].path, "root.ext4");
+  EXPECT_FALSE(s.disks[0].read_only);
+  EXPECT_EQ(s.disks[1].path, "data.img");
+  EXPECT_TRUE(s.disks[1].read_only);
+  EXPECT_TRUE(s.rng);
+  EXPECT_EQ(*s.append, "root=/dev/vda");
+  EXPECT_FALSE(parse_vm_spec("kernel=Image,rng=off").rng);
+}
+
+TEST(VmSpec, DiskErrors) {
+  EXPECT_EQ(error_of("kernel=a,disk="), "--vm kernel=a,disk=: empty disk; use disk=PATH[,ro] (a raw disk image)");
+  EXPECT_EQ(error_of("kernel=a,ro"), "--vm kernel=a,ro: 'ro' is not KEY=VALUE; use " + std::string(kVmSyntax));
+  EXPECT_EQ(error_of("kernel=a,rng=yes"), "--vm kernel=a,rng=yes: rng=yes: use rng=on or rng=off");
+  std::string nine = "kernel=a";
+  for (int i = 0; i < 9; ++i) nine += ",disk=d" + std::to_string(i);
+  EXPECT_NE(error_of(nine).find("too many virtio devices; at most 8"), std::string::npos);
+}
+
+TEST(DiskSpec, TrailingRoIsReadOnly) {
+  EXPECT_FALSE(parse_disk_spec("a.img", "--disk a.img").read_only);
+  const VmSpec::Disk ro = parse_disk_spec("dir,x/a.img,ro", "--disk dir,x/a.img,ro");
+  EXPECT_EQ(ro.path, "dir,x/a.img");
+  EXPECT_TRUE(ro.read_only);
+  EXPECT_THROW(parse_disk_spec(",ro", "--disk ,ro"), UsageError);
+}
+
 TEST(VmSpec, ErrorsAreOneLine) {
   for (const char* bad : {"", "x", "kernel=a,mem=Q", "kernel=a,smp=9", "kernel=a,console=tcp:x", "kernel=a,nowait"}) {
     const std::string msg = error_of(bad);
