@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/bench_consolidation.h"
+#include "platform/bench_io.h"
 #include "platform/child_run.h"
 #include "platform/file_io.h"
 #include "platform/timing_config.h"
@@ -42,7 +43,7 @@ std::string fmt(double v, int prec = 1) {
 
 int bench_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string json_path, sw_dir, keep_dir;
-  bool consolidation = true;
+  bool consolidation = true, io = true;
   std::vector<std::string> common, guest_only;
   // The runs' configuration, checked before any run (docs/timing.md).
   std::string config_file, hyp_costs_file;
@@ -60,6 +61,7 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
       } else if (a == "--sw-dir") sw_dir = value("--sw-dir");
       else if (a == "--keep") keep_dir = value("--keep");
       else if (a == "--no-consolidation") consolidation = false;
+      else if (a == "--no-io") io = false;
       else if (a == "--set" || a == "--config" || a == "--quantum" || a == "--quantum-insns") {
         common.push_back(a);
         common.push_back(value(a.c_str()));
@@ -73,13 +75,13 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
       } else if (a == "--no-guest-sstc" || a == "--hyp-prefault") {
         guest_only.push_back(a);
       } else if (a == "--help" || a == "-h") {
-        out << "Usage: rvh-vp bench [--json FILE] [--sw-dir DIR] [--keep DIR] [--no-consolidation]\n"
+        out << "Usage: rvh-vp bench [--json FILE] [--sw-dir DIR] [--keep DIR] [--no-consolidation] [--no-io]\n"
                "                    [--set KEY=VALUE]... [--config FILE] [--hyp-costs FILE]\n"
                "                    [--quantum NS] [--quantum-insns N] [--no-guest-sstc] [--hyp-prefault]\n"
                "Runs the virtualization microbenchmarks (docs/benchmarks.md) and prints the cost per\n"
                "operation from the guest's own counters and from the simulator's accounting, then the\n"
                "consolidation scenarios (timer latency alone and next to a noisy VM; --no-consolidation\n"
-               "skips them).\n";
+               "skips them), then the I/O cost of a virtio-blk guest (docs/io.md; --no-io skips it).\n";
         return 0;
       } else {
         err << "rvh-vp bench: unknown argument '" << a << "'; see rvh-vp bench --help\n";
@@ -253,10 +255,13 @@ int bench_command(const std::vector<std::string>& args, std::ostream& out, std::
   if (consolidation && bench_consolidation({exe.string(), sw_dir, dir, hyp_args, kRunTimeoutSeconds}, out, err,
                                            consolidated) != 0)
     return 1;
+  nlohmann::json io_cost;
+  if (io && bench_io({exe.string(), sw_dir, dir, hyp_args, kRunTimeoutSeconds}, out, err, io_cost) != 0) return 1;
   if (json_out.is_open()) {
     nlohmann::json j = {{"schema", "rvh-vp-bench/1"}, {"operations", rows}, {"workload", workload},
                         {"config", stats["config"]}, {"versions", stats["versions"]}};
     if (consolidation) j["consolidation"] = consolidated;
+    if (io) j["io"] = io_cost;
     try {
       json_out.write_all(j.dump(2) + "\n");
     } catch (const OutputError& e) {

@@ -24,9 +24,10 @@
  * Patterns: the 64-bit little-endian word at disk byte offset o (a multiple
  * of 8) is (o * 0x9E3779B97F4A7C15) ^ seed, seed 0x484f5354 ("HOST") for
  * the host's (tests/virtio_guest_test.py writes it) and 0x47554553 ("GUES")
- * for the guest's. The read/write transfer is a benchmark region "io"
- * (rvh_marker.h), and the line "VBLK op=... notifications=N interrupts=N
- * ..." gives the driver's own counts. */
+ * for the guest's. The read/write transfer is the benchmark region "io"
+ * (rvh_marker.h) but for its WFI sleeps, which are the region "io_wait";
+ * the line "VBLK op=... notifications=N interrupts=N ..." gives the
+ * driver's own counts. */
 #include "guest.h"
 #include "rvh_marker.h"
 #include "virtio_blk.h"
@@ -149,13 +150,24 @@ static void print_result(const char *op, const struct io *io, uint64_t cycles, u
          cycles, ticks);
 }
 
-/* A transfer inside the benchmark region "io". */
+/* The sleeps of a timed transfer are the region "io_wait" (the WFI exit,
+ * the hart idle until the device's interrupt, the way back), the rest
+ * "io": the guest's own work and its other exits. */
+static void sleep_regions(int asleep)
+{
+  rvh_region_end(0);
+  rvh_region_begin(asleep ? "io_wait" : "io");
+}
+
+/* A transfer inside the benchmark regions "io" and "io_wait". */
 static unsigned timed_transfer(const char *op, const struct io *io)
 {
   struct vblk_stats before = disk.stats;
   uint64_t c0 = csr_read(cycle), t0 = g_rdtime();
   rvh_region_begin("io");
+  disk.sleep_hook = sleep_regions;
   unsigned bad = transfer(io);
+  disk.sleep_hook = 0;
   rvh_region_end(disk.stats.requests - before.requests);
   uint64_t c1 = csr_read(cycle), t1 = g_rdtime();
   print_result(op, io, c1 - c0, t1 - t0);

@@ -325,7 +325,11 @@ static void wait_interrupt(struct vblk *d)
 {
   for (;;) {
     while (!(csr_read(sip) & MIP_SEIP)) {
+      if (d->sleep_hook)
+        d->sleep_hook(1);
       g_wfi();
+      if (d->sleep_hook)
+        d->sleep_hook(0);
       d->stats.wfis++;
     }
     uint32_t src = rd32(PLIC_CLAIM(d->plic_ctx));

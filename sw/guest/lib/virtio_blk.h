@@ -112,6 +112,9 @@ struct vblk {
   uint16_t num_free, free_head, last_used, avail_idx, kicked_idx;
   unsigned in_flight;
   struct vblk_stats stats;
+  /* Called with 1 right before each WFI and 0 right after it (a benchmark
+   * keeps the sleeps out of a region, rvh_marker.h); may be NULL. */
+  void (*sleep_hook)(int asleep);
 };
 
 /* Returns 0, or -1 after one line naming what failed ("vblk: ..."). */
