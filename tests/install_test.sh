@@ -1,5 +1,5 @@
 #!/bin/sh
-# install_test.sh CMAKE BUILD_DIR SOURCE_DIR WORK_DIR ELF CXX
+# install_test.sh CMAKE BUILD_DIR SOURCE_DIR WORK_DIR ELF CXX [GUEST_ELF PROBE_ELF]
 # What a library user does (docs/library.md): install the build, build the
 # examples/ project against the installed package with find_package(rvhvp),
 # and run its sc_main (examples/accel_soc.cpp) on the sw program that drives
@@ -9,13 +9,16 @@
 #  - the installed libraries define no main or sc_main;
 #  - find_package(rvhvp) resolves to the installed package and the example builds;
 #  - the example prints "PASS: accel_device" and exits 0;
+#  - with GUEST_ELF and PROBE_ELF: the example with the device assigned to a
+#    guest, alone and next to a VM that must not reach it
+#    (tests/accel_guest_test.sh);
 #  - the installed rvh-vp runs.
 set -u
-if [ $# -ne 6 ]; then
-  echo "usage: $0 CMAKE BUILD_DIR SOURCE_DIR WORK_DIR ELF CXX" >&2
+if [ $# -ne 6 ] && [ $# -ne 8 ]; then
+  echo "usage: $0 CMAKE BUILD_DIR SOURCE_DIR WORK_DIR ELF CXX [GUEST_ELF PROBE_ELF]" >&2
   exit 2
 fi
-cmake=$1 build=$2 src=$3 work=$4 elf=$5 cxx=$6
+cmake=$1 build=$2 src=$3 work=$4 elf=$5 cxx=$6 guest_elf=${7:-} probe_elf=${8:-}
 fail() { echo "install_test: FAIL: $1"; [ $# -lt 2 ] || cat "$2"; exit 1; }
 
 [ -f "$elf" ] || fail "$elf not found (build the sw_all target)"
@@ -55,6 +58,9 @@ rc=$?
 cat "$work/run.log"
 [ "$rc" -eq 0 ] || fail "accel_soc exited with $rc"
 grep -q "^PASS: accel_device" "$work/run.log" || fail "accel_soc did not print PASS: accel_device"
+if [ -n "$guest_elf" ]; then
+  "$src/tests/accel_guest_test.sh" "$work/example/accel_soc" "$guest_elf" "$probe_elf" || fail "accel_soc --guest"
+fi
 
 "$prefix/bin/rvh-vp" --version >"$work/version.log" 2>&1 || fail "the installed rvh-vp --version failed" "$work/version.log"
 
