@@ -225,6 +225,50 @@ def guest_mmio():
 
 
 # ------------------------------------------------------------ artefacts
+# ------------------------------------------------------------ virtio_queue
+def virtio_queue():
+    # Guest RAM (at 0x80000000): descriptor table 0x000, available ring
+    # 0x100, used ring 0x200, an indirect table 0x300, data from 0x400.
+    base = 0x80000000
+    POP, IRQ, ENABLE, HAS, BUMP, DRAIN = 0, 3, 4, 5, 6, 7
+
+    def desc(addr, length, flags=0, nxt=0):
+        return struct.pack("<QIHH", base + addr, length, flags, nxt)
+
+    def seed(name, size, heads, descs, table=(), ops=(), event_idx=False, indirect=False,
+             avail_flags=0, used_event=0):
+        ram = bytearray(0x800)
+        for i, d in descs.items():
+            ram[16 * i:16 * i + 16] = d
+        for i, d in enumerate(table):
+            ram[0x300 + 16 * i:0x310 + 16 * i] = d
+        ring = struct.pack("<HH", avail_flags, len(heads)) + b"".join(
+            struct.pack("<H", h) for h in heads)
+        ram[0x100:0x100 + len(ring)] = ring
+        ram[0x104 + 2 * size:0x106 + 2 * size] = struct.pack("<H", used_event)
+        flags = (1 if event_idx else 0) | (2 if indirect else 0) | (size.bit_length() - 1) << 4
+        ops = (list(ops) + [POP] * 16)[:16]
+        write("virtio_queue", name,
+              struct.pack("<BHHH", flags, 0, 0x100, 0x200) + bytes(ops) + bytes(ram))
+
+    R, W, N, I = 0, 2, 1, 4  # readable, VIRTQ_DESC_F_WRITE, _NEXT, _INDIRECT
+    blk = {0: desc(0x400, 16, N, 1), 1: desc(0x500, 512, N | W, 2), 2: desc(0x700, 1, W)}
+    seed("blk_request", 8, [0], blk, ops=[POP, IRQ, ENABLE, HAS, POP])
+    seed("blk_event_idx", 8, [0, 0, 0], blk, event_idx=True, used_event=1,
+         ops=[POP, IRQ, POP, IRQ, ENABLE, POP, IRQ, HAS])
+    seed("no_interrupt", 8, [0], blk, avail_flags=1, ops=[POP, IRQ, BUMP | 1 << 3, POP])
+    seed("indirect", 8, [5], {5: desc(0x300, 3 * 16, I)},
+         table=[desc(0x400, 16, N, 2), desc(0x700, 1, W), desc(0x500, 512, N | W, 1)],
+         indirect=True, event_idx=True, ops=[POP, IRQ, ENABLE, DRAIN])
+    seed("direct_then_indirect", 8, [0], {0: desc(0x400, 16, N, 1), 1: desc(0x300, 32, I)},
+         table=[desc(0x500, 64, N | W, 1), desc(0x700, 1, W)], indirect=True)
+    seed("full_ring", 8, list(range(8)), {i: desc(0x400 + 0x40 * i, 0x40, W) for i in range(8)},
+         ops=[DRAIN, IRQ, HAS, BUMP | 8 << 3, DRAIN])
+    seed("rng_one_entry", 1, [0], {0: desc(0x400, 64, W)}, ops=[POP, IRQ, BUMP | 1 << 3, POP, IRQ])
+    seed("loop", 8, [0], {0: desc(0x400, 16, N, 1), 1: desc(0x400, 16, N, 0)})
+    seed("outside_ram", 8, [0], {0: desc(0x10000, 16)})
+
+
 def artefacts(build, sw):
     rvhvp = os.path.join(build, "rvh-vp")
     dump = subprocess.run([rvhvp, "--dump-config"], check=True, capture_output=True).stdout
@@ -348,6 +392,7 @@ def main():
     guest_mmio()
     config_text()
     gdb_packet()
+    virtio_queue()
     if args.build:
         artefacts(args.build, args.sw or os.path.join(args.build, "sw"))
         tiny_elves()
