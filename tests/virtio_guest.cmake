@@ -15,6 +15,11 @@ if(TARGET rvh-vp)
               --vp $<TARGET_FILE:rvh-vp> --elf ${_rvh_vblk_elf})
     set_tests_properties(virtio_guest_${case} PROPERTIES LABELS "hyp;virtio" TIMEOUT 180)
   endforeach()
+  # `rvh-vp bench`'s I/O cost section (docs/io.md "I/O cost").
+  add_test(NAME virtio_guest_bench_io
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/virtio_guest_test.py bench_io
+            --vp $<TARGET_FILE:rvh-vp> --elf ${_rvh_vblk_elf})
+  set_tests_properties(virtio_guest_bench_io PROPERTIES LABELS "hyp;virtio;bench" TIMEOUT 300)
 endif()
 add_test(NAME virtio_guest_qemu
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/virtio_guest_test.py qemu --elf ${_rvh_vblk_elf})

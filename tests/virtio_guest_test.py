@@ -7,7 +7,7 @@ guest's PASS line, rvh-vp's exit status, the image file afterwards, the
 virtio counters in --stats.
 
 usage: virtio_guest_test.py CASE --vp RVH_VP --elf G_VIRTIO_BLK_ELF [--qemu QEMU] [--fw FW_JUMP]
-CASE: verify, write_at_stop, read_only, no_event_idx, big_blocks, fail_status, qemu
+CASE: verify, write_at_stop, read_only, no_event_idx, big_blocks, fail_status, qemu, bench_io
 Exit status 0 = pass, 1 = fail, 77 = skipped (QEMU or OpenSBI missing)."""
 import argparse
 import hashlib
@@ -209,9 +209,56 @@ def case_qemu(a, tmp):
     check_image(img, [(0, MIB, SEED_GUEST), (MIB, MIB, SEED_HOST)], "QEMU: the last run's writes")
 
 
+def case_bench_io(a, tmp):
+    """`rvh-vp bench`'s I/O cost section: eight rows, the device's cycles as
+    the cost keys say, EVENT_IDX saving notifications and hypervisor
+    cycles; hyp.virtio_per_kib moves the device's cycles; --no-io skips it."""
+    cfg = json.loads(subprocess.run([a.vp, "--dump-config"], capture_output=True, text=True, check=True).stdout)["hyp"]
+    sw = os.path.dirname(a.elf)
+
+    def bench(extra):
+        out_json = os.path.join(tmp, "bench.json")
+        cmd = [a.vp, "bench", "--no-consolidation", "--sw-dir", sw, "--json", out_json, *extra]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        log = "$ %s\n%s%s" % (" ".join(cmd), p.stdout[-6000:], p.stderr[-3000:])
+        check(p.returncode == 0, "bench %s: exit 0" % " ".join(extra), log)
+        with open(out_json) as f:
+            return p.stdout, json.load(f), log
+
+    def device_cycles(bs, per_kib):
+        return (MIB / bs) * (cfg["virtio_request"] + (bs + 1023) // 1024 * per_kib)
+
+    text, j, log = bench([])
+    check("I/O cost: sequential reads and writes" in text, "bench prints the I/O cost table", log)
+    cases = {c["name"]: c for c in j["io"]["cases"]}
+    check(len(cases) == 8, "bench: eight I/O cases (got %d)" % len(cases), json.dumps(j["io"])[:2000])
+    for op in ("read", "write"):
+        for kib in (4, 64):
+            on, off = cases["%s_%dk_event_idx" % (op, kib)], cases["%s_%dk_no_event_idx" % (op, kib)]
+            for c in (on, off):
+                check(abs(c["device_cycles_per_mib"] - device_cycles(kib * 1024, cfg["virtio_per_kib"])) < 1,
+                      "%s: device cycles per MiB %.0f as hyp.virtio_request/virtio_per_kib give"
+                      % (c["name"], c["device_cycles_per_mib"]))
+                check(c["exits_per_mib"] > 0 and c["guest_cycles_per_mib"] > 0 and c["interrupts_per_mib"] > 0,
+                      "%s: exits, guest cycles and interrupts counted" % c["name"], json.dumps(c))
+            check(on["notifications_per_mib"] * 4 < off["notifications_per_mib"],
+                  "%s %d KiB: EVENT_IDX notifies less (%.1f vs %.1f per MiB)"
+                  % (op, kib, on["notifications_per_mib"], off["notifications_per_mib"]))
+            check(on["hyp_cycles_per_mib"] < off["hyp_cycles_per_mib"],
+                  "%s %d KiB: EVENT_IDX costs the hypervisor less (%.0f vs %.0f cycles per MiB)"
+                  % (op, kib, on["hyp_cycles_per_mib"], off["hyp_cycles_per_mib"]))
+    per_kib = cfg["virtio_per_kib"] + 250
+    _, j, log = bench(["--set", "hyp.virtio_per_kib=%d" % per_kib])
+    c = {c["name"]: c for c in j["io"]["cases"]}["read_64k_event_idx"]
+    check(abs(c["device_cycles_per_mib"] - device_cycles(65536, per_kib)) < 1,
+          "--set hyp.virtio_per_kib=%d: 64 KiB device cycles per MiB follow (%.0f)" % (per_kib, c["device_cycles_per_mib"]))
+    text, j, log = bench(["--no-io"])
+    check("io" not in j and "I/O cost" not in text, "bench --no-io: no I/O section", log)
+
+
 CASES = {"verify": case_verify, "write_at_stop": case_write_at_stop, "read_only": case_read_only,
          "no_event_idx": case_no_event_idx, "big_blocks": case_big_blocks, "fail_status": case_fail_status,
-         "qemu": case_qemu}
+         "qemu": case_qemu, "bench_io": case_bench_io}
 
 
 def main():
