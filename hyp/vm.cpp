@@ -93,6 +93,10 @@ Vm::Vm(sc_core::sc_module_name name, const VmConfig& config, const HostWindow& w
   Vm::name = config.name;
   create_virtio_devices();  // throws for a disk that cannot be used: before the run starts
   map_assigned_devices();
+  line_request_.assign(kPlicSources + 1, false);
+  SC_METHOD(drive_virtual_lines);
+  sensitive << lines_event_;
+  dont_initialize();
   SC_METHOD(plic_context_changed);
   for (unsigned c = 0; c < plic_contexts_.size(); ++c) sensitive << plic_contexts_[c].value_changed_event();
   dont_initialize();
@@ -277,6 +281,16 @@ void Vm::plic_context_changed() {
     const bool was = v.csrs().hvip & csr::kMipVSEIP;
     if (level != was) v.set_virtual_interrupt(csr::kMipVSEIP, level, "VSEIP");
   }
+}
+
+void Vm::set_virtual_line(unsigned source, bool level) {
+  line_request_.at(source) = level;
+  lines_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Vm::drive_virtual_lines() {
+  for (unsigned s = 1; s <= kPlicSources; ++s)
+    if (s != kUartIrq && plic_sources_[s].read() != line_request_[s]) plic_sources_[s].write(line_request_[s]);
 }
 
 void Vm::console_write(const uint8_t* data, size_t len) { uart_->write_output(data, len); }

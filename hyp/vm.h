@@ -226,6 +226,14 @@ class Vm : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Vm> uart_socket_, plic_socket_;
   sc_core::sc_vector<sc_core::sc_signal<bool>> plic_sources_, plic_contexts_;
   void plic_context_changed();
+  // Virtual PLIC source lines the hypervisor drives (virtio devices, assigned
+  // devices) are written from several threads (a device's, the hart's, the
+  // host interrupt's): each sets the level it wants here, and one method,
+  // drive_virtual_lines, writes the signals a delta cycle later.
+  std::vector<bool> line_request_;
+  sc_core::sc_event lines_event_;
+  void set_virtual_line(unsigned source, bool level);
+  void drive_virtual_lines();
   std::unique_ptr<virtio::GuestMemory> guest_memory_;
   std::vector<std::unique_ptr<virtio::MmioTransport>> virtio_;
   void create_virtio_devices();

@@ -59,7 +59,7 @@ void Vm::inject_assigned_irq(unsigned source) {
   }
   ++assigned_irqs_;
   assigned_in_service_.insert(source);
-  plic_sources_[source].write(true);
+  set_virtual_line(source, true);
   // The host's interrupt handling and injection (VFIO's irqfd path) is
   // charged to vCPU 0, the one the guest's PLIC routes to first: at its next
   // entry if it is off its hart.
@@ -72,8 +72,10 @@ void Vm::virtual_plic_claim_or_complete(uint64_t offset, uint32_t value, bool wr
   if (!write) {
     // Claimed: the virtual gateway is busy until the guest completes, so the
     // line can drop now; it must be low by then, or the complete would
-    // forward a new request at once (peripherals/plic.h).
-    plic_sources_[value].write(false);
+    // forward a new request at once (peripherals/plic.h). The hart settles
+    // SystemC (a delta cycle) after an MMIO exit, whose cost exceeds its
+    // quantum, before the guest's next instruction.
+    set_virtual_line(value, false);
     return;
   }
   assigned_in_service_.erase(value);

@@ -36,7 +36,7 @@ void Vm::create_virtio_devices() {
   const bool event_idx = config_.costs.virtio_event_idx != 0;
   auto add = [&](std::unique_ptr<virtio::Device> device) {
     const unsigned source = 1 + static_cast<unsigned>(virtio_.size());
-    auto set_irq = [this, source](bool level) { plic_sources_[source].write(level); };
+    auto set_irq = [this, source](bool level) { set_virtual_line(source, level); };
     virtio_.push_back(std::make_unique<virtio::MmioTransport>(prefix + "virtio-" + device->kind(), std::move(device),
                                                               *guest_memory_, set_irq, event_idx, config_.hart_clock_hz));
   };

@@ -56,6 +56,30 @@ head -c $((5 * 1024 * 1024)) /dev/zero >"$tmp/big.bin"
 "$vp" --no-stdin --hyp --guest-memory 4M --kernel "$tmp/big.bin" >"$tmp/big.out" 2>&1; code=$?
 [ $code -eq 1 ] && grep -q "not fit in guest RAM" "$tmp/big.out" && pass "guest image too large" || { fail "guest image too large (exit $code)"; cat "$tmp/big.out"; }
 
+# 7. Disks (docs/io.md): bad images are one-line errors before the run; a
+# second run writing the same image is refused while the first holds it.
+"$vp" --no-stdin --hyp --kernel "$guest" --disk "$tmp/none.img" >"$tmp/d.out" 2>&1; code=$?
+[ $code -eq 1 ] && grep -q "disk $tmp/none.img: no such file" "$tmp/d.out" && [ ! -e "$tmp/none.img" ] &&
+  pass "missing disk image" || { fail "missing disk image (exit $code)"; cat "$tmp/d.out"; }
+head -c 1000 /dev/zero >"$tmp/odd.img"
+"$vp" --no-stdin --hyp --kernel "$guest" --disk "$tmp/odd.img" >"$tmp/d.out" 2>&1; code=$?
+[ $code -eq 1 ] && grep -q "size 1000 bytes is not a multiple of 512" "$tmp/d.out" && [ "$(wc -c <"$tmp/odd.img")" -eq 1000 ] &&
+  pass "disk size not a multiple of 512" || { fail "odd-sized disk (exit $code)"; cat "$tmp/d.out"; }
+"$vp" --kernel "$guest" --disk "$tmp/odd.img" >"$tmp/d.out" 2>&1; [ $? -eq 2 ] && grep -q "needs --hyp" "$tmp/d.out" &&
+  pass "--disk without --hyp" || fail "--disk without --hyp"
+head -c 1048576 /dev/zero >"$tmp/disk.img"
+python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"r+b"); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(30)' "$tmp/disk.img" &
+holder=$!
+sleep 0.5
+"$vp" --no-stdin --hyp --kernel "$guest" --disk "$tmp/disk.img" >"$tmp/d.out" 2>&1; code=$?
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+[ $code -eq 1 ] && grep -q "in use by another process" "$tmp/d.out" && pass "locked disk image refused" ||
+  { fail "locked disk image (exit $code)"; cat "$tmp/d.out"; }
+"$vp" --no-stdin --hyp --kernel "$guest" --disk "$tmp/disk.img,ro" --virtio-rng --stats "$tmp/d.json" >"$tmp/d.out" 2>&1; code=$?
+[ $code -eq 0 ] && grep -q '"device": "blk"' "$tmp/d.json" && grep -q '"device": "rng"' "$tmp/d.json" &&
+  grep -q "virtio-blk @0x10001000" "$tmp/d.out" && pass "a guest that ignores its virtio devices runs as before" ||
+  { fail "guest with unused virtio devices (exit $code)"; tail -5 "$tmp/d.out"; }
+
 echo "$failures failed"
 [ "$failures" -eq 0 ] && echo "PASS: hyp_cli" && exit 0
 exit 1
