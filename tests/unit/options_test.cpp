@@ -299,7 +299,7 @@ TEST(Options, VmSpecs) {
   for (auto& a : eight) argv.push_back(a.data());
   EXPECT_EQ(parse_options(static_cast<int>(argv.size()), argv.data()).vms.size(), 8u);
   const std::string usage = usage_text("rvh-vp");
-  EXPECT_NE(usage.find("--vm kernel=PATH[,mem=SIZE][,smp=N][,console=SPEC][,config=FILE.json][,append=ARGS]"),
+  EXPECT_NE(usage.find("--vm kernel=PATH[,mem=SIZE][,smp=N][,console=SPEC][,config=FILE.json][,disk=PATH[,ro]]...[,rng=on][,append=ARGS]"),
             std::string::npos);
 }
 

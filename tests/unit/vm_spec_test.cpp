@@ -105,7 +105,7 @@ TEST(VmSpec, ConsoleKeepsItsFlags) {
 }
 
 TEST(VmSpec, Errors) {
-  const std::string syntax = "kernel=PATH[,mem=SIZE][,smp=N][,console=SPEC][,config=FILE.json][,append=ARGS]";
+  const std::string syntax = "kernel=PATH[,mem=SIZE][,smp=N][,console=SPEC][,config=FILE.json][,disk=PATH[,ro]]...[,rng=on][,append=ARGS]";
   EXPECT_EQ(error_of("kernel=a.elf,mem=12Q"), "--vm kernel=a.elf,mem=12Q: bad size; use e.g. 128M, 1G");
   EXPECT_EQ(error_of("kernel=a,mem=1M"), "--vm kernel=a,mem=1M: mem=1M: too small; use at least 2M");
   EXPECT_EQ(error_of("kernel=a,mem=0x200800"), "--vm kernel=a,mem=0x200800: mem=0x200800: not a multiple of 4K");
@@ -122,9 +122,9 @@ TEST(VmSpec, Errors) {
   EXPECT_EQ(error_of("kernel=a,"),
             "--vm kernel=a,: empty item (two commas in a row, or one at the end); use " + syntax);
   EXPECT_EQ(error_of("kernel=a,initrd=r"),
-            "--vm kernel=a,initrd=r: unknown key 'initrd'; use kernel, mem, smp, console, config, or append (last)");
+            "--vm kernel=a,initrd=r: unknown key 'initrd'; use kernel, mem, smp, console, config, disk, rng, or append (last)");
   EXPECT_EQ(error_of("kernel=a,Mem=1G"),
-            "--vm kernel=a,Mem=1G: unknown key 'Mem'; use kernel, mem, smp, console, config, or append (last)");
+            "--vm kernel=a,Mem=1G: unknown key 'Mem'; use kernel, mem, smp, console, config, disk, rng, or append (last)");
   EXPECT_EQ(error_of("kernel=a,kernel=b"), "--vm kernel=a,kernel=b: kernel= given twice; give each key once");
   EXPECT_EQ(error_of("kernel=a,smp=1,smp=2"), "--vm kernel=a,smp=1,smp=2: smp= given twice; give each key once");
   EXPECT_EQ(error_of("kernel=a,config="), "--vm kernel=a,config=: empty config; use config=FILE.json (hyp.* keys for this VM)");
