@@ -63,7 +63,7 @@ sanitizers() {
   export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" -L unit || status=$?
   ctest --test-dir "$dir" --output-on-failure -j "$jobs" \
-        -R '^(sw_rvhvp_.*|guest_(bare|hyp)_.*|firmware_uboot_(prompt|guest)|vms_(three_vms|consoles|busy_neighbour|isolation|failing_vm|determinism|vmid_whatif))$' || status=$?
+        -R '^(sw_rvhvp_.*|guest_(bare|hyp)_.*|firmware_uboot_(prompt|guest)|vms_(three_vms|consoles|busy_neighbour|isolation|failing_vm|determinism|vmid_whatif)|virtio_guest_(verify|write_at_stop|read_only|fail_status))$' || status=$?
   unset ASAN_OPTIONS UBSAN_OPTIONS
   # A finding is an ERROR (ASan, LSan) or a UBSan "runtime error"; ASan's
   # warning about SystemC's coroutine stacks (it cannot see their switches)
