@@ -196,10 +196,12 @@ std::vector<Range> documented_ranges() {
   r.push_back({"hyp.switch_csrs", 0, 1000});
   for (const char* k : {"switch_fixed", "sbi_call", "sbi_ipi", "sbi_rfence", "sbi_hsm", "sbi_console", "csr_emulation",
                         "wfi", "wfi_wakeup", "redirect", "insn_fetch", "mmio_kernel", "mmio_user", "gstage_map",
-                        "host_interrupt", "ipi_delivery", "vcpu_switch", "vm_switch", "gstage_flush"})
+                        "host_interrupt", "ipi_delivery", "vcpu_switch", "vm_switch", "gstage_flush", "virtio_request",
+                        "virtio_per_kib", "assigned_irq"})
     r.push_back({std::string("hyp.") + k, 0, 1'000'000});
   r.push_back({"hyp.time_slice_ns", 1000, 1'000'000'000});
   r.push_back({"hyp.vmid_bits", 0, 14});
+  r.push_back({"hyp.virtio_event_idx", 0, 1});
   return r;
 }
 
