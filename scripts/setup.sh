@@ -23,6 +23,8 @@ packages=(
   chromium libpng-dev
   # Linux 6.1 workload (sw/linux, ctest label linux)
   linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross bc bison flex libssl-dev cpio
+  # The Linux guest's disk tests (ctest label disk): mke2fs -d, debugfs, e2fsck
+  e2fsprogs
 )
 
 if [ "${RVH_SKIP_APT:-0}" != 1 ]; then
