@@ -142,15 +142,12 @@ void Vm::print_stats(std::ostream& out) {
   }
   // One line per virtio device: what crossed the guest/VMM boundary.
   for (const nlohmann::json& d : virtio_stats_json()) {
-    uint64_t requests = 0;
-    if (d.contains("requests") && d["requests"].is_object())
-      for (const auto& n : d["requests"]) requests += n.get<uint64_t>();
-    else
-      requests = d.value("requests", uint64_t{0});
+    const uint64_t requests = d.value("requests_total", uint64_t{0});
+    const uint64_t bytes_read = d.value("bytes_read", d.value("bytes", uint64_t{0}));  // rng: bytes it gave
     out << "virtio-" << d.value("device", std::string("?")) << " @0x" << std::hex << d.value("base", uint64_t{0})
         << std::dec << ": " << requests << " requests, " << d.value("notifications", uint64_t{0})
         << " notifications, " << d.value("interrupts", uint64_t{0}) << " interrupts, "
-        << d.value("bytes_read", uint64_t{0}) << " bytes read, " << d.value("bytes_written", uint64_t{0})
+        << bytes_read << " bytes read, " << d.value("bytes_written", uint64_t{0})
         << " bytes written" << (d.value("device_failed", false) ? ", FAILED" : "") << "\n";
   }
   out << "cost breakdown (target cycles):\n";
