@@ -141,6 +141,27 @@ void Vcpu::timer_fired() {
   hart_->notify_wake();
 }
 
+void Vcpu::set_external_interrupt(bool level) {
+  CsrFile& c = csrs();
+  if (!level || (c.hvip & csr::kMipVSEIP)) {
+    set_virtual_interrupt(csr::kMipVSEIP, level, nullptr);
+    return;
+  }
+  c.hvip |= csr::kMipVSEIP;
+  ++stats_.interrupts_injected["VSEIP"];
+  if (!hart_) {
+    wake_if_blocked("wfi_wakeup", vm_.config().costs.wfi_wakeup);
+    return;
+  }
+  const bool running = hsm_ == HsmState::kStarted || hsm_ == HsmState::kSuspended;
+  if (hart_->asleep()) {
+    if (running) charge("wfi_wakeup", vm_.config().costs.wfi_wakeup);
+  } else if (running) {
+    kick("host interrupt (external)", "host_interrupt", vm_.config().costs.host_interrupt);
+  }
+  hart_->notify_wake();
+}
+
 // With Sstc the guest's vstimecmp raises its timer interrupt by itself on
 // its hart; off the hart the hypervisor keeps a host timer for it (KVM:
 // kvm_riscv_vcpu_timer_blocking), armed at detach.

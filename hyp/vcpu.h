@@ -146,6 +146,11 @@ class Vcpu : public sc_core::sc_module {
   // counted, and `cycles` plus a world switch charged ("assigned_irq"), at
   // the next entry if the vCPU is off its hart.
   void assigned_irq_taken(uint64_t cycles);
+  // The VM's virtual PLIC raised or dropped this vCPU's external interrupt
+  // line (VSEIP). Raising it works like the host timer's injection: a
+  // blocked vCPU is woken (wfi_wakeup), a running one is kicked out of the
+  // guest and back (KVM: kvm_riscv_vcpu_set_interrupt, then kvm_vcpu_kick).
+  void set_external_interrupt(bool level);
   // Park this vCPU until HSM start (used at VM creation and for hart_stop).
   void park();
   // Names the exit being handled (the first name given wins), e.g.

@@ -279,7 +279,7 @@ void Vm::plic_context_changed() {
     Vcpu& v = *vcpus_[i];
     const bool level = plic_contexts_[2 * i + 1].read();
     const bool was = v.csrs().hvip & csr::kMipVSEIP;
-    if (level != was) v.set_virtual_interrupt(csr::kMipVSEIP, level, "VSEIP");
+    if (level != was) v.set_external_interrupt(level);
   }
 }
 

@@ -244,9 +244,14 @@ def case_bench_io(a, tmp):
             check(on["notifications_per_mib"] * 4 < off["notifications_per_mib"],
                   "%s %d KiB: EVENT_IDX notifies less (%.1f vs %.1f per MiB)"
                   % (op, kib, on["notifications_per_mib"], off["notifications_per_mib"]))
-            check(on["hyp_cycles_per_mib"] < off["hyp_cycles_per_mib"],
-                  "%s %d KiB: EVENT_IDX costs the hypervisor less (%.0f vs %.0f cycles per MiB)"
-                  % (op, kib, on["hyp_cycles_per_mib"], off["hyp_cycles_per_mib"]))
+            # Large requests: fewer notification exits is the whole
+            # difference. Small ones trade notifications for interrupts (the
+            # driver asks for one at its next completion; each wakes or kicks
+            # the vCPU), so no direction is asserted there (docs/io.md).
+            if kib == 64:
+                check(on["hyp_cycles_per_mib"] < off["hyp_cycles_per_mib"],
+                      "%s %d KiB: EVENT_IDX costs the hypervisor less (%.0f vs %.0f cycles per MiB)"
+                      % (op, kib, on["hyp_cycles_per_mib"], off["hyp_cycles_per_mib"]))
     per_kib = cfg["virtio_per_kib"] + 250
     _, j, log = bench(["--set", "hyp.virtio_per_kib=%d" % per_kib])
     c = {c["name"]: c for c in j["io"]["cases"]}["read_64k_event_idx"]
