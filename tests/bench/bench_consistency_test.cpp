@@ -26,7 +26,7 @@ struct Op {
 std::map<std::string, Op> bench(const std::string& extra, const std::string& tag) {
   const std::string json = std::string(::testing::TempDir()) + "bench_" + tag + ".json";
   // The consolidation scenarios (tested once, below) are skipped here.
-  const std::string cmd = std::string(RVH_VP) + " bench --no-consolidation --sw-dir " RVH_SW_DIR " --json " + json +
+  const std::string cmd = std::string(RVH_VP) + " bench --no-consolidation --no-io --sw-dir " RVH_SW_DIR " --json " + json +
                           " " + extra + " > /dev/null";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream f(json);
@@ -91,7 +91,7 @@ TEST(BenchConsistency, WorldSwitchMovesEveryExitingOperation) {
 
 TEST(BenchConsistency, PrefaultRemovesTheMapFaults) {
   const std::string json = std::string(::testing::TempDir()) + "bench_prefault.json";
-  const std::string cmd = std::string(RVH_VP) + " bench --no-consolidation --hyp-prefault --sw-dir " RVH_SW_DIR " --json " +
+  const std::string cmd = std::string(RVH_VP) + " bench --no-consolidation --no-io --hyp-prefault --sw-dir " RVH_SW_DIR " --json " +
                           json + " > /dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::ifstream f(json);
