@@ -12,21 +12,7 @@
  */
 #include "rvh.h"
 
-#define ACCEL_BASE     0x10010000UL
-#define ACCEL_IRQ      12
-#define ACCEL_ID       0x00
-#define ACCEL_CTRL     0x04
-#define ACCEL_CMD      0x08
-#define ACCEL_DATA     0x0c
-#define ACCEL_STATUS   0x10
-#define ACCEL_RESULT   0x14
-#define ACCEL_COUNT    0x18
-#define ACCEL_LATENCY  0x1c
-#define CTRL_IRQ_EN    1u
-#define CMD_START      1u
-#define CMD_CLEAR      2u
-#define STATUS_BUSY    1u
-#define STATUS_DONE    2u
+#include "accel_regs.h"
 #define ACCEL(off)     MMIO32(ACCEL_BASE + (off))
 
 /* PLIC (peripherals/plic.h): context 0 is hart 0's M-mode context. */
@@ -58,17 +44,6 @@ static int irq_hook(struct trap_frame *f, int level)
   MMIO32(PLIC_CLAIM0) = src;
   n_irq = n_irq + 1;
   return 1;
-}
-
-static uint32_t crc32_sw(const uint8_t *p, size_t n)
-{
-  uint32_t crc = 0xffffffffu;
-  for (size_t i = 0; i < n; i++) {
-    crc ^= p[i];
-    for (int b = 0; b < 8; b++)
-      crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
 }
 
 /* Whole words through 32-bit writes, the tail byte by byte. */

@@ -17,13 +17,9 @@
  */
 #include "guest.h"
 
-#define ACCEL_BASE     0x10010000UL
+#include "../examples/accel_regs.h"
+
 #define ACCEL_ID_VALUE 0x43524341u
-#define ACCEL_CTRL     0x04
-#define ACCEL_CMD      0x08
-#define ACCEL_DATA     0x0c
-#define ACCEL_STATUS   0x10
-#define ACCEL_COUNT    0x18
 #define ACCEL_REGS     8 /* ID .. LATENCY, 4 bytes apart */
 
 static void test_device_tree(void)
