@@ -1,6 +1,7 @@
 // hyp/virtio_blk.cpp: virtio-blk requests (virtio spec v1.2 §5.2.6) on a
 // disk image (hyp/virtio_blk.h).
 #include "hyp/virtio_blk.h"
+#include "hyp/little_endian.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -18,15 +19,6 @@ constexpr uint64_t kSector = DiskImage::kSectorBytes;
 constexpr uint32_t kConfigCapacity = 0, kConfigSegMax = 12, kConfigBlkSize = 20;
 constexpr uint32_t kConfigBytes = 60;  // up to write_zeroes_may_unmap and its padding
 
-uint64_t le(const uint8_t* p, unsigned bytes) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < bytes; ++i) v |= uint64_t{p[i]} << (8 * i);
-  return v;
-}
-
-void put_le(uint8_t* p, uint64_t v, unsigned bytes) {
-  for (unsigned i = 0; i < bytes; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
 
 std::string at(const virtio::Chain& chain) { return "request at descriptor " + std::to_string(chain.head); }
 
@@ -43,9 +35,9 @@ uint64_t VirtioBlk::features() const {
 
 void VirtioBlk::read_config(uint32_t offset, uint8_t* data, unsigned len) {
   uint8_t config[kConfigBytes] = {};
-  put_le(config + kConfigCapacity, image_->sectors(), 8);  // in 512-byte sectors, whatever blk_size says
-  put_le(config + kConfigSegMax, kSegMax, 4);
-  put_le(config + kConfigBlkSize, kSector, 4);
+  store_le(config + kConfigCapacity, image_->sectors(), 8);  // in 512-byte sectors, whatever blk_size says
+  store_le(config + kConfigSegMax, kSegMax, 4);
+  store_le(config + kConfigBlkSize, kSector, 4);
   for (unsigned i = 0; i < len; ++i) data[i] = uint64_t{offset} + i < kConfigBytes ? config[offset + i] : 0;
 }
 
@@ -73,8 +65,8 @@ bool VirtioBlk::begin(const virtio::Chain& chain, uint64_t& bytes) {
     return false;
   }
   request_ = Request{};
-  request_.type = static_cast<uint32_t>(le(header, 4));
-  request_.sector = le(header + 8, 8);
+  request_.type = static_cast<uint32_t>(load_le(header, 4));
+  request_.sector = load_le(header + 8, 8);
   const uint64_t readable_data = chain.readable_bytes - kHeaderBytes;
   const uint64_t writable_data = chain.writable_bytes - 1;  // the last byte is the status
   auto wrong_direction = [&](const char* what, uint64_t n, const char* must) {

@@ -10,6 +10,7 @@
 // Guest RAM is one contiguous range (the VM's), so a buffer is guest RAM
 // when its first and its last byte are.
 #include "hyp/virtio_queue.h"
+#include "hyp/little_endian.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -28,36 +29,27 @@ struct Desc {
   uint16_t next = 0;
 };
 
-uint64_t le(const uint8_t* p, unsigned bytes) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < bytes; ++i) v |= uint64_t{p[i]} << (8 * i);
-  return v;
-}
-
-void put_le(uint8_t* p, uint64_t v, unsigned bytes) {
-  for (unsigned i = 0; i < bytes; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
 
 bool read_u16(GuestMemory& mem, uint64_t gpa, uint16_t& v) {
   uint8_t b[2];
   if (!mem.read(gpa, b, 2)) return false;
-  v = static_cast<uint16_t>(le(b, 2));
+  v = static_cast<uint16_t>(load_le(b, 2));
   return true;
 }
 
 bool write_u16(GuestMemory& mem, uint64_t gpa, uint16_t v) {
   uint8_t b[2];
-  put_le(b, v, 2);
+  store_le(b, v, 2);
   return mem.write(gpa, b, 2);
 }
 
 bool read_desc(GuestMemory& mem, uint64_t gpa, Desc& d) {
   uint8_t b[kDescBytes];
   if (!mem.read(gpa, b, sizeof b)) return false;
-  d.addr = le(b, 8);
-  d.len = static_cast<uint32_t>(le(b + 8, 4));
-  d.flags = static_cast<uint16_t>(le(b + 12, 2));
-  d.next = static_cast<uint16_t>(le(b + 14, 2));
+  d.addr = load_le(b, 8);
+  d.len = static_cast<uint32_t>(load_le(b + 8, 4));
+  d.flags = static_cast<uint16_t>(load_le(b + 12, 2));
+  d.next = static_cast<uint16_t>(load_le(b + 14, 2));
   return true;
 }
 
@@ -203,8 +195,8 @@ bool SplitQueue::push_used(GuestMemory& mem, uint16_t head, uint32_t written, st
     return false;
   }
   uint8_t elem[kUsedElemBytes];
-  put_le(elem, head, 4);
-  put_le(elem + 4, written, 4);
+  store_le(elem, head, 4);
+  store_le(elem + 4, written, 4);
   // §2.7.8.2: the element before the index that publishes it.
   const uint64_t elem_gpa = used_gpa + 4 + kUsedElemBytes * (used_idx_ % size);
   const uint16_t next = static_cast<uint16_t>(used_idx_ + 1);
