@@ -265,12 +265,15 @@ bool Vm::report_unmapped(uint64_t gpa, bool write) {
   if (reported_unmapped_.count(gpa)) return true;
   if (reported_unmapped_.size() >= kUnmappedReports) return false;
   reported_unmapped_.insert(gpa);
-  std::fprintf(stderr, "rvh-vp: vm: %s guest-physical 0x%llx: no device there (%s)\n", write ? "write to" : "read of",
-               static_cast<unsigned long long>(gpa), write ? "ignored" : "reads 0");
+  // "vm:" with one VM, "vm1:" with several: which VM made the access.
+  const char* who = name.empty() ? "vm" : name.c_str();
+  std::fprintf(stderr, "rvh-vp: %s: %s guest-physical 0x%llx: no device there (%s)\n", who,
+               write ? "write to" : "read of", static_cast<unsigned long long>(gpa), write ? "ignored" : "reads 0");
   if (reported_unmapped_.size() == kUnmappedReports)
     std::fprintf(stderr,
-                 "rvh-vp: vm: accesses to further guest-physical addresses with no device are not reported "
-                 "(counted in the statistics: unmapped_mmio, unmapped_mmio_unreported)\n");
+                 "rvh-vp: %s: accesses to further guest-physical addresses with no device are not reported "
+                 "(counted in the statistics: unmapped_mmio, unmapped_mmio_unreported)\n",
+                 who);
   return true;
 }
 
