@@ -68,9 +68,11 @@ head -c 1000 /dev/zero >"$tmp/odd.img"
 "$vp" --kernel "$guest" --disk "$tmp/odd.img" >"$tmp/d.out" 2>&1; [ $? -eq 2 ] && grep -q "needs --hyp" "$tmp/d.out" &&
   pass "--disk without --hyp" || fail "--disk without --hyp"
 head -c 1048576 /dev/zero >"$tmp/disk.img"
-python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"r+b"); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(30)' "$tmp/disk.img" &
+python3 -c 'import fcntl,sys,time
+f = open(sys.argv[1], "r+b"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(60)' \
+  "$tmp/disk.img" "$tmp/locked" &
 holder=$!
-sleep 0.5
+for _ in $(seq 100); do [ -e "$tmp/locked" ] && break; sleep 0.1; done  # until the lock is held
 "$vp" --no-stdin --hyp --kernel "$guest" --disk "$tmp/disk.img" >"$tmp/d.out" 2>&1; code=$?
 kill $holder 2>/dev/null; wait $holder 2>/dev/null
 [ $code -eq 1 ] && grep -q "in use by another process" "$tmp/d.out" && pass "locked disk image refused" ||
