@@ -31,6 +31,7 @@
 #include "platform/timeline.h"
 #include "platform/gdb_stub.h"
 #include "platform/stop_signals.h"
+#include "platform/sweep_cmd.h"
 #include "platform/vcd_trace.h"
 #include "platform/vm_report.h"
 #include "platform/vm_setup.h"
@@ -72,6 +73,7 @@ int sc_main(int argc, char** argv) {
     if (sub == "report") return report_command(rest, std::cout, std::cerr);
     if (sub == "bench") return bench_command(rest, std::cout, std::cerr);
     if (sub == "calibrate") return calibrate_command(rest, std::cout, std::cerr);
+    if (sub == "sweep") return sweep_command(rest, std::cout, std::cerr);
   }
   Options opt;
   try {
