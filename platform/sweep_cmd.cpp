@@ -17,6 +17,7 @@
 #include "platform/options.h"
 #include "platform/sweep_db.h"
 #include "platform/sweep_executor.h"
+#include "platform/sweep_report.h"
 #include "platform/sweep_spec.h"
 
 namespace rvh {
@@ -27,16 +28,16 @@ namespace fs = std::filesystem;
 const char* const kUsage =
     "Usage: rvh-vp sweep SPEC.json [-j N] [--db FILE] [--out DIR] [--fresh] [--retry-failed]\n"
     "                    [--executor local|slurm] [--partition P] [--max-parallel N] [--shared-dir DIR]\n"
-    "                    [--csv FILE]\n"
-    "       rvh-vp sweep SWEEP.db --csv FILE\n"
+    "                    [--csv FILE] [--report FILE.html]\n"
+    "       rvh-vp sweep SWEEP.db [--csv FILE] [--report FILE.html]\n"
     "Runs every point of the spec's grid that is not in the sweep's database yet (SPEC's name with .db,\n"
     "in the current directory), each with --stats into SPEC's name with .sweep/ next to the database;\n"
-    "--csv exports the results. docs/sweeps.md describes the spec and the database.\n";
+    "--csv exports the results, --report plots them. docs/sweeps.md describes the spec and the database.\n";
 
 struct SweepArgs {
   std::string input;  // SPEC.json or a sweep's .db
   unsigned jobs = 0;
-  std::string db, out_dir, csv, executor = "local", partition, shared_dir;
+  std::string db, out_dir, csv, report, executor = "local", partition, shared_dir;
   unsigned max_parallel = 0;
   bool fresh = false, retry_failed = false;
 };
@@ -67,6 +68,7 @@ SweepArgs parse_sweep_args(const std::vector<std::string>& args) {
     else if (w == "--db") a.db = value();
     else if (w == "--out") a.out_dir = value();
     else if (w == "--csv") a.csv = value();
+    else if (w == "--report") a.report = value();
     else if (w == "--fresh") a.fresh = true;
     else if (w == "--retry-failed") a.retry_failed = true;
     else if (w == "--executor") {
@@ -152,6 +154,20 @@ int export_csv(const SweepDb& db, const std::string& csv_path, std::ostream& err
   try {
     OutputFile f = OutputFile::open("--csv", csv_path);
     f.write_all(text.str());
+  } catch (const std::exception& e) {
+    err << "rvh-vp sweep: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+// --csv and --report of a sweep's database; `title` names the sweep.
+int export_results(const SweepDb& db, const SweepArgs& a, const SweepSpec& spec, const std::string& title, std::ostream& err) {
+  if (!a.csv.empty() && export_csv(db, a.csv, err) != 0) return 1;
+  if (a.report.empty()) return 0;
+  try {
+    OutputFile f = OutputFile::open("--report", a.report);
+    f.write_all(sweep_report_html(spec, title, db.results()));
   } catch (const std::exception& e) {
     err << "rvh-vp sweep: " << e.what() << "\n";
     return 1;
@@ -308,7 +324,7 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
       << " timed out; results in " << db_path.string() << "\n";
   if (failed + timed_out > 0)
     out << "(the failed points' logs are in " << out_dir.string() << "; rerun them with --retry-failed)\n";
-  if (!a.csv.empty() && export_csv(*db, a.csv, err) != 0) return 1;
+  if (export_results(*db, a, spec, name, err) != 0) return 1;
   return failed + timed_out == 0 ? 0 : 1;
 }
 
@@ -327,14 +343,16 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
     return 2;
   }
   if (is_sqlite_file(a.input)) {  // rvh-vp sweep SWEEP.db --csv FILE
-    if (a.csv.empty()) {
-      err << "rvh-vp sweep: " << a.input << " is a sweep's database; give --csv FILE to export it, or the spec to run it\n";
+    if (a.csv.empty() && a.report.empty()) {
+      err << "rvh-vp sweep: " << a.input << " is a sweep's database; give --csv FILE or --report FILE.html to export it, or the spec to run it\n";
       return 2;
     }
     try {
       SweepDb db(a.input);
       db.check_is_sweep();
-      return export_csv(db, a.csv, err);
+      const SweepSpec spec = parse_sweep_spec(db.spec_text(), a.input);
+      const std::string title = spec.name.empty() ? fs::path(a.input).stem().string() : spec.name;
+      return export_results(db, a, spec, title, err);
     } catch (const std::exception& e) {
       err << "rvh-vp sweep: " << e.what() << "\n";
       return 1;

@@ -128,14 +128,15 @@ void SweepDb::check_is_sweep() const {
 void SweepDb::bind_spec(const std::string& spec_canonical, const std::vector<std::string>& axis_names,
                         const std::string& version, bool fresh) {
   exec("SELECT 1 FROM sqlite_master LIMIT 1");
-  Statement tables(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", path_);
-  sqlite3_step(tables.get());
-  const int table_count = sqlite3_column_int(tables.get(), 0);
-  if (table_count > 0) {
+  int table_count = 0;
+  {
+    Statement tables(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", path_);
+    sqlite3_step(tables.get());
+    table_count = sqlite3_column_int(tables.get(), 0);
+  }
+  if (table_count > 0) {  // the statements are finalized before DROP TABLE ("table is locked" otherwise)
     check_is_sweep();
-    Statement q(db_, "SELECT spec FROM sweep LIMIT 1", path_);
-    const bool same = sqlite3_step(q.get()) == SQLITE_ROW &&
-                      reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0)) == spec_canonical;
+    const bool same = spec_text() == spec_canonical;
     if (same && !fresh) return;
     if (!same && !fresh) {
       Statement n(db_, "SELECT count(*) FROM points", path_);
@@ -203,6 +204,36 @@ void SweepDb::record(const SweepRow& row) {
   ins.bind_text(i++, f.cost_cycles.dump());
   ins.bind(i++, row.stats_json.empty() ? nlohmann::json() : nlohmann::json(row.stats_json));
   if (sqlite3_step(ins.get()) != SQLITE_DONE) throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_));
+}
+
+std::string SweepDb::spec_text() const {
+  Statement q(db_, "SELECT spec FROM sweep LIMIT 1", path_);
+  if (sqlite3_step(q.get()) != SQLITE_ROW) throw std::runtime_error(path_ + ": the sweep table is empty; run the sweep again with --fresh");
+  return reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
+}
+
+std::vector<SweepResult> SweepDb::results() const {
+  static const char* const kFigures[] = {"instructions", "sim_time_ns", "exits", "hyp_cycles", "guest_cycles", "hyp_share", "host_seconds"};
+  std::string sql = "SELECT id, params, status";
+  for (const char* f : kFigures) sql += std::string(", ") + f;
+  Statement q(db_, sql + " FROM points ORDER BY grid_index, repetition", path_);
+  std::vector<SweepResult> out;
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    SweepResult r;
+    r.id = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
+    r.params = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1)), nullptr, false);
+    r.status = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 2));
+    r.figures = nlohmann::json::object();
+    for (int k = 0; k < 7; ++k) {
+      const int c = 3 + k;
+      const int type = sqlite3_column_type(q.get(), c);
+      if (type == SQLITE_INTEGER) r.figures[kFigures[k]] = sqlite3_column_int64(q.get(), c);
+      else if (type == SQLITE_FLOAT) r.figures[kFigures[k]] = sqlite3_column_double(q.get(), c);
+      else r.figures[kFigures[k]] = nullptr;
+    }
+    out.push_back(r);
+  }
+  return out;
 }
 
 void SweepDb::export_csv(std::ostream& out) const {

@@ -36,6 +36,14 @@ struct SweepRow {
   std::string stats_json;  // the --stats file's text ("" if the point wrote none)
 };
 
+// One recorded point, read back (for the report).
+struct SweepResult {
+  std::string id;
+  nlohmann::json params;   // axis name -> value
+  std::string status;
+  nlohmann::json figures;  // "instructions", "sim_time_ns", "exits", "hyp_cycles", "guest_cycles", "hyp_share", "host_seconds" (absent: null)
+};
+
 class SweepDb {
  public:
   // Opens or creates `path`; throws std::runtime_error with one line.
@@ -56,6 +64,10 @@ class SweepDb {
   std::map<std::string, std::string> statuses() const;
   // Records (or replaces) a point, with the headline figures of its stats.
   void record(const SweepRow& row);
+
+  // The spec the file was made for (its canonical JSON) and its points in grid order.
+  std::string spec_text() const;
+  std::vector<SweepResult> results() const;
 
   // Every column but stats_json, a header line first (RFC 4180 quoting).
   void export_csv(std::ostream& out) const;

@@ -204,8 +204,9 @@ std::vector<SweepGridPoint> expand_sweep_grid(const SweepSpec& spec) {
     for (size_t a = 0; a < spec.axes.size(); ++a)
       args.insert(args.end(), spec.axes[a].args[choice[a]].begin(), spec.axes[a].args[choice[a]].end());
     for (unsigned rep = 1; rep <= spec.repetitions; ++rep) {
-      char id[48];
-      std::snprintf(id, sizeof id, "p%0*zu-r%u", width, index, rep);
+      const std::string digits = std::to_string(index);
+      const std::string id = "p" + std::string(static_cast<size_t>(width) - std::min(digits.size(), static_cast<size_t>(width)), '0') +
+                             digits + "-r" + std::to_string(rep);
       grid.push_back(SweepGridPoint{id, index, rep, choice, args});
     }
   }

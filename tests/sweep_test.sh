@@ -107,7 +107,7 @@ sweep export grid.db --csv export.csv
 head -1 grid.csv | grep -qxF 'id,grid_index,repetition,hyp.mmio_user,hyp.wfi,--no-guest-sstc,params,status,exit_code,error,host_seconds,instructions,sim_time_ns,exits,hyp_cycles,guest_cycles,hyp_share,exits_by_cause,cost_cycles' &&
   pass "CSV header: a column per axis, then the figures" || { fail "CSV header"; head -1 grid.csv; }
 sweep export_nocsv grid.db
-[ "$code" -eq 2 ] && grep -qF "is a sweep's database; give --csv FILE to export it" export_nocsv.err &&
+[ "$code" -eq 2 ] && grep -qF "is a sweep's database; give --csv FILE or --report FILE.html to export it" export_nocsv.err &&
   pass "a database without --csv: told what to do" || fail "a database without --csv (exit $code)"
 
 # --- 3. Failed and timed-out points are recorded; the sweep goes on -------------

@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "platform/sweep_db.h"
 #include "platform/sweep_spec.h"
+#include "tests/unit/gtest_sc_main.h"  // libsystemc needs sc_main
 
 namespace rvh {
 namespace {
@@ -79,8 +82,8 @@ TEST(SweepSpec, BenchCommandsWriteJson) {
 }
 
 TEST(SweepSpec, ErrorsAreOneLineNamingTheProblem) {
-  EXPECT_EQ(error_of("{not json"), "s.json: not valid JSON: syntax error while parsing object key - invalid literal; "
-                                   "last read: '{n'; expected string literal");
+  EXPECT_EQ(error_of("{not json"), "s.json: not valid JSON: parse error at line 1, column 3: syntax error while parsing "
+                                   "object key - invalid literal; last read: '{no'; expected string literal");
   EXPECT_EQ(error_of(std::string("{") + kCommand + R"(, "axes": {"hyp.wfi": [1]}, "colour": 1})"),
             "s.json: unknown key \"colour\"; a spec has name, command, axes, exclude, repetitions, timeout_seconds");
   EXPECT_EQ(error_of(std::string("{") + kCommand + R"(, "axes": {}})"),
