@@ -234,7 +234,7 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
     p.stats_path = (out_dir / (g.id + ".json")).string();
     p.log_path = (out_dir / (g.id + ".log")).string();
     p.args = g.args;
-    for (const auto& w : sweep_output_args(spec, p.stats_path)) p.args.push_back(w);
+    for (const auto& w : sweep_output_args(spec, p.args, p.stats_path)) p.args.push_back(w);
     fs::remove(p.stats_path, ec);  // a stale file must not pass for this run's
     todo.push_back(p);
     by_id[g.id] = &g;

@@ -213,8 +213,10 @@ std::vector<SweepGridPoint> expand_sweep_grid(const SweepSpec& spec) {
   return grid;
 }
 
-std::vector<std::string> sweep_output_args(const SweepSpec& spec, const std::string& stats_path) {
+std::vector<std::string> sweep_output_args(const SweepSpec& spec, const std::vector<std::string>& args,
+                                           const std::string& stats_path) {
   if (spec.is_bench()) return {"--json", stats_path};
+  if (std::find(args.begin(), args.end(), "--no-stdin") != args.end()) return {"--stats", stats_path};
   return {"--stats", stats_path, "--no-stdin"};
 }
 
@@ -241,7 +243,7 @@ void check_sweep_command_lines(const SweepSpec& spec, const std::vector<SweepGri
     }
     std::vector<std::string> words = {"rvh-vp"};
     words.insert(words.end(), p.args.begin(), p.args.end());
-    for (const auto& a : sweep_output_args(spec, "/dev/null")) words.push_back(a);
+    for (const auto& a : sweep_output_args(spec, p.args, "/dev/null")) words.push_back(a);
     std::vector<char*> argv;
     for (auto& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);

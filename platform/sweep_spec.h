@@ -59,9 +59,11 @@ struct SweepGridPoint {
 // fastest), without the excluded combinations, each `repetitions` times.
 std::vector<SweepGridPoint> expand_sweep_grid(const SweepSpec& spec);
 
-// The arguments that make a point write its statistics to `stats_path`:
-// `--stats PATH --no-stdin` for a run, `--json PATH` for `rvh-vp bench`.
-std::vector<std::string> sweep_output_args(const SweepSpec& spec, const std::string& stats_path);
+// The arguments that make a point with arguments `args` write its statistics
+// to `stats_path`: `--stats PATH --no-stdin` for a run (--no-stdin unless
+// `args` has it), `--json PATH` for `rvh-vp bench`.
+std::vector<std::string> sweep_output_args(const SweepSpec& spec, const std::vector<std::string>& args,
+                                           const std::string& stats_path);
 
 // Checks that every point's command line is one rvh-vp accepts (its own
 // option parser and configuration, nothing run); throws SweepSpecError

@@ -39,7 +39,7 @@ bad_spec() {
 }
 cmd='"command": ["--hyp", "--kernel", "'$guest'"]'
 bad_spec "not JSON" '{"axes": ' \
-  'not valid JSON: syntax error while parsing value - unexpected end of input; expected '"'"'[', '"'"'{'"'"', or a literal'
+  "not valid JSON: parse error at line 2, column 1: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal"
 bad_spec "unknown key" "{$cmd, \"axes\": {\"hyp.wfi\": [100]}, \"repeat\": 2}" \
   'unknown key "repeat"; a spec has name, command, axes, exclude, repetitions, timeout_seconds'
 bad_spec "no axes" "{$cmd, \"axes\": {}}" '"axes" missing or empty: give at least one axis, e.g. {"hyp.wfi": [100, 500]}'
@@ -49,9 +49,9 @@ bad_spec "bad range" "{$cmd, \"axes\": {\"hyp.wfi\": {\"from\": 500, \"to\": 100
 bad_spec "range without step > 0" "{$cmd, \"axes\": {\"hyp.wfi\": {\"from\": 1, \"to\": 5, \"step\": -1}}}" \
   'axis "hyp.wfi": bad range: "step" must be more than 0'
 bad_spec "a key rvh-vp does not know" "{$cmd, \"axes\": {\"hyp.wif\": [100]}}" \
-  "axis \"hyp.wif\": $("$vp" --set hyp.wif=100 --help-config 2>&1 | sed 's/^rvh-vp: //')"
+  "axis \"hyp.wif\": $(timeout 10 "$vp" --set hyp.wif=100 --no-stdin "$sw/spin_forever.elf" 2>&1 | head -1 | sed 's/^rvh-vp: //')"
 bad_spec "a value rvh-vp rejects" "{$cmd, \"axes\": {\"hart.clock_hz\": [0]}}" \
-  "axis \"hart.clock_hz\": $("$vp" --set hart.clock_hz=0 --help-config 2>&1 | sed 's/^rvh-vp: //')"
+  "axis \"hart.clock_hz\": $(timeout 10 "$vp" --set hart.clock_hz=0 --no-stdin "$sw/spin_forever.elf" 2>&1 | head -1 | sed 's/^rvh-vp: //')"
 bad_spec "an option rvh-vp rejects" "{$cmd, \"axes\": {\"--smp\": [1, 9]}}" \
   "point p0001-r1 (rvh-vp --hyp --kernel $guest --smp 9): $("$vp" --hyp --kernel "$guest" --smp 9 2>&1 | head -1 | sed 's/^rvh-vp: //')"
 bad_spec "an exclude naming no axis" "{$cmd, \"axes\": {\"--smp\": [1, 2]}, \"exclude\": [{\"--mmp\": 2}]}" \
@@ -106,6 +106,15 @@ sweep export grid.db --csv export.csv
   { fail "export (exit $code)"; cat export.err; }
 head -1 grid.csv | grep -qxF 'id,grid_index,repetition,hyp.mmio_user,hyp.wfi,--no-guest-sstc,params,status,exit_code,error,host_seconds,instructions,sim_time_ns,exits,hyp_cycles,guest_cycles,hyp_share,exits_by_cause,cost_cycles' &&
   pass "CSV header: a column per axis, then the figures" || { fail "CSV header"; head -1 grid.csv; }
+sweep report grid.db --report grid.html
+# Per axis (3) a plot of simulated time, hypervisor share, exits and instructions (12 plots), a dot per point in each.
+if [ "$code" -eq 0 ] && [ "$(grep -c '<svg class="plot"' grid.html)" -eq 12 ] &&
+   grep -qF '<h2 id="axis-1">hyp.wfi</h2>' grid.html && grep -qF '<h3>simulated time (µs) vs hyp.wfi</h3>' grid.html &&
+   grep -qF 'hyp.mmio_user=2730, --no-guest-sstc=true</text>' grid.html && [ "$(grep -c '<circle class="mark"' grid.html)" -eq 144 ]; then
+  pass "--report: a plot per axis and figure, a line per other setting"
+else
+  fail "--report (exit $code)"; cat report.err
+fi
 sweep export_nocsv grid.db
 [ "$code" -eq 2 ] && grep -qF "is a sweep's database; give --csv FILE or --report FILE.html to export it" export_nocsv.err &&
   pass "a database without --csv: told what to do" || fail "a database without --csv (exit $code)"

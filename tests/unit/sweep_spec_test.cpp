@@ -63,7 +63,8 @@ TEST(SweepSpec, ExcludesRepetitionsWorkloadsAndOptions) {
   for (const auto& p : grid) EXPECT_FALSE(p.args[2] == "2" && p.args[4] == "hyp.wfi=100") << p.id;
   EXPECT_EQ(grid.back().id, "p0007-r2");  // ids keep the full grid's index
   EXPECT_EQ(sweep_point_params(spec, grid.back())["workload"], "b");
-  EXPECT_EQ(sweep_output_args(spec, "/o/p.json"), (std::vector<std::string>{"--stats", "/o/p.json", "--no-stdin"}));
+  EXPECT_EQ(sweep_output_args(spec, grid[0].args, "/o/p.json"), (std::vector<std::string>{"--stats", "/o/p.json", "--no-stdin"}));
+  EXPECT_EQ(sweep_output_args(spec, {"--no-stdin", "x.elf"}, "p.json"), (std::vector<std::string>{"--stats", "p.json"}));
 }
 
 TEST(SweepSpec, SameTextSameCanonicalFormAndIds) {
@@ -77,7 +78,7 @@ TEST(SweepSpec, SameTextSameCanonicalFormAndIds) {
 TEST(SweepSpec, BenchCommandsWriteJson) {
   const SweepSpec spec = parse_sweep_spec(R"({"command": ["bench", "--no-io"], "axes": {"hyp.sbi_call": [100, 200]}})", "s");
   EXPECT_TRUE(spec.is_bench());
-  EXPECT_EQ(sweep_output_args(spec, "p.json"), (std::vector<std::string>{"--json", "p.json"}));
+  EXPECT_EQ(sweep_output_args(spec, {}, "p.json"), (std::vector<std::string>{"--json", "p.json"}));
   EXPECT_NO_THROW(check_sweep_command_lines(spec, expand_sweep_grid(spec), "s"));
 }
 
