@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/slurm/cluster.sh start|stop|status DIR: a single-node Slurm cluster of
+# tests/slurm/cluster.sh start|stop|status DIR [OWNER_PID]: a single-node Slurm cluster of
 # this host, for the Slurm sweep test (docs/sweeps.md, "On a Slurm cluster").
 # It installs nothing (scripts/setup.sh installs Debian's slurm-wlm and munge)
 # and needs root: munged, slurmctld and slurmd run as root in the background
@@ -12,11 +12,13 @@
 #
 # start waits until `sinfo` shows the node idle; on any failure it stops what it
 # started, prints the daemons' logs and exits 1. stop kills the daemons by the
-# pids in their pid files. Exit 77: slurm-wlm or munge is not installed.
+# pids in their pid files. With OWNER_PID, start also leaves a watchdog that
+# stops the cluster when that process ends (a test killed by a timeout leaves
+# no daemons behind). Exit 77: slurm-wlm or munge is not installed.
 set -u
-cmd=${1:-} dir=${2:-}
+cmd=${1:-} dir=${2:-} owner=${3:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop|status DIR" >&2
+  echo "usage: $0 start|stop|status DIR [OWNER_PID]" >&2
   exit 2
 fi
 
@@ -155,7 +157,19 @@ EOF
   done
   [ "$state" = idle ] || start_failed "node $host is not idle after 60 s (state: ${state:-none})"
   daemon_pid slurmd >/dev/null || start_failed "slurmd exited"
+  if [ -n "$owner" ]; then
+    # The watchdog: its own session, no terminal, so nothing waits for it.
+    setsid "$(cd "$(dirname "$0")" && pwd)/$(basename "$0")" watch "$dir" "$owner" </dev/null >/dev/null 2>&1 &
+  fi
   echo "cluster.sh: node $host idle; export SLURM_CONF=$dir/slurm.conf" >&2
+}
+
+watch() {  # until OWNER_PID ends (or the cluster is stopped), then stop the cluster
+  while kill -0 "$owner" 2>/dev/null; do
+    daemon_pid slurmctld >/dev/null || daemon_pid munged >/dev/null || exit 0
+    sleep 2
+  done
+  stop_all
 }
 
 status() {
@@ -171,5 +185,6 @@ case "$cmd" in
   start) start ;;
   stop) stop_all ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status DIR" >&2; exit 2 ;;
+  watch) watch ;;
+  *) echo "usage: $0 start|stop|status DIR [OWNER_PID]" >&2; exit 2 ;;
 esac
