@@ -4,7 +4,8 @@
 # (tests/slurm/cluster.sh) and always stops: an 8-point sweep through one job
 # array gives the same instructions and simulated time per point as the same
 # sweep run locally; a timed-out and a failed point; sbatch refusing the job
-# or missing; Ctrl-C cancels the array (docs/sweeps.md "On a Slurm cluster").
+# or missing; Ctrl-C cancels the array; a task cancelled in Slurm leaves its
+# point failed with "no result" (docs/sweeps.md "On a Slurm cluster").
 # Skipped (77) without Slurm and munge (scripts/setup.sh installs them) or root.
 set -u
 vp=$1 sw=$2
@@ -121,6 +122,29 @@ if [ "$code" -eq 130 ] && grep -qx "interrupted: 0 of 2 points done; run the sam
   pass "Ctrl-C: exit 130 and the job array cancelled"
 else
   fail "Ctrl-C on Slurm (exit $code)"; cat spin.err; squeue
+fi
+
+# --- 5. A task that Slurm ends before its point does: no result, recorded as failed --
+cat >cancel.json <<EOF
+{"command": ["--no-stdin"],
+ "axes": {"workload": {"spin": ["$sw/spin_forever.elf"], "smoke": ["--hyp", "--kernel", "$guest"]}}}
+EOF
+"$vp" sweep cancel.json --executor slurm --csv cancel.csv >cancel.out 2>cancel.err </dev/null &
+pid=$!
+task=
+for _ in $(seq 300); do
+  task=$(squeue -h -t RUNNING -o %i 2>/dev/null | grep '_0$')
+  [ -n "$task" ] && break
+  sleep 0.1
+done
+[ -n "$task" ] && scancel "$task"
+wait "$pid"; code=$?
+job=${task%_0}
+if [ "$code" -eq 1 ] && [ "$(csv_column cancel.csv status | tr '\n' ' ')" = "failed ok " ] &&
+   [ "$(csv_column cancel.csv error | head -1)" = "no result from Slurm task 0 of job $job (see $tmp/cancel.sweep/slurm/task-0.out)" ]; then
+  pass "a task cancelled in Slurm: its point failed with 'no result from Slurm task 0', the other ok"
+else
+  fail "a cancelled task (exit $code, task ${task:-none})"; cat cancel.err cancel.csv
 fi
 
 [ "$failures" -eq 0 ] && echo "sweep_slurm_test: all passed" || echo "sweep_slurm_test: $failures failed"
