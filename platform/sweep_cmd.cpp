@@ -28,16 +28,16 @@ namespace fs = std::filesystem;
 const char* const kUsage =
     "Usage: rvh-vp sweep SPEC.json [-j N] [--db FILE] [--out DIR] [--fresh] [--retry-failed]\n"
     "                    [--executor local|slurm] [--partition P] [--max-parallel N] [--shared-dir DIR]\n"
-    "                    [--csv FILE] [--report FILE.html]\n"
-    "       rvh-vp sweep SWEEP.db [--csv FILE] [--report FILE.html]\n"
+    "                    [--csv FILE] [--report FILE.html] [--plots DIR]\n"
+    "       rvh-vp sweep SWEEP.db [--csv FILE] [--report FILE.html] [--plots DIR]\n"
     "Runs every point of the spec's grid that is not in the sweep's database yet (SPEC's name with .db,\n"
     "in the current directory), each with --stats into SPEC's name with .sweep/ next to the database;\n"
-    "--csv exports the results, --report plots them. docs/sweeps.md describes the spec and the database.\n";
+    "--csv exports the results, --report plots them (--plots DIR: each plot as an .svg file). docs/sweeps.md describes the spec and the database.\n";
 
 struct SweepArgs {
   std::string input;  // SPEC.json or a sweep's .db
   unsigned jobs = 0;
-  std::string db, out_dir, csv, report, executor = "local", partition, shared_dir;
+  std::string db, out_dir, csv, report, plots_dir, executor = "local", partition, shared_dir;
   unsigned max_parallel = 0;
   bool fresh = false, retry_failed = false;
 };
@@ -69,6 +69,7 @@ SweepArgs parse_sweep_args(const std::vector<std::string>& args) {
     else if (w == "--out") a.out_dir = value();
     else if (w == "--csv") a.csv = value();
     else if (w == "--report") a.report = value();
+    else if (w == "--plots") a.plots_dir = value();
     else if (w == "--fresh") a.fresh = true;
     else if (w == "--retry-failed") a.retry_failed = true;
     else if (w == "--executor") {
@@ -161,13 +162,29 @@ int export_csv(const SweepDb& db, const std::string& csv_path, std::ostream& err
   return 0;
 }
 
-// --csv and --report of a sweep's database; `title` names the sweep.
+// --plots DIR: each of the report's plots as DIR/AXIS-METRIC.svg (DIR is
+// made if missing; each file is written as any output file is).
+void write_plots(const SweepSpec& spec, const std::vector<SweepResult>& results, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir)) throw std::runtime_error("--plots " + dir + ": cannot make the directory" + (ec ? ": " + ec.message() : ""));
+  for (const SweepPlot& plot : sweep_plots(spec, results)) {
+    OutputFile f = OutputFile::open("--plots", (fs::path(dir) / sweep_plot_file_name(spec, plot)).string());
+    f.write_all("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + plot.svg);
+  }
+}
+
+// --csv, --report and --plots of a sweep's database; `title` names the sweep.
 int export_results(const SweepDb& db, const SweepArgs& a, const SweepSpec& spec, const std::string& title, std::ostream& err) {
   if (!a.csv.empty() && export_csv(db, a.csv, err) != 0) return 1;
-  if (a.report.empty()) return 0;
+  if (a.report.empty() && a.plots_dir.empty()) return 0;
   try {
-    OutputFile f = OutputFile::open("--report", a.report);
-    f.write_all(sweep_report_html(spec, title, db.results()));
+    const std::vector<SweepResult> results = db.results();
+    if (!a.report.empty()) {
+      OutputFile f = OutputFile::open("--report", a.report);
+      f.write_all(sweep_report_html(spec, title, results));
+    }
+    if (!a.plots_dir.empty()) write_plots(spec, results, a.plots_dir);
   } catch (const std::exception& e) {
     err << "rvh-vp sweep: " << e.what() << "\n";
     return 1;
@@ -343,8 +360,9 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
     return 2;
   }
   if (is_sqlite_file(a.input)) {  // rvh-vp sweep SWEEP.db --csv FILE
-    if (a.csv.empty() && a.report.empty()) {
-      err << "rvh-vp sweep: " << a.input << " is a sweep's database; give --csv FILE or --report FILE.html to export it, or the spec to run it\n";
+    if (a.csv.empty() && a.report.empty() && a.plots_dir.empty()) {
+      err << "rvh-vp sweep: " << a.input
+          << " is a sweep's database; give --csv FILE, --report FILE.html or --plots DIR to export it, or the spec to run it\n";
       return 2;
     }
     try {

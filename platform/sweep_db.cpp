@@ -15,7 +15,7 @@ namespace {
 const char* const kFigureColumns =
     "status TEXT NOT NULL, exit_code INTEGER, error TEXT, host_seconds REAL, instructions INTEGER, sim_time_ns INTEGER, "
     "exits INTEGER, hyp_cycles INTEGER, guest_cycles INTEGER, hyp_share REAL, exits_by_cause TEXT, cost_cycles TEXT, "
-    "stats_json TEXT";
+    "overhead_percent REAL, cycles_per_op TEXT, stats_json TEXT";
 
 std::string quoted(const std::string& name) {
   std::string q = "\"";
@@ -71,7 +71,29 @@ std::string csv_field(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+// `rvh-vp bench --json` (docs/benchmarks.md): the workload's overhead and
+// each operation's simulated cycles per operation (for a latency, from the
+// deadline to the guest's handler).
+SweepFigures bench_figures(const nlohmann::json& s) {
+  SweepFigures f;
+  f.overhead_percent = number_or_null(s.value("workload", nlohmann::json()), "overhead_percent");
+  const nlohmann::json ops = s.value("operations", nlohmann::json());
+  if (ops.is_array())
+    for (const nlohmann::json& op : ops)
+      if (op.is_object() && op.contains("name") && op["name"].is_string()) {
+        nlohmann::json v = number_or_null(op, "sim_cycles_per_op");
+        if (v.is_null()) v = number_or_null(op, "sim_latency_cycles");  // timer_sbi, timer_sstc, wfi_wakeup
+        if (v.is_number()) f.cycles_per_op[op["name"].get<std::string>()] = v;
+      }
+  return f;
+}
+
+}  // namespace
+
 SweepFigures sweep_figures(const nlohmann::json& s) {
+  if (s.is_object() && s.value("schema", "") == "rvh-vp-bench/1") return bench_figures(s);
   SweepFigures f;
   f.instructions = number_or_null(s, "instructions");
   f.sim_time_ns = number_or_null(s, "sim_time_ns");
@@ -185,8 +207,8 @@ void SweepDb::record(const SweepRow& row) {
     marks += "?, ";
   }
   names += "params, status, exit_code, error, host_seconds, instructions, sim_time_ns, exits, hyp_cycles, guest_cycles, "
-           "hyp_share, exits_by_cause, cost_cycles, stats_json";
-  marks += "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+           "hyp_share, exits_by_cause, cost_cycles, overhead_percent, cycles_per_op, stats_json";
+  marks += "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
   Statement ins(db_, "INSERT OR REPLACE INTO points (" + names + ") VALUES (" + marks + ")", path_);
   int i = 1;
   ins.bind_text(i++, row.id);
@@ -202,6 +224,8 @@ void SweepDb::record(const SweepRow& row) {
     ins.bind(i++, *v);
   ins.bind_text(i++, f.exits_by_cause.dump());
   ins.bind_text(i++, f.cost_cycles.dump());
+  ins.bind(i++, f.overhead_percent);
+  ins.bind_text(i++, f.cycles_per_op.dump());
   ins.bind(i++, row.stats_json.empty() ? nlohmann::json() : nlohmann::json(row.stats_json));
   if (sqlite3_step(ins.get()) != SQLITE_DONE) throw std::runtime_error(path_ + ": " + sqlite3_errmsg(db_));
 }
@@ -213,9 +237,12 @@ std::string SweepDb::spec_text() const {
 }
 
 std::vector<SweepResult> SweepDb::results() const {
-  static const char* const kFigures[] = {"instructions", "sim_time_ns", "exits", "hyp_cycles", "guest_cycles", "hyp_share", "host_seconds"};
+  static const char* const kFigures[] = {"instructions", "sim_time_ns", "exits",        "hyp_cycles",
+                                         "guest_cycles", "hyp_share",   "host_seconds", "overhead_percent"};
+  constexpr int kCount = sizeof kFigures / sizeof kFigures[0];
   std::string sql = "SELECT id, params, status";
   for (const char* f : kFigures) sql += std::string(", ") + f;
+  sql += ", cycles_per_op";
   Statement q(db_, sql + " FROM points ORDER BY grid_index, repetition", path_);
   std::vector<SweepResult> out;
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
@@ -224,13 +251,16 @@ std::vector<SweepResult> SweepDb::results() const {
     r.params = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1)), nullptr, false);
     r.status = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 2));
     r.figures = nlohmann::json::object();
-    for (int k = 0; k < 7; ++k) {
+    for (int k = 0; k < kCount; ++k) {
       const int c = 3 + k;
       const int type = sqlite3_column_type(q.get(), c);
       if (type == SQLITE_INTEGER) r.figures[kFigures[k]] = sqlite3_column_int64(q.get(), c);
       else if (type == SQLITE_FLOAT) r.figures[kFigures[k]] = sqlite3_column_double(q.get(), c);
       else r.figures[kFigures[k]] = nullptr;
     }
+    const unsigned char* ops = sqlite3_column_text(q.get(), 3 + kCount);
+    nlohmann::json per_op = ops ? nlohmann::json::parse(reinterpret_cast<const char*>(ops), nullptr, false) : nlohmann::json();
+    r.figures["cycles_per_op"] = per_op.is_object() ? per_op : nlohmann::json::object();
     out.push_back(r);
   }
   return out;

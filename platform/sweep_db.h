@@ -15,11 +15,15 @@ struct sqlite3;
 
 namespace rvh {
 
-// The headline figures of a --stats report (absent ones stay null).
+// The headline figures of a --stats report (absent ones stay null). A
+// `rvh-vp bench --json` table (schema rvh-vp-bench/1) gives the workload's
+// overhead and each operation's simulated cycles instead.
 struct SweepFigures {
   nlohmann::json instructions, sim_time_ns, exits, hyp_cycles, guest_cycles, hyp_share;
   nlohmann::json exits_by_cause = nlohmann::json::object();  // cause -> count
   nlohmann::json cost_cycles = nlohmann::json::object();     // cost class -> cycles
+  nlohmann::json overhead_percent;                             // bench: guest vs bare workload
+  nlohmann::json cycles_per_op = nlohmann::json::object();     // bench: operation -> sim cycles per op
 };
 SweepFigures sweep_figures(const nlohmann::json& stats);
 
@@ -41,7 +45,9 @@ struct SweepResult {
   std::string id;
   nlohmann::json params;   // axis name -> value
   std::string status;
-  nlohmann::json figures;  // "instructions", "sim_time_ns", "exits", "hyp_cycles", "guest_cycles", "hyp_share", "host_seconds" (absent: null)
+  // "instructions", "sim_time_ns", "exits", "hyp_cycles", "guest_cycles", "hyp_share", "host_seconds",
+  // "overhead_percent" (absent: null) and "cycles_per_op" (an object, empty unless bench).
+  nlohmann::json figures;
 };
 
 class SweepDb {

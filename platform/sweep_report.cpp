@@ -17,15 +17,44 @@ const char* const kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59
                                 "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 constexpr size_t kMaxLines = 10;
 
+// A figure plotted against each axis: r.figures[key], or with `op` set, the
+// bench operation's simulated cycles (r.figures["cycles_per_op"][op]).
 struct Metric {
-  const char* key;
-  const char* title;
-  double scale;  // shown value = stored value * scale
+  std::string key;
+  std::string title;
+  double scale = 1;  // shown value = stored value * scale
+  std::string op;
+  const nlohmann::json* value(const SweepResult& r) const {
+    const nlohmann::json* from = &r.figures;
+    if (!op.empty()) {
+      const auto ops = r.figures.find("cycles_per_op");
+      if (ops == r.figures.end()) return nullptr;
+      from = &*ops;
+    }
+    const std::string& k = op.empty() ? key : op;
+    const auto v = from->is_object() ? from->find(k) : from->end();
+    return v != from->end() && v->is_number() ? &*v : nullptr;
+  }
 };
-const Metric kMetrics[] = {{"sim_time_ns", "simulated time (\u00b5s)", 1e-3},
-                           {"hyp_share", "hypervisor share of all cycles (%)", 100.0},
-                           {"exits", "exits", 1.0},
-                           {"instructions", "instructions", 1.0}};
+
+// The run figures, then a bench sweep's: the workload's overhead and each
+// operation's cost (in the order the first point lists them).
+std::vector<Metric> metrics_of(const std::vector<SweepResult>& results) {
+  std::vector<Metric> m = {{"sim_time_ns", "simulated time (\u00b5s)", 1e-3, ""},
+                           {"hyp_share", "hypervisor share of all cycles (%)", 100.0, ""},
+                           {"exits", "exits", 1.0, ""},
+                           {"instructions", "instructions", 1.0, ""},
+                           {"overhead_percent", "workload overhead as a guest vs bare (%)", 1.0, ""}};
+  std::vector<std::string> ops;
+  for (const SweepResult& r : results) {
+    const nlohmann::json per_op = r.figures.value("cycles_per_op", nlohmann::json::object());
+    if (!per_op.is_object()) continue;
+    for (auto it = per_op.begin(); it != per_op.end(); ++it)
+      if (std::find(ops.begin(), ops.end(), it.key()) == ops.end()) ops.push_back(it.key());
+  }
+  for (const std::string& op : ops) m.push_back(Metric{"cycles_per_op." + op, op + " (simulated cycles per operation or latency)", 1.0, op});
+  return m;
+}
 
 std::string fmt(double v) {
   char buf[32];
@@ -44,7 +73,7 @@ struct Line {
 // One plot: x = the axis's values (by value if all are numbers, else evenly
 // spaced), y = the metric; a polyline and a dot per point of each line.
 std::string line_chart(const SweepAxis& axis, const std::vector<Line>& lines, size_t hidden, const Metric& m) {
-  const double W = 720, left = 80, right = 20, top = 12, plot_h = 220, bottom = 42;
+  const double W = 720, left = 80, right = 20, top = 30, plot_h = 220, bottom = 42;
   const size_t n = axis.values.size();
   const bool numeric = std::all_of(axis.values.begin(), axis.values.end(), [](const json& v) { return v.is_number(); });
   double xmin = 0, xmax = static_cast<double>(n - 1);
@@ -68,18 +97,23 @@ std::string line_chart(const SweepAxis& axis, const std::vector<Line>& lines, si
 
   const double legend_h = 18.0 * static_cast<double>(lines.size() + (hidden ? 1 : 0));
   const double H = top + plot_h + bottom + legend_h;
-  std::string s = "<svg class=\"plot\" width=\"" + fmt(W) + "\" height=\"" + fmt(H) + "\" viewBox=\"0 0 " + fmt(W) + " " + fmt(H) +
-                  "\" role=\"img\" aria-label=\"" + html_escape(std::string(m.title) + " vs " + axis.name) + "\">\n";
-  s += "<line class=\"axis\" x1=\"" + fmt(left) + "\" y1=\"" + fmt(top + plot_h) + "\" x2=\"" + fmt(W - right) + "\" y2=\"" +
-       fmt(top + plot_h) + "\"/>\n<line class=\"axis\" x1=\"" + fmt(left) + "\" y1=\"" + fmt(top) + "\" x2=\"" + fmt(left) +
+  // Presentation attributes rather than the page's CSS, so that the same
+  // text is a standalone .svg file (--plots DIR).
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" width=\"" + fmt(W) + "\" height=\"" + fmt(H) +
+                  "\" viewBox=\"0 0 " + fmt(W) + " " + fmt(H) + "\" font-family=\"system-ui, sans-serif\" font-size=\"12\" fill=\"#333\" role=\"img\" aria-label=\"" +
+                  html_escape(m.title + " vs " + axis.name) + "\">\n<title>" + html_escape(m.title + " vs " + axis.name) + "</title>\n";
+  s += "<rect width=\"" + fmt(W) + "\" height=\"" + fmt(H) + "\" fill=\"#fff\"/>\n<text x=\"" + fmt(left) + "\" y=\"16\">" +
+       html_escape(m.title) + "</text>\n";
+  s += "<line stroke=\"#999\" x1=\"" + fmt(left) + "\" y1=\"" + fmt(top + plot_h) + "\" x2=\"" + fmt(W - right) + "\" y2=\"" +
+       fmt(top + plot_h) + "\"/>\n<line stroke=\"#999\" x1=\"" + fmt(left) + "\" y1=\"" + fmt(top) + "\" x2=\"" + fmt(left) +
        "\" y2=\"" + fmt(top + plot_h) + "\"/>\n";
   for (int t = 0; t <= 4; ++t) {
     const double v = lo + (hi - lo) * t / 4;
-    s += "<text class=\"tick\" x=\"" + fmt(left - 6) + "\" y=\"" + fmt(y_of(v) + 3) + "\" text-anchor=\"end\">" +
+    s += "<text font-size=\"10\" fill=\"#555\" x=\"" + fmt(left - 6) + "\" y=\"" + fmt(y_of(v) + 3) + "\" text-anchor=\"end\">" +
          html_escape(format_number(std::fabs(v) >= 100 ? std::round(v) : std::round(v * 100) / 100)) + "</text>\n";
   }
   for (size_t i = 0; i < n; ++i)
-    s += "<text class=\"tick\" x=\"" + fmt(x_of(i)) + "\" y=\"" + fmt(top + plot_h + 14) + "\" text-anchor=\"middle\">" +
+    s += "<text font-size=\"10\" fill=\"#555\" x=\"" + fmt(x_of(i)) + "\" y=\"" + fmt(top + plot_h + 14) + "\" text-anchor=\"middle\">" +
          html_escape(value_text(axis.values[i])) + "</text>\n";
   s += "<text x=\"" + fmt(left + (W - left - right) / 2) + "\" y=\"" + fmt(top + plot_h + 32) + "\" text-anchor=\"middle\">" +
        html_escape(axis.name) + "</text>\n";
@@ -113,7 +147,8 @@ std::vector<Line> lines_for(const SweepSpec& spec, size_t a, const Metric& m, co
   std::map<std::string, size_t> index;
   const SweepAxis& axis = spec.axes[a];
   for (const SweepResult& r : results) {
-    if (r.status != "ok" || !r.params.is_object() || !r.figures.contains(m.key) || !r.figures[m.key].is_number()) continue;
+    const nlohmann::json* value = m.value(r);
+    if (r.status != "ok" || !r.params.is_object() || !value) continue;
     const auto pos = std::find(axis.values.begin(), axis.values.end(), r.params.value(axis.name, json()));
     if (pos == axis.values.end()) continue;
     std::string label;
@@ -128,7 +163,7 @@ std::vector<Line> lines_for(const SweepSpec& spec, size_t a, const Metric& m, co
       lines.push_back(Line{label, std::vector<double>(axis.values.size()), std::vector<unsigned>(axis.values.size())});
     }
     const size_t i = static_cast<size_t>(pos - axis.values.begin());
-    lines[it->second].sum[i] += r.figures[m.key].get<double>();
+    lines[it->second].sum[i] += value->get<double>();
     lines[it->second].count[i] += 1;
   }
   return lines;
@@ -144,21 +179,23 @@ p.sub { color: #666; margin: 2px 0 8px; }
 code { font-size: 12px; background: #f4f4f4; padding: 1px 4px; border-radius: 3px; }
 table { border-collapse: collapse; margin: 6px 0; }
 th, td { text-align: left; padding: 3px 12px 3px 0; border-bottom: 1px solid #eee; }
-svg.plot { display: block; margin: 6px 0 10px; font-size: 12px; }
-svg.plot text { fill: #333; }
-svg.plot text.tick { font-size: 10px; fill: #555; }
-svg.plot .axis { stroke: #999; stroke-width: 1; }
+svg.plot { display: block; margin: 6px 0 10px; }
 )";
 
 // Records on <body> how many plots there are and how many drew a mark
-// (data-plots, data-plots-drawn), for a headless browser to read back.
+// (data-plots, data-plots-drawn), and per plot data-drawn and data-rect
+// (page coordinates, CSS pixels), for a headless browser to read back
+// (tests/sweep_report_chromium_test.sh).
 const char* const kScript = R"(
 (function () {
   var plots = document.querySelectorAll('svg.plot'), drawn = 0;
   for (var i = 0; i < plots.length; i++) {
-    var marks = plots[i].querySelectorAll('.mark'), area = 0;
+    var p = plots[i], marks = p.querySelectorAll('.mark'), area = 0;
     for (var j = 0; j < marks.length; j++) { var b = marks[j].getBBox(); area += b.width * b.height; }
-    plots[i].setAttribute('data-drawn', area > 0 ? 'yes' : 'no');
+    var r = p.getBoundingClientRect();
+    p.setAttribute('data-drawn', area > 0 ? 'yes' : 'no');
+    p.setAttribute('data-rect', [Math.round(r.left + window.scrollX), Math.round(r.top + window.scrollY),
+                                 Math.round(r.width), Math.round(r.height)].join(','));
     if (area > 0) drawn++;
   }
   document.body.setAttribute('data-plots', plots.length);
@@ -167,6 +204,33 @@ const char* const kScript = R"(
 )";
 
 }  // namespace
+
+std::vector<SweepPlot> sweep_plots(const SweepSpec& spec, const std::vector<SweepResult>& results) {
+  std::vector<SweepPlot> plots;
+  const std::vector<Metric> metrics = metrics_of(results);
+  for (size_t a = 0; a < spec.axes.size(); ++a) {
+    const SweepAxis& axis = spec.axes[a];
+    if (axis.values.size() < 2) continue;
+    for (const Metric& m : metrics) {
+      std::vector<Line> lines = lines_for(spec, a, m, results);
+      if (lines.empty()) continue;
+      const size_t hidden = lines.size() > kMaxLines ? lines.size() - kMaxLines : 0;
+      lines.resize(std::min(lines.size(), kMaxLines));
+      plots.push_back(SweepPlot{a, m.key, m.title + " vs " + axis.name, line_chart(axis, lines, hidden, m)});
+    }
+  }
+  return plots;
+}
+
+std::string sweep_plot_file_name(const SweepSpec& spec, const SweepPlot& plot) {
+  std::string name;
+  for (char c : spec.axes[plot.axis].name + "-" + plot.metric) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    name += keep ? c : '_';
+  }
+  while (!name.empty() && (name[0] == '-' || name[0] == '.')) name.erase(0, 1);  // "--smp-exits" -> "smp-exits"
+  return name + ".svg";
+}
 
 std::string sweep_report_html(const SweepSpec& spec, const std::string& title, const std::vector<SweepResult>& results) {
   size_t ok = 0;
@@ -185,17 +249,12 @@ std::string sweep_report_html(const SweepSpec& spec, const std::string& title, c
     h += "<tr><td><code>" + html_escape(axis.name) + "</code></td><td>" + html_escape(values) + "</td></tr>\n";
   }
   h += "</table>\n";
-  for (size_t a = 0; a < spec.axes.size(); ++a) {
-    const SweepAxis& axis = spec.axes[a];
-    if (axis.values.size() < 2) continue;
-    h += "<h2 id=\"axis-" + std::to_string(a) + "\">" + html_escape(axis.name) + "</h2>\n";
-    for (const Metric& m : kMetrics) {
-      std::vector<Line> lines = lines_for(spec, a, m, results);
-      if (lines.empty()) continue;
-      const size_t hidden = lines.size() > kMaxLines ? lines.size() - kMaxLines : 0;
-      lines.resize(std::min(lines.size(), kMaxLines));
-      h += "<h3>" + html_escape(std::string(m.title) + " vs " + axis.name) + "</h3>\n" + line_chart(axis, lines, hidden, m);
-    }
+  const std::vector<SweepPlot> plots = sweep_plots(spec, results);
+  for (size_t k = 0; k < plots.size(); ++k) {
+    const size_t a = plots[k].axis;
+    if (k == 0 || plots[k - 1].axis != a)
+      h += "<h2 id=\"axis-" + std::to_string(a) + "\">" + html_escape(spec.axes[a].name) + "</h2>\n";
+    h += "<h3>" + html_escape(plots[k].title) + "</h3>\n" + plots[k].svg;
   }
   return h + "</main>\n<script>" + kScript + "</script>\n</body>\n</html>\n";
 }

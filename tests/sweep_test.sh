@@ -3,7 +3,8 @@
 # meets it (docs/sweeps.md): spec errors (one line, exit 2, nothing run), a
 # 12-point sweep whose figures match single runs of the same command lines,
 # failed and timed-out points, resume after Ctrl-C (only the missing points
-# run), a changed spec with the same database, CSV export.
+# run), a changed spec with the same database, CSV export, the report and
+# its plots as SVG files, a bench sweep checked against a single bench run.
 set -u
 vp=$1 sw=$2
 . "$(dirname "$0")/check_lib.sh"
@@ -104,19 +105,27 @@ sweep again grid.json
 sweep export grid.db --csv export.csv
 [ "$code" -eq 0 ] && cmp -s export.csv grid.csv && pass "rvh-vp sweep DB --csv exports the same table" ||
   { fail "export (exit $code)"; cat export.err; }
-head -1 grid.csv | grep -qxF 'id,grid_index,repetition,hyp.mmio_user,hyp.wfi,--no-guest-sstc,params,status,exit_code,error,host_seconds,instructions,sim_time_ns,exits,hyp_cycles,guest_cycles,hyp_share,exits_by_cause,cost_cycles' &&
+head -1 grid.csv | grep -qxF 'id,grid_index,repetition,hyp.mmio_user,hyp.wfi,--no-guest-sstc,params,status,exit_code,error,host_seconds,instructions,sim_time_ns,exits,hyp_cycles,guest_cycles,hyp_share,exits_by_cause,cost_cycles,overhead_percent,cycles_per_op' &&
   pass "CSV header: a column per axis, then the figures" || { fail "CSV header"; head -1 grid.csv; }
-sweep report grid.db --report grid.html
+sweep report grid.db --report grid.html --plots plots
 # Per axis (3) a plot of simulated time, hypervisor share, exits and instructions (12 plots), a dot per point in each.
-if [ "$code" -eq 0 ] && [ "$(grep -c '<svg class="plot"' grid.html)" -eq 12 ] &&
+if [ "$code" -eq 0 ] && [ "$(grep -c '<svg xmlns="http://www.w3.org/2000/svg" class="plot"' grid.html)" -eq 12 ] &&
    grep -qF '<h2 id="axis-1">hyp.wfi</h2>' grid.html && grep -qF '<h3>simulated time (µs) vs hyp.wfi</h3>' grid.html &&
    grep -qF 'hyp.mmio_user=2730, --no-guest-sstc=true</text>' grid.html && [ "$(grep -c '<circle class="mark"' grid.html)" -eq 144 ]; then
   pass "--report: a plot per axis and figure, a line per other setting"
 else
   fail "--report (exit $code)"; cat report.err
 fi
+# --plots: the same 12 plots as standalone SVG files, well-formed XML.
+if [ "$(ls plots | wc -l)" -eq 12 ] && [ -s plots/hyp.wfi-hyp_share.svg ] && [ -s plots/no-guest-sstc-sim_time_ns.svg ] &&
+   python3 -c 'import sys, xml.dom.minidom
+for f in sys.argv[1:]: xml.dom.minidom.parse(f)' plots/*.svg; then
+  pass "--plots: each plot as an SVG file"
+else
+  fail "--plots"; ls plots
+fi
 sweep export_nocsv grid.db
-[ "$code" -eq 2 ] && grep -qF "is a sweep's database; give --csv FILE or --report FILE.html to export it" export_nocsv.err &&
+[ "$code" -eq 2 ] && grep -qF "is a sweep's database; give --csv FILE, --report FILE.html or --plots DIR to export it" export_nocsv.err &&
   pass "a database without --csv: told what to do" || fail "a database without --csv (exit $code)"
 
 # --- 3. Failed and timed-out points are recorded; the sweep goes on -------------
@@ -172,7 +181,35 @@ for col in id instructions sim_time_ns hyp_cycles exits; do
 done
 pass "the resumed sweep's figures equal the uninterrupted sweep's"
 
-# --- 5. Another spec with the same database: refused, or --fresh -----------------
+# --- 5. A bench sweep: each point is `rvh-vp bench --json` ----------------------
+cat >bench.json <<EOF
+{"command": ["bench", "--no-consolidation", "--sw-dir", "$sw"], "axes": {"hyp.mmio_user": [1000, 6000]}, "timeout_seconds": 300}
+EOF
+sweep bench bench.json -j 2 --csv bench.csv --report bench.html
+"$vp" bench --no-consolidation --sw-dir "$sw" --set hyp.mmio_user=6000 --json single_bench.json >/dev/null 2>&1
+# The database holds each operation's cycles as the single run's table has them; mmio_read_user moves with the key.
+if [ "$code" -eq 0 ] && python3 - bench.csv single_bench.json <<'PY'
+import csv, json, sys
+rows = {r["hyp.mmio_user"]: r for r in csv.DictReader(open(sys.argv[1]))}
+single = json.load(open(sys.argv[2]))
+ops = json.loads(rows["6000"]["cycles_per_op"])
+for op in single["operations"]:
+    want = op.get("sim_cycles_per_op", op.get("sim_latency_cycles"))
+    assert ops[op["name"]] == want, (op["name"], ops.get(op["name"]), want)
+assert float(rows["6000"]["overhead_percent"]) == single["workload"]["overhead_percent"]
+low = json.loads(rows["1000"]["cycles_per_op"])
+assert abs(ops["mmio_read_user"] - low["mmio_read_user"] - 5000) < 1, (low["mmio_read_user"], ops["mmio_read_user"])
+PY
+then
+  pass "bench sweep: each operation's cycles as a single bench run gives them"
+else
+  fail "bench sweep (exit $code)"; tail -3 bench.err
+fi
+grep -qF '<h3>mmio_read_user (simulated cycles per operation or latency) vs hyp.mmio_user</h3>' bench.html &&
+  grep -qF '<h3>workload overhead as a guest vs bare (%) vs hyp.mmio_user</h3>' bench.html &&
+  pass "bench sweep report: a plot per operation and the workload's overhead" || fail "bench sweep report"
+
+# --- 6. Another spec with the same database: refused, or --fresh -----------------
 cat >other.json <<EOF
 {$cmd, "axes": {"hyp.wfi": [700]}}
 EOF

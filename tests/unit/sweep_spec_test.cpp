@@ -149,10 +149,10 @@ TEST(SweepDb, RecordsResumesAndRefusesAnotherSpec) {
   db.export_csv(csv);
   EXPECT_EQ(csv.str(),
             "id,grid_index,repetition,hyp.wfi,--smp,params,status,exit_code,error,host_seconds,instructions,sim_time_ns,"
-            "exits,hyp_cycles,guest_cycles,hyp_share,exits_by_cause,cost_cycles\n"
+            "exits,hyp_cycles,guest_cycles,hyp_share,exits_by_cause,cost_cycles,overhead_percent,cycles_per_op\n"
             "p0000-r1,0,1,100,1,\"{\"\"--smp\"\":1,\"\"hyp.wfi\"\":100}\",ok,0,,0.5,1234,99,7,25,75,0.25,"
-            "\"{\"\"wfi\"\":3}\",\"{\"\"sbi\"\":20}\"\n"
-            "p0001-r1,0,1,300,1,\"{\"\"--smp\"\":1,\"\"hyp.wfi\"\":300}\",failed,3,\"exit status 3: boom, \"\"quoted\"\"\",0.5,,,,,,,{},{}\n");
+            "\"{\"\"wfi\"\":3}\",\"{\"\"sbi\"\":20}\",,{}\n"
+            "p0001-r1,0,1,300,1,\"{\"\"--smp\"\":1,\"\"hyp.wfi\"\":300}\",failed,3,\"exit status 3: boom, \"\"quoted\"\"\",0.5,,,,,,,{},{},,{}\n");
   try {
     db.bind_spec("{\"a\":2}", {"hyp.wfi"}, "rvh-vp test", false);
     FAIL() << "a different spec was accepted";
@@ -162,6 +162,19 @@ TEST(SweepDb, RecordsResumesAndRefusesAnotherSpec) {
   db.bind_spec("{\"a\":2}", {"hyp.wfi"}, "rvh-vp test", true);
   EXPECT_TRUE(db.statuses().empty());
   std::filesystem::remove(path);
+}
+
+// `rvh-vp bench --json` gives the workload's overhead and each operation's
+// simulated cycles; the run figures stay null.
+TEST(SweepFigures, BenchTable) {
+  const SweepFigures f = sweep_figures(nlohmann::json::parse(R"({"schema": "rvh-vp-bench/1",
+      "operations": [{"name": "null_sbi", "sim_cycles_per_op": 981.08}, {"name": "mmio_user", "sim_cycles_per_op": 2731},
+                     {"name": "timer_sbi", "sim_latency_cycles": 897.2}, {"name": "broken"}],
+      "workload": {"bare_cycles": 100, "guest_cycles": 112, "overhead_percent": 12.0}})"));
+  EXPECT_EQ(f.overhead_percent, 12.0);
+  EXPECT_EQ(f.cycles_per_op, (nlohmann::json{{"null_sbi", 981.08}, {"mmio_user", 2731}, {"timer_sbi", 897.2}}));
+  EXPECT_TRUE(f.instructions.is_null());
+  EXPECT_TRUE(f.hyp_share.is_null());
 }
 
 }  // namespace
