@@ -70,10 +70,26 @@ struct Line {
   std::vector<unsigned> count;
 };
 
+// The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least
+// `raw`: y ticks at round values.
+double nice_step(double raw) {
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 2.5, 5.0})
+    if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+// How many decimals show a multiple of `step` exactly (0.25 -> 2, 5 -> 0).
+int tick_decimals(double step) {
+  int d = 0;
+  for (double scaled = step; d < 12 && std::fabs(scaled - std::round(scaled)) > 1e-9 * std::max(1.0, scaled); scaled *= 10) ++d;
+  return d;
+}
+
 // One plot: x = the axis's values (by value if all are numbers, else evenly
 // spaced), y = the metric; a polyline and a dot per point of each line.
 std::string line_chart(const SweepAxis& axis, const std::vector<Line>& lines, size_t hidden, const Metric& m) {
-  const double W = 720, left = 80, right = 20, top = 30, plot_h = 220, bottom = 42;
+  const double W = 720, left = 80, right = 40, top = 30, plot_h = 220, bottom = 42;
   const size_t n = axis.values.size();
   const bool numeric = std::all_of(axis.values.begin(), axis.values.end(), [](const json& v) { return v.is_number(); });
   double xmin = 0, xmax = static_cast<double>(n - 1);
@@ -90,9 +106,9 @@ std::string line_chart(const SweepAxis& axis, const std::vector<Line>& lines, si
     for (size_t i = 0; i < n; ++i)
       if (l.count[i]) lo = std::min(lo, l.sum[i] / l.count[i] * m.scale), hi = std::max(hi, l.sum[i] / l.count[i] * m.scale);
   if (hi == lo) lo -= std::max(1.0, std::fabs(lo) * 0.05), hi += std::max(1.0, std::fabs(hi) * 0.05);
-  const double pad = (hi - lo) * 0.05;
-  lo -= pad;
-  hi += pad;
+  const double step = nice_step((hi - lo) / 4);
+  lo = std::floor(lo / step) * step;
+  hi = std::ceil(hi / step) * step;
   auto y_of = [&](double v) { return top + (hi - v) / (hi - lo) * plot_h; };
 
   const double legend_h = 18.0 * static_cast<double>(lines.size() + (hidden ? 1 : 0));
@@ -107,10 +123,14 @@ std::string line_chart(const SweepAxis& axis, const std::vector<Line>& lines, si
   s += "<line stroke=\"#999\" x1=\"" + fmt(left) + "\" y1=\"" + fmt(top + plot_h) + "\" x2=\"" + fmt(W - right) + "\" y2=\"" +
        fmt(top + plot_h) + "\"/>\n<line stroke=\"#999\" x1=\"" + fmt(left) + "\" y1=\"" + fmt(top) + "\" x2=\"" + fmt(left) +
        "\" y2=\"" + fmt(top + plot_h) + "\"/>\n";
-  for (int t = 0; t <= 4; ++t) {
-    const double v = lo + (hi - lo) * t / 4;
+  const int decimals = tick_decimals(step);
+  const long ticks = std::lround((hi - lo) / step);
+  for (long k = 0; k <= ticks; ++k) {
+    const double v = lo + static_cast<double>(k) * step;
+    char label[48];
+    std::snprintf(label, sizeof label, "%.*f", decimals, v);
     s += "<text font-size=\"10\" fill=\"#555\" x=\"" + fmt(left - 6) + "\" y=\"" + fmt(y_of(v) + 3) + "\" text-anchor=\"end\">" +
-         html_escape(format_number(std::fabs(v) >= 100 ? std::round(v) : std::round(v * 100) / 100)) + "</text>\n";
+         html_escape(decimals ? label : format_number(std::round(v))) + "</text>\n";
   }
   for (size_t i = 0; i < n; ++i)
     s += "<text font-size=\"10\" fill=\"#555\" x=\"" + fmt(x_of(i)) + "\" y=\"" + fmt(top + plot_h + 14) + "\" text-anchor=\"middle\">" +

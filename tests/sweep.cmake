@@ -15,3 +15,16 @@ if(TARGET rvh-vp AND TARGET png_check)
             $<TARGET_FILE:png_check>)
   set_tests_properties(sweep_report_chromium PROPERTIES LABELS "sweep;report" SKIP_RETURN_CODE 77 TIMEOUT 240)
 endif()
+
+# docs/sweeps.md's example, repeated as a user would: the world switch
+# against the Linux guest's overhead, locally and on a single-node Slurm
+# cluster (tests/sweep_linux_test.sh). Included after linux.cmake
+# (RVH_LINUX_TESTS, the linux_image fixture).
+if(RVH_LINUX_TESTS AND TARGET rvh-vp)
+  add_test(NAME sweep_linux_world_switch
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/sweep_linux_test.sh $<TARGET_FILE:rvh-vp> ${RVH_LINUX_IMAGE}
+            ${CMAKE_SOURCE_DIR}/examples/sweeps/world_switch_linux.json)
+  set_tests_properties(sweep_linux_world_switch PROPERTIES
+    LABELS "linux;sweep;slurm" FIXTURES_REQUIRED linux_image SKIP_RETURN_CODE 77 TIMEOUT 900
+    RESOURCE_LOCK slurm_cluster)
+endif()
