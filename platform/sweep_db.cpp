@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <stdexcept>
 
 namespace rvh {
@@ -118,7 +119,13 @@ SweepFigures sweep_figures(const nlohmann::json& s) {
 }
 
 SweepDb::SweepDb(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw std::runtime_error(path + ": cannot open the sweep database: no directory " + dir.string());
+  // Never through a symbolic link (the database is an output file).
+  if (std::filesystem::is_symlink(path))
+    throw std::runtime_error(path + ": is a symbolic link; give the database's own path");
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;

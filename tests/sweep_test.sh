@@ -209,7 +209,16 @@ grep -qF '<h3>mmio_read_user (simulated cycles per operation or latency) vs hyp.
   grep -qF '<h3>workload overhead as a guest vs bare (%) vs hyp.mmio_user</h3>' bench.html &&
   pass "bench sweep report: a plot per operation and the workload's overhead" || fail "bench sweep report"
 
-# --- 6. Another spec with the same database: refused, or --fresh -----------------
+# --- 6. A database path that cannot be used: one line, nothing run ------------
+ln -s "$tmp/elsewhere.db" link.db
+sweep link bench.json --db link.db
+[ "$code" -eq 2 ] && [ "$(cat link.err)" = "rvh-vp sweep: $tmp/link.db: is a symbolic link; give the database's own path" ] &&
+  [ ! -e elsewhere.db ] && pass "a database path that is a symbolic link is refused" || { fail "--db link (exit $code)"; cat link.err; }
+sweep nodir bench.json --db "$tmp/no/such/dir/x.db"
+[ "$code" -eq 2 ] && [ "$(cat nodir.err)" = "rvh-vp sweep: $tmp/no/such/dir/x.db: cannot open the sweep database: no directory $tmp/no/such/dir" ] &&
+  pass "a database in a missing directory is refused" || { fail "--db in a missing directory (exit $code)"; cat nodir.err; }
+
+# --- 7. Another spec with the same database: refused, or --fresh -----------------
 cat >other.json <<EOF
 {$cmd, "axes": {"hyp.wfi": [700]}}
 EOF
