@@ -84,26 +84,6 @@ svg.plot .axis { stroke: #999; stroke-width: 1; }
 details pre { font-size: 12px; background: #f7f7f7; padding: 8px; overflow-x: auto; }
 )";
 
-// Marks each plot with whether it drew something (the Chromium test reads
-// these back with --dump-dom): body[data-plots], body[data-plots-drawn] and
-// per plot data-drawn and data-rect (page coordinates, CSS pixels).
-const char* const kScript = R"(
-(function () {
-  var plots = document.querySelectorAll('svg.plot'), drawn = 0;
-  for (var i = 0; i < plots.length; i++) {
-    var p = plots[i], marks = p.querySelectorAll('.mark'), area = 0;
-    for (var j = 0; j < marks.length; j++) { var b = marks[j].getBBox(); area += b.width * b.height; }
-    var r = p.getBoundingClientRect();
-    p.setAttribute('data-drawn', area > 0 ? 'yes' : 'no');
-    p.setAttribute('data-rect', [Math.round(r.left + window.scrollX), Math.round(r.top + window.scrollY),
-                                 Math.round(r.width), Math.round(r.height)].join(','));
-    if (area > 0) drawn++;
-  }
-  document.body.setAttribute('data-plots', plots.length);
-  document.body.setAttribute('data-plots-drawn', drawn);
-})();
-)";
-
 std::string run_section(const json& s) {
   std::string h = "<h2>Run</h2>\n<table>\n";
   h += row("stopped by", text_at(s, "stopped_by") + " (exit code " + text_at(s, "exit_code") + ")");
@@ -549,7 +529,7 @@ std::string render_report_html(const json& s) {
   if (s.contains("hypervisor")) h += hypervisor_sections(s["hypervisor"]);
   h += regions_section(s);
   h += config_section(s);
-  h += "</main>\n<script>" + std::string(kScript) + "</script>\n</body></html>\n";
+  h += "</main>\n<script>" + std::string(kPlotCheckScript) + "</script>\n</body></html>\n";
   return h;
 }
 

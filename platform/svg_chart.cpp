@@ -166,4 +166,21 @@ std::string svg_histogram(const std::vector<HistogramBucket>& buckets, const std
   return s;
 }
 
+const char* const kPlotCheckScript = R"(
+(function () {
+  var plots = document.querySelectorAll('svg.plot'), drawn = 0;
+  for (var i = 0; i < plots.length; i++) {
+    var p = plots[i], marks = p.querySelectorAll('.mark'), area = 0;
+    for (var j = 0; j < marks.length; j++) { var b = marks[j].getBBox(); area += b.width * b.height; }
+    var r = p.getBoundingClientRect();
+    p.setAttribute('data-drawn', area > 0 ? 'yes' : 'no');
+    p.setAttribute('data-rect', [Math.round(r.left + window.scrollX), Math.round(r.top + window.scrollY),
+                                 Math.round(r.width), Math.round(r.height)].join(','));
+    if (area > 0) drawn++;
+  }
+  document.body.setAttribute('data-plots', plots.length);
+  document.body.setAttribute('data-plots-drawn', drawn);
+})();
+)";
+
 }  // namespace rvh

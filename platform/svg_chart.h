@@ -30,6 +30,12 @@ struct HistogramBucket {
 std::string svg_histogram(const std::vector<HistogramBucket>& buckets, const std::string& color,
                           const std::string& x_label);
 
+// The page script that marks each <svg class="plot"> with whether it drew
+// something (headless-browser tests read these back with --dump-dom):
+// body[data-plots], body[data-plots-drawn], and per plot data-drawn and
+// data-rect (page coordinates, CSS pixels).
+extern const char* const kPlotCheckScript;
+
 std::string html_escape(const std::string& s);
 // 1234567 -> "1,234,567"; non-integers with up to 3 decimals.
 std::string format_number(double v);

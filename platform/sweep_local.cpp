@@ -18,35 +18,12 @@
 #include <thread>
 
 #include "platform/sweep_executor.h"
+#include "platform/sweep_stop_signals.h"
 
 extern char** environ;
 
 namespace rvh {
 namespace {
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-void on_stop_signal(int signo) { g_stop_signal = signo; }
-
-// SIGINT and SIGTERM set g_stop_signal while alive; the old handlers come back after.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal = 0;
-    struct sigaction sa;
-    std::memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_, old_term_;
-};
 
 using Clock = std::chrono::steady_clock;
 
@@ -98,13 +75,13 @@ void kill_point(pid_t pid) {
 }  // namespace
 
 bool run_local(const std::vector<SweepPoint>& points, const LocalExecutorOptions& options, const PointDone& done) {
-  StopSignals signals;
+  SweepStopSignals signals;
   unsigned jobs = options.jobs;
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   std::vector<Running> running;
   size_t next = 0;
   while (next < points.size() || !running.empty()) {
-    if (g_stop_signal) {
+    if (sweep_stop_signal()) {
       for (const Running& r : running) kill_point(r.pid);
       return false;
     }
@@ -132,7 +109,7 @@ bool run_local(const std::vector<SweepPoint>& points, const LocalExecutorOptions
       o.id = r.id;
       o.host_seconds = seconds;
       if (w == r.pid) {
-        if (g_stop_signal) break;  // ended as the sweep was interrupted: not reported
+        if (sweep_stop_signal()) break;  // ended as the sweep was interrupted: not reported
         kill(-r.pid, SIGKILL);     // anything the point left behind in its group
         if (WIFEXITED(st)) {
           o.exit_code = WEXITSTATUS(st);

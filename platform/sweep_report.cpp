@@ -202,27 +202,6 @@ th, td { text-align: left; padding: 3px 12px 3px 0; border-bottom: 1px solid #ee
 svg.plot { display: block; margin: 6px 0 10px; }
 )";
 
-// Records on <body> how many plots there are and how many drew a mark
-// (data-plots, data-plots-drawn), and per plot data-drawn and data-rect
-// (page coordinates, CSS pixels), for a headless browser to read back
-// (tests/sweep_report_chromium_test.sh).
-const char* const kScript = R"(
-(function () {
-  var plots = document.querySelectorAll('svg.plot'), drawn = 0;
-  for (var i = 0; i < plots.length; i++) {
-    var p = plots[i], marks = p.querySelectorAll('.mark'), area = 0;
-    for (var j = 0; j < marks.length; j++) { var b = marks[j].getBBox(); area += b.width * b.height; }
-    var r = p.getBoundingClientRect();
-    p.setAttribute('data-drawn', area > 0 ? 'yes' : 'no');
-    p.setAttribute('data-rect', [Math.round(r.left + window.scrollX), Math.round(r.top + window.scrollY),
-                                 Math.round(r.width), Math.round(r.height)].join(','));
-    if (area > 0) drawn++;
-  }
-  document.body.setAttribute('data-plots', plots.length);
-  document.body.setAttribute('data-plots-drawn', drawn);
-})();
-)";
-
 }  // namespace
 
 std::vector<SweepPlot> sweep_plots(const SweepSpec& spec, const std::vector<SweepResult>& results) {
@@ -276,7 +255,7 @@ std::string sweep_report_html(const SweepSpec& spec, const std::string& title, c
       h += "<h2 id=\"axis-" + std::to_string(a) + "\">" + html_escape(spec.axes[a].name) + "</h2>\n";
     h += "<h3>" + html_escape(plots[k].title) + "</h3>\n" + plots[k].svg;
   }
-  return h + "</main>\n<script>" + kScript + "</script>\n</body>\n</html>\n";
+  return h + "</main>\n<script>" + kPlotCheckScript + "</script>\n</body>\n</html>\n";
 }
 
 }  // namespace rvh

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "platform/sweep_executor.h"
+#include "platform/sweep_stop_signals.h"
 
 extern char** environ;
 
@@ -35,32 +36,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-volatile std::sig_atomic_t g_slurm_stop_signal = 0;
-void on_stop_signal(int signo) { g_slurm_stop_signal = signo; }
-
-// SIGINT and SIGTERM set g_slurm_stop_signal while alive; the old handlers come back after.
-class StopSignals {
- public:
-  StopSignals() {
-    g_slurm_stop_signal = 0;
-    struct sigaction sa;
-    std::memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_, old_term_;
-};
 
 // A POSIX shell word: single quotes, with ' as '\'' and a newline as the
 // script's $nl (so that each point stays on one line of points.list).
@@ -271,7 +246,7 @@ bool run_slurm(const std::vector<SweepPoint>& points, const SlurmExecutorOptions
   write_file(points_list, list.str());
   write_file(script, job_script(points.size(), options, points_list, dir + "/slurm/task-%a.out"));
 
-  StopSignals signals;
+  SweepStopSignals signals;
   const std::string out = dir + "/slurm/sbatch.out", err = dir + "/slurm/sbatch.err";
   const pid_t sbatch = spawn({"sbatch", "--parsable", "--wait", script}, out, err);
 
@@ -297,7 +272,7 @@ bool run_slurm(const std::vector<SweepPoint>& points, const SlurmExecutorOptions
       status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
       break;
     }
-    if (g_slurm_stop_signal) {
+    if (sweep_stop_signal()) {
       // Ctrl-C: cancel the array (running tasks are killed, pending ones never start).
       std::string job = job_id_in(read_file(out));
       kill(-sbatch, SIGTERM);
@@ -324,7 +299,7 @@ bool run_slurm(const std::vector<SweepPoint>& points, const SlurmExecutorOptions
   // shared filesystem a file written on a compute node may show up here a
   // little later, so missing ones get a few seconds.
   collect();
-  for (int i = 0; i < 20 && left > 0 && !g_slurm_stop_signal; ++i) {
+  for (int i = 0; i < 20 && left > 0 && !sweep_stop_signal(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     collect();
   }

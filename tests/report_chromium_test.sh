@@ -9,23 +9,10 @@
 # when Chromium is not installed.
 set -u
 vp=$1 sw=$2 png_check=$3
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$browser" ]; then
-  echo "skipped: chromium is not installed (apt-get install --no-install-recommends chromium)"
-  exit 77
-fi
 . "$(dirname "$0")/check_lib.sh"
+. "$(dirname "$0")/chromium_lib.sh"
 guest=$sw/g_smoke_all.elf
 [ -f "$guest" ] || { echo "FAIL: $guest not built"; exit 1; }
-
-# chromium_run OUTPUT_FLAG URL: one headless run with a fresh profile and
-# nothing fetched from the network.
-chromium_run() {
-  profile=$(mktemp -d "$tmp/profile.XXXXXX")
-  timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
-    --user-data-dir="$profile" --window-size=1200,2000 "$@" 2>>"$tmp/chromium.log"
-}
 
 "$vp" --hyp --no-stdin --kernel "$guest" --stats "$tmp/s.json" --report "$tmp/r.html" >"$tmp/run.out" 2>&1; code=$?
 [ $code -eq 0 ] && [ -s "$tmp/r.html" ] || { echo "FAIL: the run did not write a report (exit $code)"; tail "$tmp/run.out"; exit 1; }

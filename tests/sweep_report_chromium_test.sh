@@ -8,21 +8,12 @@
 # must fail that check. Skipped (77) only when Chromium is not installed.
 set -u
 vp=$1 sw=$2 png_check=$3
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$browser" ]; then
-  echo "skipped: chromium is not installed (apt-get install --no-install-recommends chromium)"
-  exit 77
-fi
 . "$(dirname "$0")/check_lib.sh"
+. "$(dirname "$0")/chromium_lib.sh"
 guest=$sw/g_smoke_all.elf
 [ -f "$guest" ] || { echo "FAIL: $guest not built"; exit 1; }
+chromium_window=1200,3000
 
-chromium_run() {
-  profile=$(mktemp -d "$tmp/profile.XXXXXX")
-  timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
-    --user-data-dir="$profile" "$@" 2>>"$tmp/chromium.log"
-}
 # body_attr FILE NAME: the value of <body NAME="..."> in a dumped DOM.
 body_attr() { sed -n "s/.*<body[^>]* $2=\"\([0-9]*\)\".*/\1/p" "$1" | head -1; }
 
@@ -35,7 +26,7 @@ EOF
 [ $code -eq 0 ] && [ -s "$tmp/r.html" ] || { echo "FAIL: the sweep did not write a report (exit $code)"; tail "$tmp/sweep.out"; exit 1; }
 
 # 1. The page's script measured the plots: 2 axes x 4 figures, all drawn.
-chromium_run --window-size=1200,3000 --dump-dom "file://$tmp/r.html" >"$tmp/dom.html"
+chromium_run --dump-dom "file://$tmp/r.html" >"$tmp/dom.html"
 plots=$(body_attr "$tmp/dom.html" data-plots)
 drawn=$(body_attr "$tmp/dom.html" data-plots-drawn)
 if [ "$plots" = 8 ] && [ "$drawn" = 8 ]; then
@@ -45,7 +36,7 @@ else
 fi
 
 # 2. The screenshot shows lines and dots inside each plot in the window.
-chromium_run --window-size=1200,3000 --screenshot="$tmp/shot.png" "file://$tmp/r.html" >/dev/null
+chromium_run --screenshot="$tmp/shot.png" "file://$tmp/r.html" >/dev/null
 regions=$(grep -o 'data-rect="[0-9]*,[0-9]*,[0-9]*,[0-9]*"' "$tmp/dom.html" | sed 's/data-rect="\(.*\)"/\1/' |
           awk -F, '$2 + $4 <= 3000 {print}')
 count=$(echo "$regions" | grep -c .)
@@ -57,7 +48,7 @@ fi
 
 # 3. Control: without its lines and dots the same page fails the check.
 sed -e 's/<circle class="mark"[^>]*>.*<\/circle>//g' -e 's/<polyline [^>]*>//g' "$tmp/r.html" >"$tmp/blank.html"
-chromium_run --window-size=1200,3000 --screenshot="$tmp/blank.png" "file://$tmp/blank.html" >/dev/null
+chromium_run --screenshot="$tmp/blank.png" "file://$tmp/blank.html" >/dev/null
 if [ -s "$tmp/blank.png" ] && ! "$png_check" "$tmp/blank.png" $regions >"$tmp/blank.out"; then
   pass "control: a page without lines and dots fails the screenshot check"
 else
@@ -67,9 +58,10 @@ fi
 # 4. --plots: a standalone SVG file renders by itself, with its marks.
 svg=$tmp/plots/hyp.wfi-sim_time_ns.svg
 if [ "$(ls "$tmp/plots" | wc -l)" -eq 8 ] && [ -s "$svg" ]; then
-  chromium_run --window-size=720,320 --screenshot="$tmp/svg.png" "file://$svg" >/dev/null
+  chromium_window=720,320
+  chromium_run --screenshot="$tmp/svg.png" "file://$svg" >/dev/null
   sed -e 's/<circle class="mark"[^>]*>.*<\/circle>//g' -e 's/<polyline [^>]*>//g' "$svg" >"$tmp/blank.svg"
-  chromium_run --window-size=720,320 --screenshot="$tmp/blank_svg.png" "file://$tmp/blank.svg" >/dev/null
+  chromium_run --screenshot="$tmp/blank_svg.png" "file://$tmp/blank.svg" >/dev/null
   if "$png_check" "$tmp/svg.png" 80,30,620,220 >"$tmp/svg.out" && [ -s "$tmp/blank_svg.png" ] &&
      ! "$png_check" "$tmp/blank_svg.png" 80,30,620,220 >/dev/null; then
     pass "--plots: an SVG file alone shows its lines and dots (and fails the check without them)"

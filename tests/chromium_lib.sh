@@ -1,0 +1,17 @@
+# tests/chromium_lib.sh: sourced by the headless-Chromium tests after
+# check_lib.sh ($tmp). Exits 77 (skipped) when Chromium is not installed.
+# chromium_run ARGS...: one headless run with a fresh profile, nothing
+# fetched from the network, a window of $chromium_window (default
+# 1200,2000); Chromium's messages go to $tmp/chromium.log.
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+  echo "skipped: chromium is not installed (apt-get install --no-install-recommends chromium)"
+  exit 77
+fi
+chromium_window=${chromium_window:-1200,2000}
+chromium_run() {
+  profile=$(mktemp -d "$tmp/profile.XXXXXX")
+  timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
+    --user-data-dir="$profile" --window-size="$chromium_window" "$@" 2>>"$tmp/chromium.log"
+}
