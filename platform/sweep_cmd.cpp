@@ -30,6 +30,7 @@ const char* const kUsage =
     "                    [--executor local|slurm] [--partition P] [--max-parallel N] [--shared-dir DIR]\n"
     "                    [--csv FILE] [--report FILE.html] [--plots DIR]\n"
     "       rvh-vp sweep SWEEP.db [--csv FILE] [--report FILE.html] [--plots DIR]\n"
+    "SPEC is JSON, or YAML when its name ends in .yaml or .yml.\n"
     "Runs every point of the spec's grid that is not in the sweep's database yet (SPEC's name with .db,\n"
     "in the current directory), each with --stats into SPEC's name with .sweep/ next to the database;\n"
     "--csv exports the results, --report plots them (--plots DIR: each plot as an .svg file). docs/sweeps.md describes the spec and the database.\n";

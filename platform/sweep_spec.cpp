@@ -6,6 +6,7 @@
 
 #include "platform/options.h"
 #include "platform/timing_config.h"
+#include "platform/yaml_json.h"
 
 namespace rvh {
 namespace {
@@ -105,6 +106,12 @@ SweepAxis parse_axis(const std::string& name, const ordered_json& def, const std
     axis.kind = SweepAxis::Kind::kFlag;
     for (const auto& v : values) axis.args.push_back(v.get<bool>() ? std::vector<std::string>{name} : std::vector<std::string>{});
   } else {
+    // YAML 1.1's booleans are strings in YAML 1.2 (and JSON): say so rather
+    // than pass "--no-guest-sstc yes" on.
+    static const char* const kOldBooleans[] = {"yes", "no", "on", "off", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"};
+    for (const auto& v : values)
+      if (v.is_string() && std::find(std::begin(kOldBooleans), std::end(kOldBooleans), v.get<std::string>()) != std::end(kOldBooleans))
+        throw SweepSpecError(where + ": value \"" + v.get<std::string>() + "\" is a string; a flag axis is [false, true]");
     axis.kind = SweepAxis::Kind::kOption;
     for (const auto& v : values) axis.args.push_back({name, as_word(v)});
   }
@@ -114,16 +121,28 @@ SweepAxis parse_axis(const std::string& name, const ordered_json& def, const std
 
 }  // namespace
 
+bool is_yaml_name(const std::string& origin) {
+  for (const char* ext : {".yaml", ".yml"}) {
+    const size_t n = std::char_traits<char>::length(ext);
+    if (origin.size() > n && origin.compare(origin.size() - n, n, ext) == 0) return true;
+  }
+  return false;
+}
+
 SweepSpec parse_sweep_spec(const std::string& text, const std::string& origin) {
   ordered_json j;
+  const bool yaml = is_yaml_name(origin);
   try {
-    j = ordered_json::parse(text);
+    j = yaml ? yaml_to_json(text) : ordered_json::parse(text);
+  } catch (const YamlError& e) {
+    throw SweepSpecError(origin + ": not valid YAML: " + e.what());
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();  // drop nlohmann's "[json.exception.parse_error.101] " prefix
     if (what.rfind("[json.exception", 0) == 0 && what.find("] ") != std::string::npos) what = what.substr(what.find("] ") + 2);
     throw SweepSpecError(origin + ": not valid JSON: " + what);
   }
-  if (!j.is_object()) throw SweepSpecError(origin + ": a sweep spec is a JSON object with \"command\" and \"axes\"");
+  if (!j.is_object())
+    throw SweepSpecError(origin + ": a sweep spec is " + (yaml ? "a YAML mapping" : "a JSON object") + " with \"command\" and \"axes\"");
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), it.key()) == std::end(kKnownKeys))
       throw SweepSpecError(origin + ": unknown key \"" + it.key() +

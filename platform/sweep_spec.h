@@ -41,7 +41,8 @@ struct SweepSpec {
   bool is_bench() const { return !command.empty() && command[0] == "bench"; }
 };
 
-// Parses and checks a spec's text; `origin` (the file name) starts every error.
+// Parses and checks a spec's text, YAML if `origin` (the file name, which
+// starts every error) ends in .yaml or .yml, else JSON.
 // Checks the keys, the axes (non-empty, well-formed ranges, configuration keys
 // and values rvh-vp accepts) and the excludes (naming axes and their values).
 SweepSpec parse_sweep_spec(const std::string& text, const std::string& origin);

@@ -25,8 +25,9 @@ packages=(
   linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross bc bison flex libssl-dev cpio
   # The Linux guest's disk tests (ctest label disk): mke2fs -d, debugfs, e2fsck
   e2fsprogs
-  # `rvh-vp sweep`: results in SQLite (docs/sweeps.md)
+  # `rvh-vp sweep`: results in SQLite, specs in JSON or YAML (docs/sweeps.md)
   libsqlite3-dev
+  libyaml-cpp-dev
   # The Slurm sweep test (ctest label slurm, tests/slurm/cluster.sh): a single-node cluster
   slurm-wlm munge
 )

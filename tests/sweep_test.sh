@@ -101,6 +101,20 @@ sweep again grid.json
   ! grep -q '^sweep: [0-9]*/12 done' again.err && pass "the same spec again runs nothing" ||
   { fail "the same spec again (exit $code)"; cat again.err; }
 
+# The same spec in YAML is the same sweep: its database has every point already.
+cat >grid.yaml <<EOF
+name: smoke grid
+command: [--hyp, --kernel, "$guest"]
+axes:
+  hyp.mmio_user: [1000, 2730]
+  hyp.wfi: {from: 100, to: 500, step: 200}
+  --no-guest-sstc: [false, true]
+timeout_seconds: 120
+EOF
+sweep yaml grid.yaml --db grid.db
+[ "$code" -eq 0 ] && grep -qxF "sweep smoke grid: 12 of 12 points already in $tmp/grid.db" yaml.err &&
+  pass "the same spec in YAML: the same sweep (nothing left to run)" || { fail "YAML spec (exit $code)"; cat yaml.err; }
+
 # Export from the database alone.
 sweep export grid.db --csv export.csv
 [ "$code" -eq 0 ] && cmp -s export.csv grid.csv && pass "rvh-vp sweep DB --csv exports the same table" ||

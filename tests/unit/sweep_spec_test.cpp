@@ -75,6 +75,55 @@ TEST(SweepSpec, SameTextSameCanonicalFormAndIds) {
             parse_sweep_spec(R"({"command": ["x.elf"], "axes": {"hart.cpi.div": [10, 30]}})", "c").canonical);
 }
 
+// A YAML spec is the same spec as its JSON: the same canonical form (so a
+// database made from one resumes from the other), grid and ids.
+TEST(SweepSpec, YamlSpecEqualsItsJson) {
+  const SweepSpec from_json = parse_sweep_spec(R"({"name": "n", "command": ["--hyp", "--kernel", "g.elf"],
+      "axes": {"hyp.wfi": {"from": 100, "to": 500, "step": 200}, "--no-guest-sstc": [false, true],
+               "workload": {"a": ["--smp", "2"]}},
+      "exclude": [{"hyp.wfi": 300}], "repetitions": 2, "timeout_seconds": 1.5})", "s.json");
+  const SweepSpec from_yaml = parse_sweep_spec(R"(# the same sweep
+name: n
+command: [--hyp, --kernel, g.elf]
+axes:
+  hyp.wfi: {from: 100, to: 500, step: 200}
+  --no-guest-sstc: [false, true]
+  workload:
+    a: [--smp, "2"]
+exclude:
+  - hyp.wfi: 300
+repetitions: 2
+timeout_seconds: 1.5
+)", "s.yaml");
+  EXPECT_EQ(from_yaml.canonical, from_json.canonical);
+  const auto a = expand_sweep_grid(from_json), b = expand_sweep_grid(from_yaml);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].args, b[i].args);
+}
+
+TEST(SweepSpec, YamlScalarsAndErrors) {
+  // Plain scalars are typed by YAML 1.2's core schema; quoted ones stay strings;
+  // "yes"/"on" are strings (YAML 1.1's booleans are not), so a flag axis rejects them.
+  const SweepSpec s = parse_sweep_spec("command: [x.elf]\naxes:\n  hyp.wfi: [100, '300']\n", "s.yml");
+  EXPECT_EQ(s.axes[0].values, (std::vector<nlohmann::json>{100, "300"}));
+  auto yaml_error = [](const std::string& text) {
+    try {
+      const SweepSpec spec = parse_sweep_spec(text, "s.yaml");
+      check_sweep_command_lines(spec, expand_sweep_grid(spec), "s.yaml");
+    } catch (const SweepSpecError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(yaml_error("command: [x.elf\naxes: {}\n"),
+            "s.yaml: not valid YAML: line 2, column 5: end of sequence flow not found");
+  EXPECT_EQ(yaml_error("command: [x.elf]\ncommand: [y.elf]\n"), "s.yaml: not valid YAML: line 2, column 1: duplicate key \"command\"");
+  EXPECT_EQ(yaml_error("- a\n- b\n"), "s.yaml: a sweep spec is a YAML mapping with \"command\" and \"axes\"");
+  EXPECT_EQ(yaml_error("command: [x.elf]\n---\ncommand: [y.elf]\n"), "s.yaml: not valid YAML: line 3, column 1: more than one document");
+  const std::string yes = yaml_error("command: [--hyp, --kernel, g.elf]\naxes:\n  --no-guest-sstc: [yes, no]\n");
+  EXPECT_EQ(yes, "s.yaml: axis \"--no-guest-sstc\": value \"yes\" is a string; a flag axis is [false, true]");
+}
+
 TEST(SweepSpec, BenchCommandsWriteJson) {
   const SweepSpec spec = parse_sweep_spec(R"({"command": ["bench", "--no-io"], "axes": {"hyp.sbi_call": [100, 200]}})", "s");
   EXPECT_TRUE(spec.is_bench());
