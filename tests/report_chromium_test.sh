@@ -19,8 +19,8 @@ guest=$sw/g_smoke_all.elf
 
 # 1. The page's script measured the plots: all drawn.
 chromium_run --dump-dom "file://$tmp/r.html" >"$tmp/dom.html"
-plots=$(sed -n 's/.*<body[^>]* data-plots="\([0-9]*\)".*/\1/p' "$tmp/dom.html" | head -1)
-drawn=$(sed -n 's/.*<body[^>]* data-plots-drawn="\([0-9]*\)".*/\1/p' "$tmp/dom.html" | head -1)
+plots=$(body_attr "$tmp/dom.html" data-plots)
+drawn=$(body_attr "$tmp/dom.html" data-plots-drawn)
 if [ -n "$plots" ] && [ "$plots" -ge 5 ] && [ "$plots" = "$drawn" ]; then
   pass "Chromium drew all $plots plots"
 else
@@ -29,8 +29,7 @@ fi
 
 # 2. The screenshot shows marks inside each plot in the window.
 chromium_run --screenshot="$tmp/shot.png" "file://$tmp/r.html" >/dev/null
-regions=$(grep -o 'data-rect="[0-9]*,[0-9]*,[0-9]*,[0-9]*"' "$tmp/dom.html" | sed 's/data-rect="\(.*\)"/\1/' |
-          awk -F, '$2 + $4 <= 2000 {print}')
+regions=$(plot_regions "$tmp/dom.html")
 count=$(echo "$regions" | grep -c .)
 if [ "$count" -ge 3 ] && [ -s "$tmp/shot.png" ] && "$png_check" "$tmp/shot.png" $regions; then
   pass "screenshot: marks in all $count plots on screen"
@@ -52,8 +51,8 @@ fi
 "$vp" --hyp --no-stdin --smp 1 --vm kernel="$sw/g_timer.elf" --vm kernel="$sw/g_ipi.elf",smp=2 \
       --stats "$tmp/vms.json" --report "$tmp/vms.html" >"$tmp/vms.out" 2>&1; code=$?
 chromium_run --dump-dom "file://$tmp/vms.html" >"$tmp/vms_dom.html"
-plots=$(sed -n 's/.*<body[^>]* data-plots="\([0-9]*\)".*/\1/p' "$tmp/vms_dom.html" | head -1)
-drawn=$(sed -n 's/.*<body[^>]* data-plots-drawn="\([0-9]*\)".*/\1/p' "$tmp/vms_dom.html" | head -1)
+plots=$(body_attr "$tmp/vms_dom.html" data-plots)
+drawn=$(body_attr "$tmp/vms_dom.html" data-plots-drawn)
 if [ $code -eq 0 ] && [ -n "$plots" ] && [ "$plots" -ge 8 ] && [ "$plots" = "$drawn" ] &&
    grep -q 'id="vms"' "$tmp/vms_dom.html" && grep -q 'id="scheduler"' "$tmp/vms_dom.html"; then
   pass "two VMs: Chromium drew all $plots plots"

@@ -14,9 +14,6 @@ guest=$sw/g_smoke_all.elf
 [ -f "$guest" ] || { echo "FAIL: $guest not built"; exit 1; }
 chromium_window=1200,3000
 
-# body_attr FILE NAME: the value of <body NAME="..."> in a dumped DOM.
-body_attr() { sed -n "s/.*<body[^>]* $2=\"\([0-9]*\)\".*/\1/p" "$1" | head -1; }
-
 # A 6-point sweep: two axes, so each plot has two or three lines.
 cat >"$tmp/s.json" <<EOF
 {"name": "report test", "command": ["--hyp", "--kernel", "$guest"],
@@ -37,8 +34,7 @@ fi
 
 # 2. The screenshot shows lines and dots inside each plot in the window.
 chromium_run --screenshot="$tmp/shot.png" "file://$tmp/r.html" >/dev/null
-regions=$(grep -o 'data-rect="[0-9]*,[0-9]*,[0-9]*,[0-9]*"' "$tmp/dom.html" | sed 's/data-rect="\(.*\)"/\1/' |
-          awk -F, '$2 + $4 <= 3000 {print}')
+regions=$(plot_regions "$tmp/dom.html")
 count=$(echo "$regions" | grep -c .)
 if [ "$count" -ge 6 ] && [ -s "$tmp/shot.png" ] && "$png_check" "$tmp/shot.png" $regions >"$tmp/shot.out"; then
   pass "screenshot: marks in all $count plots on screen"
