@@ -14,6 +14,7 @@ set -u
 vp=$1 image=$2 spec=$3
 cluster=$(cd "$(dirname "$0")" && pwd)/slurm/cluster.sh
 . "$(dirname "$0")/check_lib.sh"
+. "$(dirname "$0")/sweep_lib.sh"
 [ -f "$image" ] || { echo "skipped: $image not built (sw/linux/build.sh)"; exit 77; }
 cd "$tmp" || exit 1
 
@@ -29,12 +30,6 @@ s = json.load(open(sys.argv[1])); n = 1
 for v in s["axes"].values():
     n *= len(v) if isinstance(v, list) else (v["to"] - v["from"]) // v["step"] + 1
 print(n)' ws.json)
-
-sweep() {  # sweep NAME ARGS...: `rvh-vp sweep ARGS`, stdout in NAME.out, stderr in NAME.err; sets $code
-  local name=$1; shift
-  "$vp" sweep "$@" >"$name.out" 2>"$name.err" </dev/null
-  code=$?
-}
 
 # --- 1. On this machine -------------------------------------------------------
 sweep local ws.json -j 2 --db local.db --out local.sweep --csv local.csv --plots plots

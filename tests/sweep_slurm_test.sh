@@ -11,6 +11,7 @@ set -u
 vp=$1 sw=$2
 cluster=$(cd "$(dirname "$0")" && pwd)/slurm/cluster.sh
 . "$(dirname "$0")/check_lib.sh"
+. "$(dirname "$0")/sweep_lib.sh"
 guest=$sw/g_smoke_all.elf
 for f in "$guest" "$sw/g_wfi_stuck.elf" "$sw/spin_forever.elf"; do
   [ -f "$f" ] || { echo "skipped: $f not built"; exit 77; }
@@ -25,16 +26,6 @@ trap 'exit 1' INT TERM
 "$cluster" start "$tmp/cluster" $$ || { echo "FAIL: the single-node Slurm cluster did not start"; exit 1; }
 export SLURM_CONF=$tmp/cluster/slurm.conf
 cd "$tmp" || exit 1
-
-sweep() {  # sweep NAME ARGS...: `rvh-vp sweep ARGS`, stdout in NAME.out, stderr in NAME.err; sets $code
-  local name=$1; shift
-  "$vp" sweep "$@" >"$name.out" 2>"$name.err" </dev/null
-  code=$?
-}
-csv_column() {  # csv_column FILE COLUMN: that column of every row, one per line
-  python3 -c 'import csv, sys
-for row in csv.DictReader(open(sys.argv[1])): print(row[sys.argv[2]])' "$1" "$2"
-}
 
 # --- 1. 8 points on Slurm and the same 8 locally: the same figures -------------
 spec='{"name": "smoke on slurm", "command": ["--hyp", "--kernel", "'$guest'"],
@@ -81,11 +72,7 @@ cat >mixed.json <<EOF
                        "spin": ["$sw/spin_forever.elf"]}}}
 EOF
 sweep mixed mixed.json --executor slurm --csv mixed.csv
-if [ "$code" -eq 1 ] && grep -qF "3 points: 1 ok, 1 failed, 1 timed out" mixed.out &&
-   [ "$(csv_column mixed.csv status | tr '\n' ' ')" = "ok failed timeout " ] &&
-   [ "$(csv_column mixed.csv exit_code | tr '\n' ' ')" = "0 4 -1 " ] &&
-   csv_column mixed.csv error | sed -n 2p | grep -q '^exit status 4: ' &&
-   [ "$(csv_column mixed.csv error | sed -n 3p)" = "timed out after 3 s" ]; then
+if mixed_points_recorded mixed; then
   pass "Slurm: a failed and a timed-out point recorded as locally"
 else
   fail "Slurm: failed and timed-out points (exit $code)"; cat mixed.out mixed.err mixed.csv
