@@ -2,7 +2,7 @@
 # (docs/library.md):
 #   include/rvhvp/{cpu,peripherals,hyp,debug,platform}/*.h   the public headers
 #   lib/librvh_{cpu,peripherals,hyp,debug,platform}.a    the libraries
-#   bin/rvh-vp                                           the simulator
+#   bin/rvh-vp, bin/rvh-vp-sweep                         the simulator, and `rvh-vp sweep`
 #   lib/cmake/rvhvp/                                     the CMake package:
 #     rvhvpConfig.cmake, rvhvpConfigVersion.cmake, rvhvpTargets*.cmake
 #     (targets rvhvp::cpu, ::peripherals, ::hyp, ::debug, ::platform) and FindLibfdt.cmake
@@ -22,7 +22,7 @@ foreach(_lib IN LISTS _rvh_libraries)
 endforeach()
 
 if(TARGET rvh-vp)
-  install(TARGETS rvh-vp RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS rvh-vp rvh-vp-sweep RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
 install(EXPORT rvhvpTargets NAMESPACE rvhvp:: DESTINATION ${RVH_INSTALL_CMAKEDIR})

@@ -17,10 +17,7 @@ const char* CpiTable::name(InsnClass c) {
 
 Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
     : sc_core::sc_module(name), bus("bus"), vmid_epoch_(csr::kHgatpVmidMask + 1), cfg_(cfg),
-      dcache_(kDecodeCacheSize), blocks_(kBlockCacheSize) {
-  // Entries start tagged with word 0 (an illegal instruction), decoded once.
-  refill_decode_entry(dcache_[0], 0);
-  std::fill(dcache_.begin() + 1, dcache_.end(), dcache_[0]);
+      dcache_(kDecodeCacheSize), blocks_(kBlockTableSize), block_arena_(kBlockArenaBytes) {
   bus.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
   period_ps_ = 1'000'000'000'000ull / cfg.clock_hz;
   if (period_ps_ == 0) period_ps_ = 1;
@@ -114,7 +111,7 @@ void Hart::sync_with_systemc() {
 void Hart::refill_decode_entry(DecodeCacheEntry& e, uint32_t word) {
   e.insn = decode_instruction(word);  // a 16-bit instruction ignores the upper half
   e.insn.cycles = cfg_.cpi.of(e.insn.cls);
-  e.word = word;
+  e.key = word | kDecodeKeyValid;
 }
 
 void Hart::flush_instret_by_priv() {
@@ -178,12 +175,8 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
         d = &decoded_at_pc();
         execute_one(*d);
       } else {
-        d = b->insns;
+        d = block_insns(*b);
         const DecodedInsn* const end = d + b->count;
-        for (const void* slot : b->next_slot) {
-          __builtin_prefetch(slot);
-          __builtin_prefetch(static_cast<const char*>(slot) + 64);
-        }
         for (;;) {
           execute_one(*d);
           if (++d == end || __builtin_expect(irq_ready_ | wfi_pending_ | synced_in_block_, 0) ||

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "cpu/hart_observer.h"
 #include "cpu/insn_watcher.h"
 #include "cpu/triggers.h"
+#include "cpu/zeroed_array.h"
 
 namespace rvh {
 
@@ -305,9 +307,11 @@ class Hart : public sc_core::sc_module {
 
   // One decoded-instruction cache entry (exposed for benchmarks/tests):
   // the 32-bit word fetched at the pc (for a compressed instruction, the
-  // next halfword too) and its decoded form.
+  // next halfword too) with kDecodeKeyValid set, so that an all-zero entry
+  // (as the cache starts) matches no fetch, and its decoded form.
+  static constexpr uint64_t kDecodeKeyValid = 1ull << 32;
   struct DecodeCacheEntry {
-    uint32_t word = 0;
+    uint64_t key = 0;  // word | kDecodeKeyValid, 0 = empty
     DecodedInsn insn;
   };
 
@@ -395,7 +399,7 @@ class Hart : public sc_core::sc_module {
   // function of the word, so a hit never runs stale code: self-modifying
   // code, FENCE.I and remapping need no invalidation.
   static constexpr unsigned kDecodeCacheSize = 1u << 14;
-  std::vector<DecodeCacheEntry> dcache_;
+  ZeroedArray<DecodeCacheEntry> dcache_;
 
   // Block cache (hart_block.cpp): straight-line runs of decoded
   // instructions within one page, found by the host address of their first
@@ -405,20 +409,31 @@ class Hart : public sc_core::sc_module {
   // instruction that may leave the straight line or change the mode, the
   // translation or the interrupt state (branches, jumps, CSR and system
   // instructions), at the end of the page, or at kBlockMaxInsns.
+  //
+  // The table holds small headers, direct-mapped by host address; each
+  // block's copy of its bytes and its instructions sit together in an
+  // arena, appended as blocks are built, so that a block costs the room of
+  // its own instructions and a lookup touches few cache lines. When the
+  // arena is full the whole cache starts over (the caches start empty: zero
+  // pages, touched as used).
   static constexpr unsigned kBlockMaxInsns = 16, kBlockMaxBytes = 4 * kBlockMaxInsns;
-  static constexpr unsigned kBlockCacheSize = 1u << 12;
+  static constexpr unsigned kBlockTableSize = 1u << 17;
+  static constexpr size_t kBlockArenaBytes = size_t{8} << 20;
   struct Block {
     uintptr_t host = 0;  // host address of the first byte; 0 = empty
+    uint32_t at = 0;     // arena offset of the copy of its bytes; its instructions follow
     uint16_t bytes = 0;
     uint16_t count = 0;
-    // The slots of the blocks likely to run next (after the last
-    // instruction falls through, or branches/jumps to its target), to
-    // prefetch while this one runs; only a hint.
-    const void* next_slot[2] = {nullptr, nullptr};
-    alignas(8) uint8_t code[kBlockMaxBytes];  // the bytes it was decoded from
-    DecodedInsn insns[kBlockMaxInsns];
   };
-  std::vector<Block> blocks_;
+  ZeroedArray<Block> blocks_;
+  ZeroedArray<uint8_t> block_arena_;
+  size_t block_arena_used_ = 0;
+  static size_t block_slot(uintptr_t host) { return ((host >> 1) ^ (host >> 18)) & (kBlockTableSize - 1); }
+  static constexpr size_t code_room(unsigned bytes) { return (bytes + 7u) & ~size_t{7}; }
+  const uint8_t* block_code(const Block& b) const { return &block_arena_[b.at]; }
+  const DecodedInsn* block_insns(const Block& b) const {
+    return std::launder(reinterpret_cast<const DecodedInsn*>(&block_arena_[b.at + code_room(b.bytes)]));
+  }
   // The block at pc, or null where there is none (code not in a RAM page
   // with a fetch TLB entry, or an instruction crossing the page): the
   // caller then runs one instruction through decoded_at_pc(). May throw a
@@ -525,7 +540,7 @@ inline const DecodedInsn& Hart::decoded_at_pc() {
   else
     word = fetch_bits_slow();
   DecodeCacheEntry& e = dcache_[(pc >> 1) & (kDecodeCacheSize - 1)];
-  if (__builtin_expect(e.word != word, 0)) refill_decode_entry(e, word);
+  if (__builtin_expect(e.key != (word | kDecodeKeyValid), 0)) refill_decode_entry(e, word);
   return e.insn;
 }
 
@@ -553,8 +568,8 @@ inline bool same_code(const uint8_t* copy, uintptr_t host, unsigned n) {
 inline const Hart::Block* Hart::block_at_pc() {
   if (__builtin_expect((pc >> 12) != fetch_vpage_, 0) && !refill_fetch_page()) return nullptr;
   const uintptr_t host = fetch_addend_ + pc;
-  Block& b = blocks_[(host >> 1) & (kBlockCacheSize - 1)];
-  if (__builtin_expect(b.host == host && detail::same_code(b.code, host, b.bytes), 1)) return &b;
+  Block& b = blocks_[block_slot(host)];
+  if (__builtin_expect(b.host == host && detail::same_code(block_code(b), host, b.bytes), 1)) return &b;
   return build_block(b, host) ? &b : nullptr;
 }
 

@@ -35,6 +35,7 @@ bool Hart::refill_fetch_page() {
 bool Hart::build_block(Block& b, uintptr_t host) {
   const unsigned room = 0x1000 - static_cast<unsigned>(pc & 0xfff);  // bytes left in the page
   const auto* p = reinterpret_cast<const uint8_t*>(host);
+  DecodedInsn insns[kBlockMaxInsns];
   unsigned bytes = 0, n = 0;
   while (n < kBlockMaxInsns && bytes + 2 <= room) {
     uint16_t low;
@@ -46,8 +47,8 @@ bool Hart::build_block(Block& b, uintptr_t host) {
     uint32_t word = low;
     if (bytes + 4 <= room) std::memcpy(&word, p + bytes, 4);
     DecodeCacheEntry& e = dcache_[((pc + bytes) >> 1) & (kDecodeCacheSize - 1)];
-    if (e.word != word) refill_decode_entry(e, word);
-    b.insns[n++] = e.insn;
+    if (e.key != (word | kDecodeKeyValid)) refill_decode_entry(e, word);
+    insns[n++] = e.insn;
     bytes += len;
     if (ends_block(e.insn.cls)) break;
   }
@@ -55,17 +56,19 @@ bool Hart::build_block(Block& b, uintptr_t host) {
     b.host = 0;
     return false;
   }
+  const size_t size = code_room(bytes) + n * sizeof(DecodedInsn);
+  if (block_arena_used_ + size > kBlockArenaBytes) {  // full: start over (b is emptied too)
+    blocks_.clear();
+    block_arena_used_ = 0;  // the arena is overwritten as blocks are built again
+  }
   b.host = host;
+  b.at = static_cast<uint32_t>(block_arena_used_);
   b.bytes = static_cast<uint16_t>(bytes);
   b.count = static_cast<uint16_t>(n);
-  std::memcpy(b.code, p, bytes);
-  const DecodedInsn& last = b.insns[n - 1];
-  const uintptr_t fallthrough = host + bytes;
-  const uintptr_t target = last.cls == InsnClass::kBranch || last.exec == insn::jal
-                               ? host + bytes - last.len + static_cast<uintptr_t>(last.imm)
-                               : fallthrough;
-  b.next_slot[0] = &blocks_[(fallthrough >> 1) & (kBlockCacheSize - 1)];
-  b.next_slot[1] = &blocks_[(target >> 1) & (kBlockCacheSize - 1)];
+  uint8_t* const at = &block_arena_[b.at];
+  std::memcpy(at, p, bytes);
+  for (unsigned i = 0; i < n; ++i) new (at + code_room(bytes) + i * sizeof(DecodedInsn)) DecodedInsn(insns[i]);
+  block_arena_used_ += size;
   return true;
 }
 

@@ -9,16 +9,71 @@
 // the ISA from a symbol "$x<isa>" at or below the address: the symbol table
 // handed to it is that one symbol, "$xrv64gch" at 0, which needs an ELF BFD
 // to belong to (an unwritten one on /dev/null).
+//
+// libopcodes (with the libbfd it needs) is loaded with dlopen the first time
+// a Disassembler is made, not linked: only --trace-disasm uses it, and two
+// large libraries loaded at every start of rvh-vp cost it a third of its
+// start-up time (docs/benchmarks.md).
 #include "platform/disassembler.h"
+
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
+#include <type_traits>
 
 #include <dis-asm.h>
 
 namespace rvh {
+
+namespace {
+
+// The functions of libopcodes and libbfd that the disassembler calls.
+struct Opcodes {
+  decltype(&::init_disassemble_info) init_disassemble_info = nullptr;
+  decltype(&::buffer_read_memory) buffer_read_memory = nullptr;
+  decltype(&::disassemble_init_for_target) disassemble_init_for_target = nullptr;
+  decltype(&::disassembler) disassembler = nullptr;
+  decltype(&::disassemble_free_target) disassemble_free_target = nullptr;
+  decltype(&::bfd_init) bfd_init = nullptr;
+  decltype(&::bfd_openw) bfd_openw = nullptr;
+  decltype(&::bfd_close_all_done) bfd_close_all_done = nullptr;
+};
+
+// Loaded once for the process; kept loaded (libbfd keeps global state).
+// RVH_OPCODES_SONAME: the library the build found (platform/CMakeLists.txt).
+Opcodes load_opcodes() {
+  void* lib = dlopen(RVH_OPCODES_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    throw std::runtime_error(std::string("--trace-disasm needs libopcodes (") + RVH_OPCODES_SONAME +
+                             ", Debian: binutils-multiarch): " + dlerror());
+  Opcodes o;
+  auto bind = [lib](auto& fn, const char* name) {
+    void* sym = dlsym(lib, name);  // libbfd's symbols too: it is a dependency of libopcodes
+    if (!sym)
+      throw std::runtime_error(std::string("--trace-disasm: ") + RVH_OPCODES_SONAME + " has no " + name);
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(sym);
+  };
+  bind(o.init_disassemble_info, "init_disassemble_info");
+  bind(o.buffer_read_memory, "buffer_read_memory");
+  bind(o.disassemble_init_for_target, "disassemble_init_for_target");
+  bind(o.disassembler, "disassembler");
+  bind(o.disassemble_free_target, "disassemble_free_target");
+  bind(o.bfd_init, "bfd_init");
+  bind(o.bfd_openw, "bfd_openw");
+  bind(o.bfd_close_all_done, "bfd_close_all_done");
+  return o;
+}
+
+const Opcodes& opcodes() {
+  static const Opcodes loaded = load_opcodes();  // a failed load throws, and is tried again next time
+  return loaded;
+}
+
+}  // namespace
 
 struct Disassembler::State {
   disassemble_info info;
@@ -59,13 +114,14 @@ int print_styled(void* stream, enum disassembler_style, const char* format, ...)
 }  // namespace
 
 Disassembler::Disassembler(std::function<std::string(uint64_t)> symbolize) : state_(std::make_unique<State>()) {
+  const Opcodes& lib = opcodes();
   State& s = *state_;
   s.symbolize = std::move(symbolize);
-  init_disassemble_info(&s.info, &s.text, print_plain, print_styled);
+  lib.init_disassemble_info(&s.info, &s.text, print_plain, print_styled);
   s.info.arch = bfd_arch_riscv;
   s.info.mach = bfd_mach_riscv64;
   s.info.endian = BFD_ENDIAN_LITTLE;
-  s.info.read_memory_func = buffer_read_memory;
+  s.info.read_memory_func = lib.buffer_read_memory;
   s.info.buffer = s.buffer;
   s.info.buffer_length = sizeof s.buffer;
   s.info.application_data = &s;
@@ -79,8 +135,8 @@ Disassembler::Disassembler(std::function<std::string(uint64_t)> symbolize) : sta
       if (!sym.empty()) st.text += " <" + sym + ">";
     }
   };
-  bfd_init();
-  s.elf = bfd_openw("/dev/null", "elf64-littleriscv");
+  lib.bfd_init();
+  s.elf = lib.bfd_openw("/dev/null", "elf64-littleriscv");
   if (s.elf) {
     s.isa_symbol.the_bfd = s.elf;
     s.isa_symbol.name = "$xrv64gch";
@@ -89,13 +145,13 @@ Disassembler::Disassembler(std::function<std::string(uint64_t)> symbolize) : sta
     s.info.symtab = s.symtab;
     s.info.symtab_size = 1;
   }
-  disassemble_init_for_target(&s.info);
-  s.print_insn = disassembler(bfd_arch_riscv, false, bfd_mach_riscv64, nullptr);
+  lib.disassemble_init_for_target(&s.info);
+  s.print_insn = lib.disassembler(bfd_arch_riscv, false, bfd_mach_riscv64, nullptr);
 }
 
 Disassembler::~Disassembler() {
-  disassemble_free_target(&state_->info);
-  if (state_->elf) bfd_close_all_done(state_->elf);
+  opcodes().disassemble_free_target(&state_->info);
+  if (state_->elf) opcodes().bfd_close_all_done(state_->elf);
 }
 
 std::string Disassembler::operator()(uint64_t pc, uint32_t bits, unsigned length) {

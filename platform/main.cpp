@@ -1,10 +1,15 @@
 // platform/main.cpp: the rvh-vp command: parse options, build the SoC, load
 // the software, run, print the run summary (docs/summary.md).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
-#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -31,13 +36,27 @@
 #include "platform/timeline.h"
 #include "platform/gdb_stub.h"
 #include "platform/stop_signals.h"
-#include "platform/sweep_cmd.h"
 #include "platform/vcd_trace.h"
 #include "platform/vm_report.h"
 #include "platform/vm_setup.h"
-#include "platform/vm_setup.h"
 
 namespace {
+
+// `rvh-vp sweep ARGS...` is the program rvh-vp-sweep next to this one
+// (platform/sweep_main.cpp), run in this process's place: SQLite and
+// yaml-cpp are loaded only by sweeps, not at every start of rvh-vp.
+int exec_sweep_program(int argc, char** argv) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::string program = (self.parent_path() / "rvh-vp-sweep").string();
+  std::vector<char*> args{const_cast<char*>("rvh-vp-sweep")};
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  if (!ec) execv(program.c_str(), args.data());
+  std::cerr << "rvh-vp sweep: cannot run " << (ec ? std::string("rvh-vp-sweep") : program) << ": "
+            << (ec ? ec.message() : std::strerror(errno)) << "\n";
+  return 2;
+}
 
 // A size in the largest binary unit that divides it: {"32", "G"}, or {"N", ""} bytes.
 std::pair<std::string, std::string> size_in_units(uint64_t bytes) {
@@ -73,7 +92,7 @@ int sc_main(int argc, char** argv) {
     if (sub == "report") return report_command(rest, std::cout, std::cerr);
     if (sub == "bench") return bench_command(rest, std::cout, std::cerr);
     if (sub == "calibrate") return calibrate_command(rest, std::cout, std::cerr);
-    if (sub == "sweep") return sweep_command(rest, std::cout, std::cerr);
+    if (sub == "sweep") return exec_sweep_program(argc, argv);
   }
   Options opt;
   try {

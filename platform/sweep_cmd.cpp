@@ -193,7 +193,7 @@ int export_results(const SweepDb& db, const SweepArgs& a, const SweepSpec& spec,
   return 0;
 }
 
-int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
+int run_sweep(const SweepArgs& a, const std::string& rvh_vp, std::ostream& out, std::ostream& err) {
   // 1. The spec and its grid, checked whole before anything runs.
   std::vector<uint8_t> bytes;
   std::string read_error;
@@ -295,12 +295,11 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
     }
     progress.point(g.id, row.status, o.host_seconds);
   };
-  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
   bool finished = true;
   try {
     if (a.executor == "slurm") {
       SlurmExecutorOptions so;
-      so.rvh_vp = self;
+      so.rvh_vp = rvh_vp;
       so.shared_dir = a.shared_dir.empty() ? out_dir.string() : fs::absolute(a.shared_dir).string();
       so.partition = a.partition;
       so.max_parallel = a.max_parallel;
@@ -308,7 +307,7 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
       finished = todo.empty() || run_slurm(todo, so, done);
     } else {
       LocalExecutorOptions lo;
-      lo.rvh_vp = self;
+      lo.rvh_vp = rvh_vp;
       lo.jobs = a.jobs;
       lo.timeout_seconds = spec.timeout_seconds;
       finished = todo.empty() || run_local(todo, lo, done);
@@ -348,7 +347,8 @@ int run_sweep(const SweepArgs& a, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
-int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int sweep_command(const std::vector<std::string>& args, const std::string& rvh_vp, std::ostream& out,
+                  std::ostream& err) {
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
     out << kUsage;
     return 0;
@@ -377,7 +377,7 @@ int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::
       return 1;
     }
   }
-  return run_sweep(a, out, err);
+  return run_sweep(a, rvh_vp, out, err);
 }
 
 }  // namespace rvh

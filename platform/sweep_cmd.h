@@ -10,9 +10,11 @@
 
 namespace rvh {
 
-// args: what follows "sweep". Returns the exit status: 0 when every point
+// args: what follows "sweep"; rvh_vp: the rvh-vp that runs the points
+// (platform/sweep_main.cpp: the one next to rvh-vp-sweep). Returns the exit status: 0 when every point
 // is done and ok, 1 when some failed or timed out (or the executor failed),
 // 2 for a bad command line or spec (nothing run), 130 when interrupted.
-int sweep_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int sweep_command(const std::vector<std::string>& args, const std::string& rvh_vp, std::ostream& out,
+                  std::ostream& err);
 
 }  // namespace rvh

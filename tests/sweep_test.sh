@@ -49,6 +49,13 @@ bad_spec "an exclude naming no axis" "{$cmd, \"axes\": {\"--smp\": [1, 2]}, \"ex
 sweep missing missing.json
 [ "$code" -eq 2 ] && [ "$(cat missing.err)" = "rvh-vp sweep: missing.json: no such file" ] && pass "missing spec" ||
   { fail "missing spec (exit $code)"; cat missing.err; }
+# `rvh-vp sweep` runs rvh-vp-sweep from rvh-vp's directory: an rvh-vp copied
+# alone says so in one line.
+mkdir -p alone && cp "$vp" alone/rvh-vp
+./alone/rvh-vp sweep missing.json >alone.out 2>alone.err
+code=$?
+[ "$code" -eq 2 ] && [ "$(cat alone.err)" = "rvh-vp sweep: cannot run $(pwd -P)/alone/rvh-vp-sweep: No such file or directory" ] &&
+  pass "rvh-vp without rvh-vp-sweep beside it" || { fail "rvh-vp without rvh-vp-sweep (exit $code)"; cat alone.err; }
 
 # --- 2. A 12-point sweep, checked against single runs ---------------------------
 cat >grid.json <<EOF
