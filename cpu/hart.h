@@ -416,7 +416,7 @@ class Hart : public sc_core::sc_module {
   // its own instructions and a lookup touches few cache lines. When the
   // arena is full the whole cache starts over (the caches start empty: zero
   // pages, touched as used).
-  static constexpr unsigned kBlockMaxInsns = 16, kBlockMaxBytes = 4 * kBlockMaxInsns;
+  static constexpr unsigned kBlockMaxInsns = 16;
   static constexpr unsigned kBlockTableSize = 1u << 17;
   static constexpr size_t kBlockArenaBytes = size_t{8} << 20;
   struct Block {
