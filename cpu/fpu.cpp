@@ -9,6 +9,7 @@
 
 #include <utility>
 
+#include "cpu/fpu_host.h"
 #include "cpu/fpu_soft.h"
 
 namespace rvh::fpu {
@@ -223,19 +224,41 @@ uint32_t f32_fma(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool n
 }
 
 // ---- binary64 ----
+// The host's FPU first where it gives the same bits and flags (cpu/fpu_host.h).
 uint64_t f64_add(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  uint64_t r;
+  if (host::add(a, b, rm, flags, r)) return r;
   return add_impl<F64>(a, b, false, rm, flags);
 }
 uint64_t f64_sub(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  uint64_t r;
+  if (host::add(a, b ^ (1ull << 63), rm, flags, r)) return r;
   return add_impl<F64>(a, b, true, rm, flags);
 }
 uint64_t f64_mul(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  uint64_t r;
+  if (host::mul(a, b, rm, flags, r)) return r;
   return mul_impl<F64>(a, b, rm, flags);
 }
 uint64_t f64_div(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) {
+  uint64_t r;
+  if (host::div(a, b, rm, flags, r)) return r;
   return div_impl<F64>(a, b, rm, flags);
 }
+uint64_t f64_sqrt(uint64_t a, uint8_t rm, uint8_t& flags) {
+  uint64_t r;
+  if (host::sqrt(a, rm, flags, r)) return r;
+  return sqrt_impl<F64>(a, rm, flags);
+}
+
+// The soft-float core alone (cpu/fpu.h, namespace soft).
+namespace soft {
+uint64_t f64_add(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) { return add_impl<F64>(a, b, false, rm, flags); }
+uint64_t f64_sub(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) { return add_impl<F64>(a, b, true, rm, flags); }
+uint64_t f64_mul(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) { return mul_impl<F64>(a, b, rm, flags); }
+uint64_t f64_div(uint64_t a, uint64_t b, uint8_t rm, uint8_t& flags) { return div_impl<F64>(a, b, rm, flags); }
 uint64_t f64_sqrt(uint64_t a, uint8_t rm, uint8_t& flags) { return sqrt_impl<F64>(a, rm, flags); }
+}  // namespace soft
 uint64_t f64_fma(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
                  uint8_t rm, uint8_t& flags) {
   return fma_impl<F64>(a, b, c, negate_product, negate_addend, rm, flags);

@@ -6,6 +6,7 @@
 // The host cross-check needs -frounding-math (see tests/fpu_test_flags.cmake)
 // so the compiler honours fesetround(); operands also go through volatile.
 #include "cpu/fpu.h"
+#include "cpu/fpu_host.h"
 
 #include <gtest/gtest.h>
 
@@ -1281,6 +1282,76 @@ TEST(FpuRmm, AgainstExactReference) {
             d, 0);
     }
   }
+}
+
+// The host-FPU shortcut of f64_add/sub/mul/div/sqrt (cpu/fpu_host.h) against
+// the soft-float core alone, bit for bit and flag for flag, under RNE:
+// random operands over the whole exponent range, near-cancelling pairs,
+// small integers (exact results), and operands near the shortcut's floor and
+// near overflow, where it must hand over to the soft path.
+TEST(FpuHostShortcut, SameBitsAndFlagsAsSoftFloat) {
+  std::mt19937_64 rng(20261207);
+  auto pick = [&rng]() -> uint64_t {
+    const uint64_t sign = (rng() & 1) << 63, mant = rng() & ((1ull << 52) - 1);
+    switch (rng() % 6) {
+      case 0: return rng();                                                      // anything, NaNs too
+      case 1: return sign | (uint64_t(1023 - 30 + rng() % 60) << 52) | mant;    // around 1
+      case 2: return host::bits(double(int64_t(rng() % 2001) - 1000));           // small integers
+      case 3: return sign | (uint64_t(54 + rng() % 12) << 52) | mant;            // around the floor 2^-969
+      case 4: return sign | (uint64_t(2046 - rng() % 4) << 52) | mant;           // near overflow
+      default: return sign | (uint64_t(1 + rng() % 2046) << 52) | mant;          // any normal
+    }
+  };
+  int shortcut = 0, n = 0;
+  for (int k = 0; k < 400000; ++k) {
+    const uint64_t a = pick();
+    const uint64_t b = rng() % 4 == 0 ? a ^ (rng() & 0xff) : pick();  // near-equal pairs cancel
+    struct Case {
+      const char* name;
+      uint64_t (*fast)(uint64_t, uint64_t, uint8_t, uint8_t&);
+      uint64_t (*slow)(uint64_t, uint64_t, uint8_t, uint8_t&);
+    };
+    const Case cases[] = {{"add", f64_add, soft::f64_add}, {"sub", f64_sub, soft::f64_sub},
+                          {"mul", f64_mul, soft::f64_mul}, {"div", f64_div, soft::f64_div}};
+    for (const Case& c : cases) {
+      uint8_t ff = 0, fs = 0;
+      const uint64_t rf = c.fast(a, b, kRNE, ff), rs = c.slow(a, b, kRNE, fs);
+      ++n;
+      if (rf != rs || ff != fs) {
+        ADD_FAILURE() << c.name << " " << std::hex << a << ", " << b << ": shortcut " << rf << " flags " << int(ff)
+                      << ", soft " << rs << " flags " << int(fs);
+        return;
+      }
+    }
+    uint8_t ff = 0, fs = 0;
+    const uint64_t rf = f64_sqrt(a, kRNE, ff), rs = soft::f64_sqrt(a, kRNE, fs);
+    if (rf != rs || ff != fs) {
+      ADD_FAILURE() << "sqrt " << std::hex << a << ": shortcut " << rf << " flags " << int(ff) << ", soft " << rs
+                    << " flags " << int(fs);
+      return;
+    }
+    uint8_t ignored = 0;
+    uint64_t out;
+    shortcut += host::add(a, b, kRNE, ignored, out) + host::mul(a, b, kRNE, ignored, out);
+  }
+  // The shortcut really ran for most cases (else this test checks nothing).
+  EXPECT_GT(shortcut, n / 4);
+}
+
+// Other rounding modes never take the shortcut.
+TEST(FpuHostShortcut, OnlyUnderRne) {
+  uint8_t flags = 0;
+  uint64_t out;
+  for (uint8_t rm : {kRTZ, kRDN, kRUP, kRMM}) {
+    EXPECT_FALSE(host::add(host::bits(1.0), host::bits(0x1p-60), rm, flags, out));
+    EXPECT_FALSE(host::div(host::bits(1.0), host::bits(3.0), rm, flags, out));
+  }
+  EXPECT_TRUE(host::div(host::bits(1.0), host::bits(3.0), kRNE, flags, out));
+  EXPECT_EQ(flags, kNX);
+  flags = 0;
+  EXPECT_TRUE(host::mul(host::bits(3.0), host::bits(0.5), kRNE, flags, out));
+  EXPECT_EQ(flags, 0);
+  EXPECT_EQ(host::value(out), 1.5);
 }
 
 }  // namespace
