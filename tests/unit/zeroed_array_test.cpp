@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "cpu/zeroed_array.h"
+#include "tests/unit/gtest_sc_main.h"  // libsystemc needs sc_main
 
 namespace rvh {
 namespace {
