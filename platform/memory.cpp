@@ -4,20 +4,23 @@
 #include <sys/mman.h>
 
 #include <cstring>
+#include <new>
+
+#include "cpu/zeroed_array.h"
 
 namespace rvh {
 
 HostPages::HostPages(const char* name, uint64_t size) : size_(size) {
   if (size == 0) return;
-  void* p = MAP_FAILED;
-  if (size <= static_cast<uint64_t>(SIZE_MAX))
-    p = mmap(nullptr, static_cast<size_t>(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-             -1, 0);
-  if (p == MAP_FAILED) throw MemoryAllocationError(name, size);
-  data_ = static_cast<uint8_t*>(p);
-  // Transparent huge pages where the host allows them: fewer first-touch
-  // faults and host TLB misses on guest memory (about 6% of a Linux boot).
-  madvise(p, static_cast<size_t>(size), MADV_HUGEPAGE);
+  // Zero pages, committed as touched, 2 MiB aligned with transparent huge
+  // pages where the host allows them: fewer first-touch faults and host
+  // TLB misses on guest memory (cpu/zeroed_array.h).
+  if (size > static_cast<uint64_t>(SIZE_MAX)) throw MemoryAllocationError(name, size);
+  try {
+    data_ = static_cast<uint8_t*>(map_zero_pages(static_cast<size_t>(size)));
+  } catch (const std::bad_alloc&) {
+    throw MemoryAllocationError(name, size);
+  }
 }
 
 HostPages::~HostPages() {
