@@ -25,7 +25,9 @@ struct DecodedInsn {
   uint8_t rm = 0;        // FP rounding mode field / misc small operand
   InsnClass cls = InsnClass::kAlu;
   uint16_t cycles = 1;   // cost from the CPI table, filled in by the hart
+  uint16_t offset = 0;   // in a block: bytes from the block's first instruction
 };
+static_assert(sizeof(DecodedInsn) == 32, "two instructions per cache line");
 
 // Decode one instruction (32-bit, or a 16-bit one in the low half).
 // Unknown/illegal encodings decode to a handler that raises illegal instruction.

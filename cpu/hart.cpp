@@ -157,6 +157,7 @@ inline void Hart::execute_one(const DecodedInsn& d) {
 // retired.
 void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   const DecodedInsn* d = nullptr;  // the instruction running, for a trap
+  const Block* prev = nullptr;     // the block that ran last, for chaining
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
       if (__builtin_expect(irq_ready_, 0)) {
@@ -170,19 +171,32 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
       }
       d = nullptr;
       synced_in_block_ = false;
-      const Block* b = block_at_pc();
+      const Block* b = block_at_pc(prev);
+      prev = b;
       if (__builtin_expect(b == nullptr, 0)) {
         d = &decoded_at_pc();
         execute_one(*d);
       } else {
+        // As execute_one() for each instruction, but with pc and instret
+        // computed from the block's start rather than carried from one
+        // instruction to the next through memory (a chain of store-to-load
+        // forwards that bounded the loop's speed). The quantum's
+        // instruction stop is folded into the block's end.
         d = block_insns(*b);
-        const DecodedInsn* const end = d + b->count;
+        const uint64_t first_pc = pc;
+        const DecodedInsn* const end = d + std::min<uint64_t>(b->count, insn_stop - instret);
         for (;;) {
-          execute_one(*d);
-          if (++d == end || __builtin_expect(irq_ready_ | wfi_pending_ | synced_in_block_, 0) ||
-              cycles >= cycle_limit || instret >= insn_stop)
+          pc = first_pc + d->offset;
+          npc = pc + d->len;
+          d->exec(*this, *d);
+          cycles += d->cycles;
+          asm("" ::: "memory");
+          ++instret;
+          ++d;
+          if (d == end || __builtin_expect(irq_ready_ | wfi_pending_ | synced_in_block_, 0) || cycles >= cycle_limit)
             break;
         }
+        pc = npc;
       }
       // A watcher installed by this block (a debug trigger enabled by a CSR
       // write) watches from the next instruction on.

@@ -410,36 +410,55 @@ class Hart : public sc_core::sc_module {
   // translation or the interrupt state (branches, jumps, CSR and system
   // instructions), at the end of the page, or at kBlockMaxInsns.
   //
-  // The table holds small headers, direct-mapped by host address; each
-  // block's copy of its bytes and its instructions sit together in an
-  // arena, appended as blocks are built, so that a block costs the room of
-  // its own instructions and a lookup touches few cache lines. When the
-  // arena is full the whole cache starts over (the caches start empty: zero
-  // pages, touched as used).
+  // The table holds small entries, direct-mapped by host address, that
+  // point into an arena where blocks are appended as they are built: each
+  // block's record, its copy of its bytes and its instructions sit
+  // together, so that a block costs the room of its own instructions and
+  // running it touches few cache lines. A block in the arena never changes
+  // (a rebuilt one is appended anew), so a pointer to it stays good until
+  // the arena is full and the whole cache starts over (the caches start
+  // empty: zero pages, touched as used).
+  //
+  // Chaining: each block remembers the blocks that ran after it (two: the
+  // straight-line successor and the last other one), by host address, so
+  // that going from block to block mostly skips the table, whose entries
+  // are spread over 2 MiB and miss the host's caches.
   static constexpr unsigned kBlockMaxInsns = 16;
   static constexpr unsigned kBlockTableSize = 1u << 17;
   static constexpr size_t kBlockArenaBytes = size_t{8} << 20;
   struct Block {
-    uintptr_t host = 0;  // host address of the first byte; 0 = empty
-    uint32_t at = 0;     // arena offset of the copy of its bytes; its instructions follow
+    uintptr_t host = 0;  // host address of its first byte
     uint16_t bytes = 0;
     uint16_t count = 0;
+    uintptr_t next_host[2] = {0, 0};  // [0] straight-line successor, [1] another; 0 = none
+    const Block* next[2] = {nullptr, nullptr};
+    // Then: a copy of its bytes (padded to 8) and its instructions.
   };
-  ZeroedArray<Block> blocks_;
+  struct BlockSlot {
+    uintptr_t host = 0;  // 0 = empty
+    const Block* block = nullptr;
+  };
+  ZeroedArray<BlockSlot> blocks_;
   ZeroedArray<uint8_t> block_arena_;
   size_t block_arena_used_ = 0;
+  uint64_t block_arena_epoch_ = 0;  // moves on when the arena starts over (pointers into it die)
   static size_t block_slot(uintptr_t host) { return ((host >> 1) ^ (host >> 18)) & (kBlockTableSize - 1); }
   static constexpr size_t code_room(unsigned bytes) { return (bytes + 7u) & ~size_t{7}; }
-  const uint8_t* block_code(const Block& b) const { return &block_arena_[b.at]; }
-  const DecodedInsn* block_insns(const Block& b) const {
-    return std::launder(reinterpret_cast<const DecodedInsn*>(&block_arena_[b.at + code_room(b.bytes)]));
+  static const uint8_t* block_code(const Block& b) { return reinterpret_cast<const uint8_t*>(&b + 1); }
+  static const DecodedInsn* block_insns(const Block& b) {
+    return std::launder(reinterpret_cast<const DecodedInsn*>(block_code(b) + code_room(b.bytes)));
   }
   // The block at pc, or null where there is none (code not in a RAM page
   // with a fetch TLB entry, or an instruction crossing the page): the
-  // caller then runs one instruction through decoded_at_pc(). May throw a
-  // fetch fault.
-  const Block* block_at_pc();
-  bool build_block(Block& b, uintptr_t host);
+  // caller then runs one instruction through decoded_at_pc(). `prev` is
+  // the block that ran just before (or null): its links are tried first,
+  // and set to the block found. May throw a fetch fault.
+  const Block* block_at_pc(const Block* prev);
+  // The block at host through the table, built if missing or stale. Null
+  // where none can be built. Building may start the arena over
+  // (block_arena_epoch_ moves on): every earlier block pointer is then dead.
+  const Block* find_block(uintptr_t host);
+  const Block* build_block(uintptr_t host);
   bool refill_fetch_page();  // from the fetch TLB only: no walk, no fault
   void execute_one(const DecodedInsn& d);
   // Set when this hart let other SystemC processes run (a device access
@@ -565,12 +584,25 @@ inline bool same_code(const uint8_t* copy, uintptr_t host, unsigned n) {
 }
 }  // namespace detail
 
-inline const Hart::Block* Hart::block_at_pc() {
+inline __attribute__((always_inline)) const Hart::Block* Hart::block_at_pc(const Block* prev) {
   if (__builtin_expect((pc >> 12) != fetch_vpage_, 0) && !refill_fetch_page()) return nullptr;
   const uintptr_t host = fetch_addend_ + pc;
-  Block& b = blocks_[block_slot(host)];
-  if (__builtin_expect(b.host == host && detail::same_code(block_code(b), host, b.bytes), 1)) return &b;
-  return build_block(b, host) ? &b : nullptr;
+  if (__builtin_expect(prev != nullptr, 1)) {
+    const unsigned link = host == prev->host + prev->bytes ? 0 : 1;
+    const Block* b = prev->next[link];
+    if (__builtin_expect(prev->next_host[link] == host && detail::same_code(block_code(*b), host, b->bytes), 1))
+      return b;
+    const uint64_t epoch = block_arena_epoch_;
+    b = find_block(host);
+    if (b && block_arena_epoch_ == epoch) {  // (if the arena started over, prev is gone)
+      // The arena's blocks are ours to link (const for the loop that runs them).
+      Block& p = const_cast<Block&>(*prev);
+      p.next_host[link] = host;
+      p.next[link] = b;
+    }
+    return b;
+  }
+  return find_block(host);
 }
 
 template <typename T>

@@ -28,11 +28,17 @@ bool Hart::refill_fetch_page() {
   return true;
 }
 
+const Hart::Block* Hart::find_block(uintptr_t host) {
+  const BlockSlot& slot = blocks_[block_slot(host)];
+  if (slot.host == host && detail::same_code(block_code(*slot.block), host, slot.block->bytes)) return slot.block;
+  return build_block(host);
+}
+
 // Decodes from pc (host: its bytes) to the end of the block, through the
 // decode cache, so that the instructions are exactly those decoded_at_pc()
-// would run. False (the slot left empty) if the first instruction crosses
-// the page.
-bool Hart::build_block(Block& b, uintptr_t host) {
+// would run, and appends the block to the arena and the table. Null (and
+// the table unchanged) if the first instruction crosses the page.
+const Hart::Block* Hart::build_block(uintptr_t host) {
   const unsigned room = 0x1000 - static_cast<unsigned>(pc & 0xfff);  // bytes left in the page
   const auto* p = reinterpret_cast<const uint8_t*>(host);
   DecodedInsn insns[kBlockMaxInsns];
@@ -48,28 +54,29 @@ bool Hart::build_block(Block& b, uintptr_t host) {
     if (bytes + 4 <= room) std::memcpy(&word, p + bytes, 4);
     DecodeCacheEntry& e = dcache_[((pc + bytes) >> 1) & (kDecodeCacheSize - 1)];
     if (e.key != (word | kDecodeKeyValid)) refill_decode_entry(e, word);
-    insns[n++] = e.insn;
+    insns[n] = e.insn;
+    insns[n++].offset = static_cast<uint16_t>(bytes);
     bytes += len;
     if (ends_block(e.insn.cls)) break;
   }
-  if (n == 0) {
-    b.host = 0;
-    return false;
-  }
-  const size_t size = code_room(bytes) + n * sizeof(DecodedInsn);
-  if (block_arena_used_ + size > kBlockArenaBytes) {  // full: start over (b is emptied too)
+  if (n == 0) return nullptr;
+  const size_t size = sizeof(Block) + code_room(bytes) + n * sizeof(DecodedInsn);
+  if (block_arena_used_ + size > kBlockArenaBytes) {  // full: start over
     blocks_.clear();
     block_arena_used_ = 0;  // the arena is overwritten as blocks are built again
+    ++block_arena_epoch_;
   }
-  b.host = host;
-  b.at = static_cast<uint32_t>(block_arena_used_);
-  b.bytes = static_cast<uint16_t>(bytes);
-  b.count = static_cast<uint16_t>(n);
-  uint8_t* const at = &block_arena_[b.at];
-  std::memcpy(at, p, bytes);
-  for (unsigned i = 0; i < n; ++i) new (at + code_room(bytes) + i * sizeof(DecodedInsn)) DecodedInsn(insns[i]);
+  uint8_t* const at = &block_arena_[block_arena_used_];
+  Block* const b = new (at) Block;
+  b->host = host;
+  b->bytes = static_cast<uint16_t>(bytes);
+  b->count = static_cast<uint16_t>(n);
+  std::memcpy(at + sizeof(Block), p, bytes);
+  uint8_t* const first = at + sizeof(Block) + code_room(bytes);
+  for (unsigned i = 0; i < n; ++i) new (first + i * sizeof(DecodedInsn)) DecodedInsn(insns[i]);
   block_arena_used_ += size;
-  return true;
+  blocks_[block_slot(host)] = BlockSlot{host, b};
+  return b;
 }
 
 }  // namespace rvh
