@@ -66,7 +66,7 @@ void Hart::sleep_until_time(uint64_t time_value) {
   if (mtime_now() + offset >= time_value) return;  // reached: the guest's loop ends
   if (effective_mip() & csr.mie) return;           // WFI would not sleep either
   sleep_mtime_ = time_value - offset;
-  wfi_pending_ = true;
+  run_stop_.wfi_pending = true;
 }
 
 // Sstc: STIP follows time >= stimecmp (menvcfg.STCE), and VSTIP follows
@@ -97,7 +97,7 @@ void Hart::sync_with_systemc() {
   flush_instret_by_priv();  // the run may stop (sc_stop) during this wait
   const uint64_t ahead = cycles - sync_cycles_;
   const uint64_t synced = cycles;
-  synced_in_block_ = true;
+  run_stop_.synced_in_block = true;
   sc_core::wait(sc_core::sc_time(static_cast<double>(ahead * period_ps_), sc_core::SC_PS));
   // Cycles charged to this hart by another process during the wait (the
   // hosted hypervisor handling a timer event for it) are work still ahead.
@@ -160,17 +160,17 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   const Block* prev = nullptr;     // the block that ran last, for chaining
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
-      if (__builtin_expect(irq_ready_, 0)) {
+      if (__builtin_expect(run_stop_.irq_ready, 0)) {
         // Code an interrupt's handler resumes (a hosted hypervisor's exit
         // putting a vCPU on the hart) may have an interrupt pending and
         // enabled: it is taken before that code's first instruction.
-        for (int n = 0; n < 4 && irq_ready_; ++n) {
+        for (int n = 0; n < 4 && run_stop_.irq_ready; ++n) {
           take_interrupt_if_any();
           if (halted_) return;  // an exit handler stopped the hart
         }
       }
       d = nullptr;
-      synced_in_block_ = false;
+      run_stop_.synced_in_block = false;
       const Block* b = block_at_pc(prev);
       prev = b;
       if (__builtin_expect(b == nullptr, 0)) {
@@ -193,14 +193,14 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
           asm("" ::: "memory");
           ++instret;
           ++d;
-          if (d == end || __builtin_expect(irq_ready_ | wfi_pending_ | synced_in_block_, 0) || cycles >= cycle_limit)
+          if (d == end || __builtin_expect(run_stop_.any(), 0) || cycles >= cycle_limit)
             break;
         }
         pc = npc;
       }
       // A watcher installed by this block (a debug trigger enabled by a CSR
       // write) watches from the next instruction on.
-      if (__builtin_expect(wfi_pending_ | watched_, 0)) return;
+      if (__builtin_expect(run_stop_.wfi_pending | watched_, 0)) return;
     }
   } catch (const Trap& t) {
     trapped_insn_bits_ = d ? d->raw : 0;
@@ -220,8 +220,8 @@ void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
   const uint64_t version = watchers_version_;
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
-      if (__builtin_expect(irq_ready_, 0)) {
-        for (int n = 0; n < 4 && irq_ready_; ++n) {  // as in run_insns
+      if (__builtin_expect(run_stop_.irq_ready, 0)) {
+        for (int n = 0; n < 4 && run_stop_.irq_ready; ++n) {  // as in run_insns
           take_interrupt_if_any();
           if (halted_) return;
         }
@@ -233,7 +233,7 @@ void Hart::run_insns_watched(uint64_t cycle_limit, uint64_t insn_stop) {
       for (InsnWatcher* w : watchers) w->before_insn(*this, *d);
       execute_one(*d);
       for (InsnWatcher* w : watchers) w->after_insn(*this, *d);
-      if (wfi_pending_ || version != watchers_version_) return;
+      if (run_stop_.wfi_pending || version != watchers_version_) return;
     }
   } catch (const Trap& t) {
     trapped_insn_bits_ = d ? d->raw : 0;
@@ -248,7 +248,7 @@ void Hart::add_watcher(InsnWatcher* w) {
   watchers_.push_back(w);
   ++watchers_version_;
   watched_ = true;
-  synced_in_block_ = true;  // leave the block loop after this instruction
+  run_stop_.synced_in_block = true;  // leave the block loop after this instruction
   refresh_ld_ctx();
 }
 
@@ -264,7 +264,7 @@ void Hart::run_until_sync() {
   // quantum_insns instructions, whichever comes first.
   const uint64_t limit = sync_cycles_ + quantum_cycles_;
   const uint64_t insn_stop = cfg_.quantum_insns ? std::min(insn_limit_, instret + cfg_.quantum_insns) : insn_limit_;
-  while (cycles < limit && instret < insn_stop && !wfi_pending_ && !halted_) {
+  while (cycles < limit && instret < insn_stop && !run_stop_.wfi_pending && !halted_) {
     try {
       if (watched_)
         run_insns_watched(limit, insn_stop);
@@ -278,7 +278,7 @@ void Hart::run_until_sync() {
 }
 
 void Hart::wait_for_interrupt() {
-  wfi_pending_ = false;
+  run_stop_.wfi_pending = false;
   ++stats.wfi_sleeps;
   sync_with_systemc();
   const sc_core::sc_time start = sc_core::sc_time_stamp();
@@ -373,14 +373,14 @@ void Hart::notify_wake() {
 
 void Hart::unpark() {
   parked_ = false;
-  wfi_pending_ = false;  // a park() asked of a sleeping hart must not put it back to sleep
+  run_stop_.wfi_pending = false;  // a park() asked of a sleeping hart must not put it back to sleep
   wake_requested_ = true;
   notify_wake();
 }
 
 void Hart::halt() {
   halted_ = true;
-  wfi_pending_ = false;
+  run_stop_.wfi_pending = false;
   sleep_mtime_.reset();
   insn_limit_ = 0;  // leave the run loop at once
 }
@@ -405,7 +405,7 @@ void Hart::run_thread() {
     }
     run_until_sync();
     check_insn_limit();
-    if (wfi_pending_)
+    if (run_stop_.wfi_pending)
       wait_for_interrupt();
     else
       sync_with_systemc();

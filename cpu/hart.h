@@ -146,13 +146,13 @@ class Hart : public sc_core::sc_module {
   void enter_guest();
   // After the current exit, sleep until an interrupt is pending and enabled
   // in mie (for a guest WFI: the VS bits, i.e. vsie), then continue at pc.
-  void sleep_until_interrupt() { wfi_pending_ = true; }
+  void sleep_until_interrupt() { run_stop_.wfi_pending = true; }
   // Another SystemC process changed this hart's interrupt state (hvip...):
   // re-evaluate it and wake the hart if it sleeps.
   void notify_wake();
   // Park the hart (after the current exit) until unpark(), whatever is
   // pending: a stopped vCPU (SBI HSM).
-  void park() { parked_ = true; wfi_pending_ = true; }
+  void park() { parked_ = true; run_stop_.wfi_pending = true; }
   void unpark();
   bool asleep() const { return asleep_; }
   bool parked() const { return parked_; }
@@ -215,7 +215,7 @@ class Hart : public sc_core::sc_module {
   void do_mret();
   void do_sret();
   void do_wfi(const DecodedInsn& d);
-  void update_irq();          // recompute irq_ready_ after any mip/mie/mstatus/priv change
+  void update_irq();          // recompute run_stop_.irq_ready after any mip/mie/mstatus/priv change
   uint64_t effective_mip() const;
 
   // --- FP helpers ---
@@ -377,13 +377,11 @@ class Hart : public sc_core::sc_module {
   uint64_t period_ps_ = 1000;
   uint64_t quantum_cycles_ = 1000;
   uint64_t sync_cycles_ = 0;  // cycles value at the last sync with SystemC
-  bool irq_ready_ = false;    // an interrupt is pending, enabled and takeable
   bool halted_ = false;
   ModeIndex ld_mode_ = kPrivM;  // effective mode for loads/stores (MPRV, MPV)
   uint64_t mip_lines_ = 0;    // MSIP/MTIP/MEIP/SEIP as last sampled from the ports
   uint64_t stimecmp_stip_ = 0;
   uint64_t vstimecmp_vstip_ = 0;
-  bool wfi_pending_ = false;
   std::optional<uint64_t> sleep_mtime_;  // sleep_until_time's deadline (mtime), until the wake-up
   bool parked_ = false, asleep_ = false, wake_requested_ = false;
   uint64_t counter_adjust_[2] = {0, 0};  // [0] minstret, [1] mcycle: CSR = counter + adjust
@@ -461,11 +459,25 @@ class Hart : public sc_core::sc_module {
   const Block* build_block(uintptr_t host);
   bool refill_fetch_page();  // from the fetch TLB only: no walk, no fault
   void execute_one(const DecodedInsn& d);
-  // Set when this hart let other SystemC processes run (a device access
-  // inside a block): the rest of the block is looked up again, so that code
-  // another hart wrote meanwhile runs as written, as it would one
-  // instruction at a time.
-  bool synced_in_block_ = false;
+  // The reasons for the run loop to leave a block before its end, read as
+  // one word after every instruction.
+  struct alignas(4) RunStop {
+    bool irq_ready = false;  // an interrupt is pending, enabled and takeable
+    bool wfi_pending = false;
+    // Set when this hart let other SystemC processes run (a device access
+    // inside a block): the rest of the block is looked up again, so that
+    // code another hart wrote meanwhile runs as written, as it would one
+    // instruction at a time.
+    bool synced_in_block = false;
+    bool unused = false;
+    bool any() const {
+      uint32_t w;
+      std::memcpy(&w, this, sizeof w);
+      return w != 0;
+    }
+  };
+  static_assert(sizeof(RunStop) == 4);
+  RunStop run_stop_;
   // The raw bits of the instruction a trap interrupted (transformed_instruction).
   uint32_t trapped_insn_bits_ = 0;
 

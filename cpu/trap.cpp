@@ -56,7 +56,7 @@ uint64_t enter_s(uint64_t status, Priv from) {
 }  // namespace
 
 void Hart::update_irq() {
-  irq_ready_ = select_interrupt(csr, effective_mip() & csr.mie, priv, virt) >= 0;
+  run_stop_.irq_ready = select_interrupt(csr, effective_mip() & csr.mie, priv, virt) >= 0;
   if (__builtin_expect(!observers.empty(), 0))
     for (HartObserver* o : observers) o->interrupts_changed(*this);
 }
@@ -242,7 +242,7 @@ void Hart::do_wfi(const DecodedInsn& d) {
   if (priv != kPrivM && (csr.mstatus & kMstatusTW)) illegal(d.raw);
   if (!virt && priv == kPrivU) illegal(d.raw);
   if (virt && (priv == kPrivU || (csr.hstatus & kHstatusVTW))) virtual_insn(d.raw);
-  if ((effective_mip() & csr.mie) == 0) wfi_pending_ = true;
+  if ((effective_mip() & csr.mie) == 0) run_stop_.wfi_pending = true;
 }
 
 }  // namespace rvh

@@ -46,7 +46,7 @@ struct HartTestAccess {
     h.counter_adjust_[0] = h.counter_adjust_[1] = 0;
     h.counter_frozen_[0] = h.counter_frozen_[1] = 0;
     h.stimecmp_stip_ = 0;
-    h.wfi_pending_ = false;
+    h.run_stop_.wfi_pending = false;
     h.reservation = ~0ull;
     h.pc = h.npc = pc;
     h.flush_tlb();
@@ -59,15 +59,15 @@ struct HartTestAccess {
     const bool was_halted = h.halted_;
     h.halted_ = false;
     h.insn_limit_ = h.cfg_.max_insns ? h.cfg_.max_insns : ~0ull;
-    h.wfi_pending_ = false;
+    h.run_stop_.wfi_pending = false;
     h.parked_ = false;
     h.wake_requested_ = false;
     if (was_halted && sc_core::sc_start_of_simulation_invoked()) h.park_event_.notify(sc_core::SC_ZERO_TIME);
   }
   // After the current exit the hart sleeps (WFI) or parks.
-  static bool wfi_pending(const Hart& h) { return h.wfi_pending_; }
+  static bool wfi_pending(const Hart& h) { return h.run_stop_.wfi_pending; }
   static bool parked(const Hart& h) { return h.parked_; }
-  static void clear_wfi_pending(Hart& h) { h.wfi_pending_ = false; }
+  static void clear_wfi_pending(Hart& h) { h.run_stop_.wfi_pending = false; }
 };
 }  // namespace rvh
 
