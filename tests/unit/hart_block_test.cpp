@@ -52,5 +52,30 @@ TEST(HartBlock, RewrittenCodeRunsAsRewritten) {
   EXPECT_EQ(b.hart.x[t0], 5u);
 }
 
+// A block reached through a chain link (the block before it remembers it)
+// is checked against its bytes too: the loop calls B twice from the same
+// `jal`, and rewrites B's first instruction in between.
+TEST(HartBlock, RewrittenCodeReachedThroughAChainRunsAsRewritten) {
+  HartBench& b = bench();
+  b.reset();
+  Prog far(kFar);
+  far << addi(s1, zero, 2)  // 0: two calls
+      << auipc(a4, 0)       // 1: a4 = kFar + 4
+      << lw(a5, a4, 40)     // 2: a5 = the word at 11
+      << jal(ra, 24)        // 3: loop: call B (9)
+      << sw(a5, a4, 32)     // 4: B's first word = addi t0, t0, 5
+      << fence_i()          // 5
+      << addi(s1, s1, -1)   // 6
+      << bne(s1, zero, -16);  // 7: to 3
+  const uint64_t end = far.halt();  // 8
+  far << addi(t0, t0, 1)    // 9: B
+      << jalr(zero, ra, 0)  // 10
+      << addi(t0, t0, 5);   // 11: data
+  far.load(b);
+  ASSERT_TRUE(run_prog(b, jump_to_far(), kPrivM));
+  expect_done(b, end);
+  EXPECT_EQ(b.hart.x[t0], 6u);  // 1, then 5
+}
+
 }  // namespace
 }  // namespace rvh::test
