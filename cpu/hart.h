@@ -346,6 +346,10 @@ class Hart : public sc_core::sc_module {
   // translation_context() per ModeIndex, and that of ld_mode_.
   uint64_t ctx_[kNumModes] = {};
   uint64_t ld_ctx_ = 0;
+  // The load and store TLB arrays of ld_mode_ (refresh_ld_ctx()), so that
+  // a load or store indexes one array.
+  const TlbEntry* ld_tlb_ = tlb_[static_cast<int>(AccessType::kLoad)][kPrivM].data();
+  const TlbEntry* st_tlb_ = tlb_[static_cast<int>(AccessType::kStore)][kPrivM].data();
   // Flush epochs (tlb.cpp): a fence that removes every entry of a kind
   // moves its epoch on instead of visiting the entries; the epoch is part
   // of the context, so the old entries no longer match.
@@ -510,7 +514,11 @@ class Hart : public sc_core::sc_module {
   // slow path, which reports it and then does what the fast path would.
   static constexpr unsigned kWatchedLdCtxBit = 23;
   static constexpr uint64_t kWatchedLdCtx = 1ull << kWatchedLdCtxBit;
-  void refresh_ld_ctx() { ld_ctx_ = watched_ ? kWatchedLdCtx : ctx_[ld_mode_]; }
+  void refresh_ld_ctx() {
+    ld_ctx_ = watched_ ? kWatchedLdCtx : ctx_[ld_mode_];
+    ld_tlb_ = tlb_[static_cast<int>(AccessType::kLoad)][ld_mode_].data();
+    st_tlb_ = tlb_[static_cast<int>(AccessType::kStore)][ld_mode_].data();
+  }
   template <typename T> T load_watched(uint64_t vaddr);
   template <typename T> void store_watched(uint64_t vaddr, T value);
   template <typename T> bool tlb_hit_load(uint64_t vaddr, T& value);
@@ -619,7 +627,7 @@ inline __attribute__((always_inline)) const Hart::Block* Hart::block_at_pc(const
 
 template <typename T>
 inline T Hart::load(uint64_t vaddr) {
-  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kLoad)][ld_mode_][(vaddr >> 12) % kTlbSize];
+  const TlbEntry& e = ld_tlb_[(vaddr >> 12) % kTlbSize];
   if (__builtin_expect(e.tag == (vaddr >> 12) && e.ctx == ld_ctx_ && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
     T v;
     std::memcpy(&v, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
@@ -631,7 +639,7 @@ inline T Hart::load(uint64_t vaddr) {
 
 template <typename T>
 inline void Hart::store(uint64_t vaddr, T value) {
-  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kStore)][ld_mode_][(vaddr >> 12) % kTlbSize];
+  const TlbEntry& e = st_tlb_[(vaddr >> 12) % kTlbSize];
   if (__builtin_expect(e.tag == (vaddr >> 12) && e.ctx == ld_ctx_ && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
     std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
     cycles += e.latency_cycles;

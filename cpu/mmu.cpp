@@ -348,7 +348,7 @@ struct FlagScope {
 
 template <typename T>
 bool Hart::tlb_hit_load(uint64_t vaddr, T& value) {
-  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kLoad)][ld_mode_][(vaddr >> 12) % kTlbSize];
+  const TlbEntry& e = ld_tlb_[(vaddr >> 12) % kTlbSize];
   if (e.tag != (vaddr >> 12) || e.ctx != ctx_[ld_mode_] || (vaddr & 0xfff) > 0x1000 - sizeof(T)) return false;
   std::memcpy(&value, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
   cycles += e.latency_cycles;
@@ -357,7 +357,7 @@ bool Hart::tlb_hit_load(uint64_t vaddr, T& value) {
 
 template <typename T>
 bool Hart::tlb_hit_store(uint64_t vaddr, T value) {
-  const TlbEntry& e = tlb_[static_cast<int>(AccessType::kStore)][ld_mode_][(vaddr >> 12) % kTlbSize];
+  const TlbEntry& e = st_tlb_[(vaddr >> 12) % kTlbSize];
   if (e.tag != (vaddr >> 12) || e.ctx != ctx_[ld_mode_] || (vaddr & 0xfff) > 0x1000 - sizeof(T)) return false;
   std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
   cycles += e.latency_cycles;

@@ -53,28 +53,31 @@ TEST(HartBlock, RewrittenCodeRunsAsRewritten) {
 }
 
 // A block reached through a chain link (the block before it remembers it)
-// is checked against its bytes too: the loop calls B twice from the same
-// `jal`, and rewrites B's first instruction in between.
+// is checked against its bytes too: B is called three times from the same
+// `jal`, and its first instruction is rewritten before each later call
+// (addi t0, t0, 1, then 2, then 3). The second call links the `jal`'s
+// block to B; the third goes through that link to a B rewritten since.
 TEST(HartBlock, RewrittenCodeReachedThroughAChainRunsAsRewritten) {
   HartBench& b = bench();
   b.reset();
   Prog far(kFar);
-  far << addi(s1, zero, 2)  // 0: two calls
-      << auipc(a4, 0)       // 1: a4 = kFar + 4
-      << lw(a5, a4, 40)     // 2: a5 = the word at 11
-      << jal(ra, 24)        // 3: loop: call B (9)
-      << sw(a5, a4, 32)     // 4: B's first word = addi t0, t0, 5
-      << fence_i()          // 5
-      << addi(s1, s1, -1)   // 6
-      << bne(s1, zero, -16);  // 7: to 3
-  const uint64_t end = far.halt();  // 8
-  far << addi(t0, t0, 1)    // 9: B
-      << jalr(zero, ra, 0)  // 10
-      << addi(t0, t0, 5);   // 11: data
+  far << addi(s1, zero, 3)     // 0: three calls
+      << auipc(a4, 0)          // 1: a4 = kFar + 4
+      << lw(a5, a4, 40)        // 2: a5 = B's first word
+      << lui(a3, 0x100)        // 3: a3 = 1 << 20, one more in an addi's immediate
+      << jal(ra, 28)           // 4: loop: call B (11)
+      << add(a5, a5, a3)       // 5
+      << sw(a5, a4, 40)        // 6: B adds one more
+      << fence_i()             // 7
+      << addi(s1, s1, -1)      // 8
+      << bne(s1, zero, -20);   // 9: to 4
+  const uint64_t end = far.halt();  // 10
+  far << addi(t0, t0, 1)       // 11: B
+      << jalr(zero, ra, 0);    // 12
   far.load(b);
   ASSERT_TRUE(run_prog(b, jump_to_far(), kPrivM));
   expect_done(b, end);
-  EXPECT_EQ(b.hart.x[t0], 6u);  // 1, then 5
+  EXPECT_EQ(b.hart.x[t0], 6u);  // 1 + 2 + 3
 }
 
 }  // namespace
