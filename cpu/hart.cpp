@@ -177,10 +177,9 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
         d = &decoded_at_pc();
         execute_one(*d);
       } else {
-        // As execute_one() for each instruction, but with pc and instret
-        // computed from the block's start rather than carried from one
-        // instruction to the next through memory (a chain of store-to-load
-        // forwards that bounded the loop's speed). The quantum's
+        // As execute_one() for each instruction, but with each pc computed
+        // from the block's start rather than carried from one instruction
+        // to the next through memory (pc, then npc). The quantum's
         // instruction stop is folded into the block's end.
         d = block_insns(*b);
         const uint64_t first_pc = pc;

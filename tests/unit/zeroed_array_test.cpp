@@ -1,5 +1,6 @@
 // tests/unit/zeroed_array_test.cpp: cpu/zeroed_array.h, the hart's lazily
-// touched caches: entries start as zero bytes and clear() empties them.
+// touched caches: entries start as zero bytes, clear() empties them, and
+// large arrays are aligned for huge pages.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -29,6 +30,19 @@ TEST(ZeroedArray, StartsZeroAndClears) {
   a.clear();
   EXPECT_EQ(a[5].key, 0u);
   EXPECT_EQ(a[a.size() - 1].value, 0u);
+}
+
+// From 2 MiB up the array is 2 MiB aligned (so the host can back it with
+// huge pages), and every byte of it, first and last, is usable and zero.
+TEST(ZeroedArray, LargeArraysAreHugePageAligned) {
+  for (size_t bytes : {kHugePageBytes, 3 * kHugePageBytes + 4096}) {
+    ZeroedArray<uint8_t> a(bytes);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(&a[0]) % kHugePageBytes, 0u) << bytes;
+    EXPECT_EQ(a[0], 0u);
+    EXPECT_EQ(a[bytes - 1], 0u);
+    a[bytes - 1] = 9;
+    EXPECT_EQ(a[bytes - 1], 9u);
+  }
 }
 
 }  // namespace
