@@ -9,8 +9,11 @@
 #              (sw/kvm) comes as an external initrd, so the Image does not
 #              depend on it.
 #   CACHE_DIR  default ${RVH_LINUX_CACHE:-$HOME/.cache/rvh-vp/linux}
+#              (linux-kvm with --kvm)
 #              (the CMake target linux_image passes ${CMAKE_BINARY_DIR}/linux,
-#              kvm_host_image ${CMAKE_BINARY_DIR}/linux-kvm)
+#              kvm_host_image ${CMAKE_BINARY_DIR}/linux-kvm; both are links
+#              into ${RVH_LINUX_CACHE_DIR}, by default ~/.cache/rvh-vp)
+#              Builds of one CACHE_DIR take turns (flock on CACHE_DIR/.lock).
 #
 # Needs (Debian): linux-source-6.1 gcc-riscv64-linux-gnu
 #   libc6-dev-riscv64-cross bc bison flex libssl-dev cpio
@@ -32,7 +35,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 kvm=0
 if [ "${1:-}" = --kvm ]; then kvm=1; shift; fi
-cache=${1:-${RVH_LINUX_CACHE:-$HOME/.cache/rvh-vp/linux}}
+default_cache=$HOME/.cache/rvh-vp/linux
+[ $kvm -eq 0 ] || default_cache=$HOME/.cache/rvh-vp/linux-kvm
+cache=${1:-${RVH_LINUX_CACHE:-$default_cache}}
 tarball=${RVH_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 jobs=${RVH_LINUX_JOBS:-2}
 cross=${CROSS_COMPILE:-riscv64-linux-gnu-}
@@ -44,7 +49,7 @@ fragments=("$fragment")
 log() { echo "linux/build.sh: $*"; }
 die() { echo "linux/build.sh: ERROR: $*" >&2; exit 1; }
 
-for tool in "${cross}gcc" make bc bison flex cpio xz sha256sum; do
+for tool in "${cross}gcc" make bc bison flex cpio xz sha256sum flock; do
   command -v "$tool" >/dev/null 2>&1 ||
     die "$tool not found (Debian: apt install linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross bc bison flex libssl-dev cpio)"
 done
@@ -54,6 +59,13 @@ done
 
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd -P)  # the real path: a symlinked cache keeps its stamps
+# Build trees and clones share a cache (sw/linux/linux.cmake): one build at a
+# time per cache; a second one waits, then finds the stamps up to date.
+exec 9>"$cache/.lock"
+if ! flock -n 9; then
+  echo "linux/build.sh: waiting for another build of $cache"
+  flock 9
+fi
 src=$cache/src
 obj=$cache/build
 ird=$cache/initramfs
