@@ -57,7 +57,9 @@ done
 [ -f "$fragment" ] || die "$fragment not found"
 [ -f "$init_c" ] || die "$init_c not found"
 
-mkdir -p "$cache"
+# (A link whose target is gone, such as build/linux after ~/.cache was
+# cleared: its target is made again.)
+if [ -L "$cache" ]; then mkdir -p "$(readlink -m "$cache")"; else mkdir -p "$cache"; fi
 cache=$(cd "$cache" && pwd -P)  # the real path: a symlinked cache keeps its stamps
 # Build trees and clones share a cache (sw/linux/linux.cmake): one build at a
 # time per cache; a second one waits, then finds the stamps up to date.
