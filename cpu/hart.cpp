@@ -189,7 +189,7 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
           npc = pc + d->len;
           d->exec(*this, *d);
           cycles += d->cycles;
-          asm("" ::: "memory");
+          asm("" ::: "memory");  // the counters as two stores (see execute_one())
           ++instret;
           ++d;
           if (d == end || __builtin_expect(run_stop_.any(), 0) || cycles >= cycle_limit)
