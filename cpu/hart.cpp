@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "cpu/block_jit.h"
+
 namespace rvh {
 
 const char* CpiTable::name(InsnClass c) {
@@ -31,6 +33,8 @@ Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
   set_priv(kPrivM);
   SC_THREAD(run_thread);
 }
+
+Hart::~Hart() = default;
 
 sc_core::sc_time Hart::local_time() const {
   return sc_core::sc_time_stamp() +
@@ -176,6 +180,10 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
       if (__builtin_expect(b == nullptr, 0)) {
         d = &decoded_at_pc();
         execute_one(*d);
+      } else if (b->host_code && b->count <= insn_stop - instret && !run_stop_.any()) {
+        // Translated (cpu/block_jit.h): as the loop below would run it.
+        d = b->host_code(this, pc, cycle_limit);
+        if (__builtin_expect(d != nullptr, 0)) rethrow_from_host_code();
       } else {
         // As execute_one() for each instruction, but with each pc computed
         // from the block's start rather than carried from one instruction
@@ -196,6 +204,7 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
             break;
         }
         pc = npc;
+        if (b->runs < cfg_.jit_threshold) count_block_run(*b);
       }
       // A watcher installed by this block (a debug trigger enabled by a CSR
       // write) watches from the next instruction on.

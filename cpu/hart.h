@@ -8,7 +8,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -28,6 +30,8 @@
 #include "cpu/zeroed_array.h"
 
 namespace rvh {
+
+class BlockJit;
 
 enum Priv : uint8_t { kPrivU = 0, kPrivS = 1, kPrivM = 3 };
 
@@ -63,6 +67,9 @@ struct HartConfig {
   sc_core::sc_time quantum = sc_core::sc_time(1, sc_core::SC_US);
   uint64_t quantum_insns = 10000;  // also sync after this many instructions (0 = no limit)
   uint64_t max_insns = 0;  // 0 = unlimited (counted per hart)
+  // A block runs this many times in the interpreter before it is
+  // translated to host code (cpu/block_jit.h); 0 = never translate.
+  unsigned jit_threshold = 16;
 };
 
 // Per-mode retired instruction counts (for the run summary).
@@ -102,6 +109,7 @@ class Hart : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Hart);
   Hart(sc_core::sc_module_name name, const HartConfig& cfg);
+  ~Hart() override;
 
   tlm_utils::simple_initiator_socket<Hart> bus;
   // Interrupt lines from the platform (CLINT, PLIC). Level sensitive.
@@ -317,6 +325,7 @@ class Hart : public sc_core::sc_module {
 
  private:
   friend struct HartTestAccess;
+  friend class BlockJit;
   // One cached translation of a 4 KiB virtual page to a RAM page (DMI),
   // with the permission check of its access type and mode already done.
   // A hit needs the page and the context to match: entries of other
@@ -434,6 +443,8 @@ class Hart : public sc_core::sc_module {
     uint16_t count = 0;
     uintptr_t next_host[2] = {0, 0};  // [0] straight-line successor, [1] another; 0 = none
     const Block* next[2] = {nullptr, nullptr};
+    uint32_t runs = 0;  // entries so far, up to the translation threshold
+    const DecodedInsn* (*host_code)(Hart*, uint64_t, uint64_t) = nullptr;  // BlockJit::Fn once translated
     // Then: a copy of its bytes (padded to 8) and its instructions.
   };
   struct BlockSlot {
@@ -444,6 +455,15 @@ class Hart : public sc_core::sc_module {
   ZeroedArray<uint8_t> block_arena_;
   size_t block_arena_used_ = 0;
   uint64_t block_arena_epoch_ = 0;  // moves on when the arena starts over (pointers into it die)
+  // The translator (created at the first hot block) and what a translated
+  // block's call reported: the trap, or anything else thrown, to rethrow.
+  std::unique_ptr<BlockJit> jit_;
+  Trap jit_trap_{};
+  std::exception_ptr jit_exception_;
+  bool jit_full_ = false;  // the translator's buffer is full: start the block cache over
+  void count_block_run(const Block& b);
+  [[noreturn]] void rethrow_from_host_code();
+  void restart_block_cache();
   static size_t block_slot(uintptr_t host) { return ((host >> 1) ^ (host >> 18)) & (kBlockTableSize - 1); }
   static constexpr size_t code_room(unsigned bytes) { return (bytes + 7u) & ~size_t{7}; }
   static const uint8_t* block_code(const Block& b) { return reinterpret_cast<const uint8_t*>(&b + 1); }

@@ -9,6 +9,7 @@
 // (Zifencei) lets instruction fetches miss stores not yet ordered by a
 // FENCE.I, so this is a permitted outcome.
 #include "cpu/hart.h"
+#include "cpu/block_jit.h"
 #include "cpu/insns.h"
 
 namespace rvh {
@@ -26,6 +27,40 @@ bool Hart::refill_fetch_page() {
   fetch_vpage_ = e.tag;
   fetch_addend_ = e.addend;
   return true;
+}
+
+// Every block, and every translation, goes: the arena is full, or the
+// translator's buffer is.
+void Hart::restart_block_cache() {
+  blocks_.clear();
+  block_arena_used_ = 0;  // the arena is overwritten as blocks are built again
+  ++block_arena_epoch_;
+  if (jit_) jit_->reset();
+  jit_full_ = false;
+}
+
+// A block run by the interpreter: at the threshold, it is translated, and
+// runs as host code from its next entry on.
+void Hart::count_block_run(const Block& b) {
+  if (++const_cast<Block&>(b).runs != cfg_.jit_threshold) return;
+  if (!jit_) {
+    if (!BlockJit::available()) return;
+    jit_ = std::make_unique<BlockJit>(*this);
+  }
+  const auto fn = jit_->translate(block_insns(b), b.count);
+  if (!fn) jit_full_ = true;  // the next block built starts the cache over
+  const_cast<Block&>(b).host_code = fn;
+}
+
+// A translated block's instruction trapped (or threw): as if it had thrown
+// from the interpreter's loop.
+void Hart::rethrow_from_host_code() {
+  if (jit_exception_) {
+    std::exception_ptr e = std::move(jit_exception_);
+    jit_exception_ = nullptr;
+    std::rethrow_exception(e);
+  }
+  throw jit_trap_;
 }
 
 const Hart::Block* Hart::find_block(uintptr_t host) {
@@ -61,11 +96,7 @@ const Hart::Block* Hart::build_block(uintptr_t host) {
   }
   if (n == 0) return nullptr;
   const size_t size = sizeof(Block) + code_room(bytes) + n * sizeof(DecodedInsn);
-  if (block_arena_used_ + size > kBlockArenaBytes) {  // full: start over
-    blocks_.clear();
-    block_arena_used_ = 0;  // the arena is overwritten as blocks are built again
-    ++block_arena_epoch_;
-  }
+  if (block_arena_used_ + size > kBlockArenaBytes || jit_full_) restart_block_cache();
   uint8_t* const at = &block_arena_[block_arena_used_];
   Block* const b = new (at) Block;
   b->host = host;

@@ -11,6 +11,8 @@ packages=(
   clang libclang-rt-14-dev
   libsystemc-dev libboost-program-options-dev libboost-dev libfdt-dev libelf-dev
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev git
+  # The block translator's assembler (cpu/block_jit.cpp)
+  libxbyak-dev
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   opensbi u-boot-qemu qemu-system-misc device-tree-compiler
   # The commit log's --trace-disasm: libopcodes with RISC-V (docs/debugging.md)

@@ -1,0 +1,438 @@
+// cpu/block_jit.cpp: the block translator (cpu/block_jit.h says what it
+// does), generating x86-64 code with Xbyak.
+//
+// Generated code, per block:
+//   rbx = the Hart, r15 = &hart.x[0], r12 = the block's first pc,
+//   r13 = hart.cycles (written back before any call and at every exit),
+//   r14 = the cycle limit.
+// instret is counted at translation time: the instructions retired since
+// it was last written back are added before any call and at every exit.
+#include "cpu/block_jit.h"
+
+#include <exception>
+#include <list>
+
+#include "cpu/hart.h"
+#include "cpu/insns.h"
+
+#if defined(__x86_64__)
+#include <xbyak/xbyak.h>
+#define RVH_HAVE_JIT 1
+#else
+#define RVH_HAVE_JIT 0
+#endif
+
+namespace rvh {
+
+#if RVH_HAVE_JIT
+namespace {
+constexpr size_t kCodeBytes = size_t{32} << 20;
+// More than any block's code (16 instructions, each with its slow path and
+// exits): translate() needs this much room left.
+constexpr size_t kMaxBlockCode = 16 << 10;
+
+int32_t offset_in(const void* base, const void* field) {
+  return static_cast<int32_t>(reinterpret_cast<const char*>(field) - reinterpret_cast<const char*>(base));
+}
+
+enum class Op : uint8_t {
+  kOther, kLui, kAuipc, kJal, kJalr, kBranch, kLoad, kStore,
+  kAddi, kSlti, kSltiu, kXori, kOri, kAndi, kSlli, kSrli, kSrai, kAddiw, kSlliw, kSrliw, kSraiw,
+  kAdd, kSub, kSll, kSlt, kSltu, kXor, kSrl, kSra, kOr, kAnd, kAddw, kSubw, kSllw, kSrlw, kSraw, kMul, kMulw,
+};
+
+struct Kind {
+  Op op = Op::kOther;
+  uint8_t size = 0;     // loads and stores: bytes
+  bool sign = false;    // loads: sign-extended
+  uint8_t cond = 0;     // branches: index into the condition table
+};
+
+Kind classify(InsnHandler h) {
+  using namespace insn;
+  struct Entry { InsnHandler h; Kind k; };
+  static const Entry table[] = {
+      {lui, {Op::kLui}}, {auipc, {Op::kAuipc}}, {jal, {Op::kJal}}, {jalr, {Op::kJalr}},
+      {beq, {Op::kBranch, 0, false, 0}}, {bne, {Op::kBranch, 0, false, 1}}, {blt, {Op::kBranch, 0, false, 2}},
+      {bge, {Op::kBranch, 0, false, 3}}, {bltu, {Op::kBranch, 0, false, 4}}, {bgeu, {Op::kBranch, 0, false, 5}},
+      {lb, {Op::kLoad, 1, true}}, {lh, {Op::kLoad, 2, true}}, {lw, {Op::kLoad, 4, true}}, {ld, {Op::kLoad, 8, false}},
+      {lbu, {Op::kLoad, 1, false}}, {lhu, {Op::kLoad, 2, false}}, {lwu, {Op::kLoad, 4, false}},
+      {sb, {Op::kStore, 1}}, {sh, {Op::kStore, 2}}, {sw, {Op::kStore, 4}}, {sd, {Op::kStore, 8}},
+      {addi, {Op::kAddi}}, {slti, {Op::kSlti}}, {sltiu, {Op::kSltiu}}, {xori, {Op::kXori}}, {ori, {Op::kOri}},
+      {andi, {Op::kAndi}}, {slli, {Op::kSlli}}, {srli, {Op::kSrli}}, {srai, {Op::kSrai}}, {addiw, {Op::kAddiw}},
+      {slliw, {Op::kSlliw}}, {srliw, {Op::kSrliw}}, {sraiw, {Op::kSraiw}},
+      {add, {Op::kAdd}}, {sub, {Op::kSub}}, {sll, {Op::kSll}}, {slt, {Op::kSlt}}, {sltu, {Op::kSltu}},
+      {xor_, {Op::kXor}}, {srl, {Op::kSrl}}, {sra, {Op::kSra}}, {or_, {Op::kOr}}, {and_, {Op::kAnd}},
+      {addw, {Op::kAddw}}, {subw, {Op::kSubw}}, {sllw, {Op::kSllw}}, {srlw, {Op::kSrlw}}, {sraw, {Op::kSraw}},
+      {mul, {Op::kMul}}, {mulw, {Op::kMulw}},
+  };
+  for (const Entry& e : table)
+    if (e.h == h) return e.k;
+  return Kind{};
+}
+}  // namespace
+
+struct BlockJit::Generator : Xbyak::CodeGenerator {
+  explicit Generator(Hart& h) : Xbyak::CodeGenerator(kCodeBytes), hart(h) {
+    setDefaultJmpNEAR(true);
+    off_x = offset_in(&h, &h.x[0]);
+    off_pc = offset_in(&h, &h.pc);
+    off_npc = offset_in(&h, &h.npc);
+    off_cycles = offset_in(&h, &h.cycles);
+    off_instret = offset_in(&h, &h.instret);
+    off_run_stop = offset_in(&h, &h.run_stop_);
+    off_ld_tlb = offset_in(&h, &h.ld_tlb_);
+    off_st_tlb = offset_in(&h, &h.st_tlb_);
+    off_ld_ctx = offset_in(&h, &h.ld_ctx_);
+    const Hart::TlbEntry e;
+    tlb_tag = offset_in(&e, &e.tag);
+    tlb_ctx = offset_in(&e, &e.ctx);
+    tlb_addend = offset_in(&e, &e.addend);
+    tlb_latency = offset_in(&e, &e.latency_cycles);
+    branch_penalty = h.config().cpi.branch_taken_penalty;
+  }
+
+  // The handler call that every instruction not written out inline (and
+  // every TLB miss) goes through: no exception may unwind through
+  // generated code, which has no unwind tables, so a trap (or anything
+  // else thrown) is kept in the hart and reported by the return value.
+  static int call_handler(Hart* h, const DecodedInsn* d) {
+    try {
+      d->exec(*h, *d);
+      return 0;
+    } catch (const Trap& t) {
+      h->jit_trap_ = t;
+    } catch (...) {
+      h->jit_exception_ = std::current_exception();
+    }
+    return 1;
+  }
+
+  Hart& hart;
+  int32_t off_x, off_pc, off_npc, off_cycles, off_instret, off_run_stop, off_ld_tlb, off_st_tlb, off_ld_ctx;
+  int32_t tlb_tag, tlb_ctx, tlb_addend, tlb_latency;
+  uint16_t branch_penalty;
+
+  // --- per block ---
+  std::list<Xbyak::Label> labels;  // stable addresses until the block is done
+  Xbyak::Label* exit_common = nullptr;
+  Xbyak::Label* leave = nullptr;
+  unsigned pending = 0;  // instructions retired and not yet added to instret
+  struct Deferred {      // code emitted after the block's body
+    enum { kExit, kTrap, kSlow } what;
+    Xbyak::Label* at;
+    Xbyak::Label* back;  // kSlow: where the slow path rejoins
+    const DecodedInsn* d;
+    uint32_t next_offset;  // kExit: pc of the next instruction, from the first pc
+    unsigned pending;
+  };
+  std::list<Deferred> deferred;
+
+  Xbyak::Label* new_label() { return &labels.emplace_back(); }
+  Xbyak::Address xreg(unsigned r) { return qword[r15 + 8 * r]; }
+  Xbyak::Address field(int32_t off) { return qword[rbx + off]; }
+
+  // A jump to an exit after the current instruction, to the next pc.
+  Xbyak::Label* exit_to(uint32_t next_offset) {
+    Xbyak::Label* l = new_label();
+    deferred.push_back({Deferred::kExit, l, nullptr, nullptr, next_offset, pending});
+    return l;
+  }
+  Xbyak::Label* trap_of(const DecodedInsn* d) {
+    Xbyak::Label* l = new_label();
+    deferred.push_back({Deferred::kTrap, l, nullptr, d, 0, 0});
+    return l;
+  }
+
+  // Calls d's handler as the interpreter would: pc and npc set, cycles
+  // and instret up to date. Afterwards r13 holds the cycles again.
+  void emit_call(const DecodedInsn* d, unsigned pending_now) {
+    if (pending_now) add(field(off_instret), pending_now);
+    mov(field(off_cycles), r13);
+    lea(rax, ptr[r12 + d->offset]);
+    mov(field(off_pc), rax);
+    add(rax, d->len);
+    mov(field(off_npc), rax);
+    mov(rdi, rbx);
+    mov(rsi, reinterpret_cast<uint64_t>(d));
+    mov(rax, reinterpret_cast<uint64_t>(&call_handler));
+    call(rax);
+    test(eax, eax);
+    jnz(*trap_of(d));
+    mov(r13, field(off_cycles));
+  }
+
+  // rax = x[rs1] + imm; rdx = the TLB entry for it, of `tlb_field`'s
+  // array; jumps to `miss` unless the entry hits for `size` bytes.
+  void emit_tlb_lookup(const DecodedInsn& d, unsigned size, int32_t tlb_field, Xbyak::Label& miss) {
+    mov(rax, xreg(d.rs1));
+    if (d.imm) add(rax, static_cast<int32_t>(d.imm));
+    mov(rcx, rax);
+    shr(rcx, 12);
+    movzx(edx, cl);  // (vaddr >> 12) % kTlbSize
+    static_assert(Hart::kTlbSize == 256);
+    imul(edx, edx, static_cast<int>(sizeof(Hart::TlbEntry)));
+    add(rdx, field(tlb_field));
+    cmp(rcx, qword[rdx + tlb_tag]);
+    jne(miss);
+    mov(rcx, field(off_ld_ctx));
+    cmp(rcx, qword[rdx + tlb_ctx]);
+    jne(miss);
+    mov(ecx, eax);
+    and_(ecx, 0xfff);
+    cmp(ecx, static_cast<int>(0x1000 - size));
+    ja(miss);
+    add(rax, qword[rdx + tlb_addend]);
+  }
+
+  void emit_load(const DecodedInsn& d, const Kind& k) {
+    Xbyak::Label* miss = new_label();
+    Xbyak::Label* done = new_label();
+    emit_tlb_lookup(d, k.size, off_ld_tlb, *miss);
+    switch (k.size) {
+      case 1: k.sign ? movsx(rax, byte[rax]) : movzx(eax, byte[rax]); break;
+      case 2: k.sign ? movsx(rax, word[rax]) : movzx(eax, word[rax]); break;
+      case 4: k.sign ? movsxd(rax, dword[rax]) : mov(eax, dword[rax]); break;
+      default: mov(rax, qword[rax]); break;
+    }
+    mov(xreg(d.rd), rax);
+    add(r13, qword[rdx + tlb_latency]);
+    L(*done);
+    deferred.push_back({Deferred::kSlow, miss, done, &d, 0, pending});
+  }
+
+  void emit_store(const DecodedInsn& d, const Kind& k) {
+    Xbyak::Label* miss = new_label();
+    Xbyak::Label* done = new_label();
+    emit_tlb_lookup(d, k.size, off_st_tlb, *miss);
+    mov(rcx, xreg(d.rs2));
+    switch (k.size) {
+      case 1: mov(byte[rax], cl); break;
+      case 2: mov(word[rax], cx); break;
+      case 4: mov(dword[rax], ecx); break;
+      default: mov(qword[rax], rcx); break;
+    }
+    add(r13, qword[rdx + tlb_latency]);
+    L(*done);
+    deferred.push_back({Deferred::kSlow, miss, done, &d, 0, pending});
+  }
+
+  // Integer register-immediate and register-register instructions. rd is
+  // never 0 here (the decoder maps it to the sink x[32]).
+  void emit_alu(const DecodedInsn& d, Op op) {
+    const int32_t imm = static_cast<int32_t>(d.imm);
+    auto set_cond = [&](void (Generator::*setcc)(const Xbyak::Operand&), bool with_imm) {
+      mov(rax, xreg(d.rs1));
+      xor_(ecx, ecx);
+      if (with_imm) cmp(rax, imm); else cmp(rax, xreg(d.rs2));
+      (this->*setcc)(cl);
+      mov(xreg(d.rd), rcx);
+    };
+    switch (op) {
+      case Op::kLui: mov(rax, static_cast<uint64_t>(d.imm)); break;
+      case Op::kAuipc: mov(rax, static_cast<uint64_t>(d.imm) + d.offset); add(rax, r12); break;
+      case Op::kAddi: mov(rax, xreg(d.rs1)); if (imm) add(rax, imm); break;
+      case Op::kXori: mov(rax, xreg(d.rs1)); xor_(rax, imm); break;
+      case Op::kOri: mov(rax, xreg(d.rs1)); or_(rax, imm); break;
+      case Op::kAndi: mov(rax, xreg(d.rs1)); and_(rax, imm); break;
+      case Op::kSlli: mov(rax, xreg(d.rs1)); shl(rax, imm); break;
+      case Op::kSrli: mov(rax, xreg(d.rs1)); shr(rax, imm); break;
+      case Op::kSrai: mov(rax, xreg(d.rs1)); sar(rax, imm); break;
+      case Op::kAddiw: mov(rax, xreg(d.rs1)); add(eax, imm); movsxd(rax, eax); break;
+      case Op::kSlliw: mov(rax, xreg(d.rs1)); shl(eax, imm); movsxd(rax, eax); break;
+      case Op::kSrliw: mov(rax, xreg(d.rs1)); shr(eax, imm); movsxd(rax, eax); break;
+      case Op::kSraiw: mov(rax, xreg(d.rs1)); sar(eax, imm); movsxd(rax, eax); break;
+      case Op::kSlti: set_cond(&Generator::setl, true); return;
+      case Op::kSltiu: set_cond(&Generator::setb, true); return;
+      case Op::kSlt: set_cond(&Generator::setl, false); return;
+      case Op::kSltu: set_cond(&Generator::setb, false); return;
+      case Op::kAdd: mov(rax, xreg(d.rs1)); add(rax, xreg(d.rs2)); break;
+      case Op::kSub: mov(rax, xreg(d.rs1)); sub(rax, xreg(d.rs2)); break;
+      case Op::kXor: mov(rax, xreg(d.rs1)); xor_(rax, xreg(d.rs2)); break;
+      case Op::kOr: mov(rax, xreg(d.rs1)); or_(rax, xreg(d.rs2)); break;
+      case Op::kAnd: mov(rax, xreg(d.rs1)); and_(rax, xreg(d.rs2)); break;
+      case Op::kMul: mov(rax, xreg(d.rs1)); imul(rax, xreg(d.rs2)); break;
+      case Op::kAddw: mov(rax, xreg(d.rs1)); add(eax, dword[r15 + 8 * d.rs2]); movsxd(rax, eax); break;
+      case Op::kSubw: mov(rax, xreg(d.rs1)); sub(eax, dword[r15 + 8 * d.rs2]); movsxd(rax, eax); break;
+      case Op::kMulw: mov(rax, xreg(d.rs1)); imul(eax, dword[r15 + 8 * d.rs2]); movsxd(rax, eax); break;
+      // x86 masks a 64-bit shift's count to 6 bits and a 32-bit one's to
+      // 5, as RV64 does for sll/srl/sra and sllw/srlw/sraw.
+      case Op::kSll: mov(rax, xreg(d.rs1)); mov(rcx, xreg(d.rs2)); shl(rax, cl); break;
+      case Op::kSrl: mov(rax, xreg(d.rs1)); mov(rcx, xreg(d.rs2)); shr(rax, cl); break;
+      case Op::kSra: mov(rax, xreg(d.rs1)); mov(rcx, xreg(d.rs2)); sar(rax, cl); break;
+      case Op::kSllw: mov(rax, xreg(d.rs1)); mov(rcx, xreg(d.rs2)); shl(eax, cl); movsxd(rax, eax); break;
+      case Op::kSrlw: mov(rax, xreg(d.rs1)); mov(rcx, xreg(d.rs2)); shr(eax, cl); movsxd(rax, eax); break;
+      case Op::kSraw: mov(rax, xreg(d.rs1)); mov(rcx, xreg(d.rs2)); sar(eax, cl); movsxd(rax, eax); break;
+      default: return;
+    }
+    mov(xreg(d.rd), rax);
+  }
+
+  // The last instruction of a block that ends in a branch or jump: leaves
+  // with rax = the next pc.
+  void emit_control(const DecodedInsn& d, const Kind& k) {
+    const uint64_t fall = d.offset + d.len;
+    if (k.op == Op::kJal) {
+      lea(rax, ptr[r12 + static_cast<int32_t>(fall)]);
+      mov(xreg(d.rd), rax);
+      mov(rax, static_cast<uint64_t>(d.imm) + d.offset);
+      add(rax, r12);
+      return;
+    }
+    if (k.op == Op::kJalr) {
+      mov(rcx, xreg(d.rs1));  // read before rd is written (rd may be rs1)
+      if (d.imm) add(rcx, static_cast<int32_t>(d.imm));
+      and_(rcx, -2);
+      lea(rax, ptr[r12 + static_cast<int32_t>(fall)]);
+      mov(xreg(d.rd), rax);
+      mov(rax, rcx);
+      return;
+    }
+    // Branch: not taken falls through; taken adds the penalty.
+    Xbyak::Label* not_taken = new_label();
+    mov(rax, xreg(d.rs1));
+    cmp(rax, xreg(d.rs2));
+    switch (k.cond) {  // jump when the branch is not taken
+      case 0: jne(*not_taken); break;  // beq
+      case 1: je(*not_taken); break;   // bne
+      case 2: jge(*not_taken); break;  // blt
+      case 3: jl(*not_taken); break;   // bge
+      case 4: jae(*not_taken); break;  // bltu
+      default: jb(*not_taken); break;  // bgeu
+    }
+    if (branch_penalty) add(r13, branch_penalty);
+    mov(rax, static_cast<uint64_t>(d.imm) + d.offset);
+    add(rax, r12);
+    Xbyak::Label* join = new_label();
+    jmp(*join);
+    L(*not_taken);
+    lea(rax, ptr[r12 + static_cast<int32_t>(fall)]);
+    L(*join);
+  }
+
+  BlockJit::Fn translate(const DecodedInsn* insns, unsigned count) {
+    const BlockJit::Fn entry = getCurr<BlockJit::Fn>();
+    labels.clear();
+    deferred.clear();
+    pending = 0;
+    exit_common = new_label();
+    leave = new_label();
+
+    push(rbx); push(r12); push(r13); push(r14); push(r15);  // rsp is 16-byte aligned after these
+    mov(rbx, rdi);
+    mov(r12, rsi);
+    mov(r14, rdx);
+    lea(r15, ptr[rbx + off_x]);
+    mov(r13, field(off_cycles));
+
+    for (unsigned i = 0; i < count; ++i) {
+      const DecodedInsn& d = insns[i];
+      const Kind k = classify(d.exec);
+      const bool last = i + 1 == count;
+      const uint32_t next_offset = d.offset + d.len;
+      bool may_stop = false;      // may set a run-stop flag (a call)
+      bool next_in_npc = false;   // the next pc is the handler's npc
+      if (last && (k.op == Op::kJal || k.op == Op::kJalr || k.op == Op::kBranch)) {
+        emit_control(d, k);
+        add(r13, d.cycles);
+        mov(ecx, pending + 1);
+        jmp(*exit_common);
+        break;
+      }
+      switch (k.op) {
+        case Op::kLoad: emit_load(d, k); may_stop = true; break;
+        case Op::kStore: emit_store(d, k); may_stop = true; break;
+        case Op::kOther:
+        case Op::kJal: case Op::kJalr: case Op::kBranch:  // (not last: cannot happen, blocks end at them)
+          emit_call(&d, pending);
+          pending = 0;
+          may_stop = true;
+          next_in_npc = true;
+          break;
+        default: emit_alu(d, k.op); break;
+      }
+      add(r13, d.cycles);
+      ++pending;
+      if (last) {
+        if (next_in_npc) mov(rax, field(off_npc));
+        else lea(rax, ptr[r12 + static_cast<int32_t>(next_offset)]);
+        mov(ecx, pending);
+        jmp(*exit_common);
+        break;
+      }
+      // The interpreter's checks after each instruction. An instruction
+      // that neither calls out nor touches memory cannot set a run-stop
+      // flag, so only the others are followed by that check.
+      if (may_stop) {
+        cmp(dword[rbx + off_run_stop], 0);
+        jne(*exit_to(next_offset));
+      }
+      cmp(r13, r14);
+      jae(*exit_to(next_offset));
+    }
+
+    // rax = next pc, ecx = instructions not yet counted.
+    L(*exit_common);
+    add(field(off_instret), rcx);
+    mov(field(off_pc), rax);
+    mov(field(off_npc), rax);
+    mov(field(off_cycles), r13);
+    xor_(eax, eax);
+    L(*leave);
+    pop(r15); pop(r14); pop(r13); pop(r12); pop(rbx);
+    ret();
+
+    // Out of line: exits, traps and TLB-miss paths (which may add more).
+    for (auto it = deferred.begin(); it != deferred.end(); ++it) {
+      L(*it->at);
+      switch (it->what) {
+        case Deferred::kExit:
+          lea(rax, ptr[r12 + static_cast<int32_t>(it->next_offset)]);
+          mov(ecx, it->pending);
+          jmp(*exit_common);
+          break;
+        case Deferred::kTrap:
+          mov(rax, reinterpret_cast<uint64_t>(it->d));
+          jmp(*leave);
+          break;
+        case Deferred::kSlow:
+          // The handler does the access the slow way; the instructions
+          // retired before it are counted for the call, and then taken
+          // back to "pending" as the inline path has them.
+          emit_call(it->d, it->pending);
+          if (it->pending) sub(field(off_instret), it->pending);
+          jmp(*it->back);
+          break;
+      }
+    }
+    labels.clear();
+    deferred.clear();
+    return entry;
+  }
+};
+
+BlockJit::BlockJit(Hart& hart) : hart_(hart), gen_(std::make_unique<Generator>(hart)) {}
+BlockJit::~BlockJit() = default;
+bool BlockJit::available() { return true; }
+
+BlockJit::Fn BlockJit::translate(const DecodedInsn* insns, unsigned count) {
+  if (gen_->getSize() + kMaxBlockCode > kCodeBytes) return nullptr;
+  return gen_->translate(insns, count);
+}
+
+void BlockJit::reset() { gen_->reset(); }
+size_t BlockJit::bytes_used() const { return gen_->getSize(); }
+
+#else  // no translator on this host
+
+struct BlockJit::Generator {};
+BlockJit::BlockJit(Hart& hart) : hart_(hart) {}
+BlockJit::~BlockJit() = default;
+bool BlockJit::available() { return false; }
+BlockJit::Fn BlockJit::translate(const DecodedInsn*, unsigned) { return nullptr; }
+void BlockJit::reset() {}
+size_t BlockJit::bytes_used() const { return 0; }
+
+#endif
+
+}  // namespace rvh

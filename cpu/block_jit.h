@@ -1,0 +1,60 @@
+// cpu/block_jit.h: the block translator. A block of the block cache
+// (cpu/hart.h) that has run often enough is translated to x86-64 host code
+// that does what the block loop in Hart::run_insns does for it, instruction
+// by instruction: the same results, the same cycles (CPI, memory latency,
+// taken-branch penalty), the same stops (the quantum's cycle limit after any
+// instruction; the run-stop flags after any that can set them), the same pc
+// and instruction for a trap. Integer arithmetic, branches, jumps and the
+// TLB-hit path of integer loads and stores are written out inline; every
+// other instruction, and every access the TLB misses, calls the
+// instruction's handler.
+//
+// Guest registers stay in the Hart (x[]): the code keeps only the cycle
+// count in a host register across the block. The interpreter's block loop
+// stays for everything not yet translated, for runs that stop inside a
+// block on --max-insns or quantum_insns, and for the checked loop
+// (watchers: debugger, commit log).
+//
+// Other hosts than x86-64 have no translator: translate() returns null and
+// every block runs in the interpreter.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "cpu/decoded_insn.h"
+
+namespace rvh {
+
+class Hart;
+
+class BlockJit {
+ public:
+  // A translated block, run from its first instruction with pc = first_pc.
+  // Returns null when it ran to its end or stopped between two
+  // instructions (pc, npc, cycles and instret written back), or the
+  // instruction that trapped (the Trap, or any other exception, stored in
+  // the hart; pc at that instruction, which is not counted).
+  using Fn = const DecodedInsn* (*)(Hart* hart, uint64_t first_pc, uint64_t cycle_limit);
+
+  explicit BlockJit(Hart& hart);
+  ~BlockJit();
+  BlockJit(const BlockJit&) = delete;
+  BlockJit& operator=(const BlockJit&) = delete;
+
+  // Whether this host has a translator.
+  static bool available();
+  // Host code for the `count` instructions at `insns` (a block's, which
+  // must stay where they are while the code is in use), or null when the
+  // code buffer is full: reset() then drops every translation.
+  Fn translate(const DecodedInsn* insns, unsigned count);
+  void reset();
+  size_t bytes_used() const;
+
+ private:
+  struct Generator;
+  Hart& hart_;
+  std::unique_ptr<Generator> gen_;
+};
+
+}  // namespace rvh
