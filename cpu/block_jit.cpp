@@ -9,8 +9,17 @@
 // it was last written back are added before any call and at every exit.
 #include "cpu/block_jit.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <list>
+#include <string>
 
 #include "cpu/hart.h"
 #include "cpu/insns.h"
@@ -415,9 +424,33 @@ BlockJit::BlockJit(Hart& hart) : hart_(hart), gen_(std::make_unique<Generator>(h
 BlockJit::~BlockJit() = default;
 bool BlockJit::available() { return true; }
 
-BlockJit::Fn BlockJit::translate(const DecodedInsn* insns, unsigned count) {
+namespace {
+// /tmp/perf-PID.map, opened once per process when RVH_PERF_MAP=1 (null
+// otherwise). Appended to, never followed through a link.
+std::FILE* perf_map() {
+  static std::FILE* const file = []() -> std::FILE* {
+    const char* on = std::getenv("RVH_PERF_MAP");
+    if (!on || std::strcmp(on, "1") != 0) return nullptr;
+    const std::string path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      std::fprintf(stderr, "rvh-vp: RVH_PERF_MAP: cannot open %s: %s\n", path.c_str(), std::strerror(errno));
+      return nullptr;
+    }
+    return ::fdopen(fd, "a");
+  }();
+  return file;
+}
+}  // namespace
+
+BlockJit::Fn BlockJit::translate(const DecodedInsn* insns, unsigned count, uint64_t pc) {
   if (gen_->getSize() + kMaxBlockCode > kCodeBytes) return nullptr;
-  return gen_->translate(insns, count);
+  const uint8_t* const start = gen_->getCurr();
+  const Fn fn = gen_->translate(insns, count);
+  if (std::FILE* map = perf_map())
+    std::fprintf(map, "%" PRIxPTR " %zx rvh:%s:%" PRIx64 "\n", reinterpret_cast<uintptr_t>(start),
+                 static_cast<size_t>(gen_->getCurr() - start), hart_.name(), pc);
+  return fn;
 }
 
 void BlockJit::reset() { gen_->reset(); }
@@ -429,7 +462,7 @@ struct BlockJit::Generator {};
 BlockJit::BlockJit(Hart& hart) : hart_(hart) {}
 BlockJit::~BlockJit() = default;
 bool BlockJit::available() { return false; }
-BlockJit::Fn BlockJit::translate(const DecodedInsn*, unsigned) { return nullptr; }
+BlockJit::Fn BlockJit::translate(const DecodedInsn*, unsigned, uint64_t) { return nullptr; }
 void BlockJit::reset() {}
 size_t BlockJit::bytes_used() const { return 0; }
 

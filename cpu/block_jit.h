@@ -15,6 +15,10 @@
 // block on --max-insns or quantum_insns, and for the checked loop
 // (watchers: debugger, commit log).
 //
+// With RVH_PERF_MAP=1 in the environment, each translation is listed in
+// /tmp/perf-PID.map (Linux perf's map of JIT code), named by the hart and
+// the pc it was translated at, so that `perf report` shows guest code.
+//
 // Other hosts than x86-64 have no translator: translate() returns null and
 // every block runs in the interpreter.
 #pragma once
@@ -46,8 +50,9 @@ class BlockJit {
   static bool available();
   // Host code for the `count` instructions at `insns` (a block's, which
   // must stay where they are while the code is in use), or null when the
-  // code buffer is full: reset() then drops every translation.
-  Fn translate(const DecodedInsn* insns, unsigned count);
+  // code buffer is full: reset() then drops every translation. `pc` names
+  // the code in the perf map.
+  Fn translate(const DecodedInsn* insns, unsigned count, uint64_t pc);
   void reset();
   size_t bytes_used() const;
 

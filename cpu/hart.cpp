@@ -204,7 +204,7 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
             break;
         }
         pc = npc;
-        if (b->runs < cfg_.jit_threshold) count_block_run(*b);
+        if (b->runs < cfg_.jit_threshold) count_block_run(*b, first_pc);
       }
       // A watcher installed by this block (a debug trigger enabled by a CSR
       // write) watches from the next instruction on.

@@ -461,7 +461,7 @@ class Hart : public sc_core::sc_module {
   Trap jit_trap_{};
   std::exception_ptr jit_exception_;
   bool jit_full_ = false;  // the translator's buffer is full: start the block cache over
-  void count_block_run(const Block& b);
+  void count_block_run(const Block& b, uint64_t first_pc);
   [[noreturn]] void rethrow_from_host_code();
   void restart_block_cache();
   static size_t block_slot(uintptr_t host) { return ((host >> 1) ^ (host >> 18)) & (kBlockTableSize - 1); }

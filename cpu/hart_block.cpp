@@ -41,13 +41,13 @@ void Hart::restart_block_cache() {
 
 // A block run by the interpreter: at the threshold, it is translated, and
 // runs as host code from its next entry on.
-void Hart::count_block_run(const Block& b) {
+void Hart::count_block_run(const Block& b, uint64_t first_pc) {
   if (++const_cast<Block&>(b).runs != cfg_.jit_threshold) return;
   if (!jit_) {
     if (!BlockJit::available()) return;
     jit_ = std::make_unique<BlockJit>(*this);
   }
-  const auto fn = jit_->translate(block_insns(b), b.count);
+  const auto fn = jit_->translate(block_insns(b), b.count, first_pc);
   if (!fn) jit_full_ = true;  // the next block built starts the cache over
   const_cast<Block&>(b).host_code = fn;
 }

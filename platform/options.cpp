@@ -97,6 +97,9 @@ po::options_description visible_options() {
        "of SystemC time (default 1000)")
       ("quantum-insns", po::value<std::string>()->value_name("N"),
        "at most N instructions between synchronisation checks (default 10000)")
+      ("jit-threshold", po::value<std::string>()->value_name("N"),
+       "translate a block of code to host code after it ran N times in the interpreter; "
+       "0 = interpret only (default 16; results and timing are the same either way)")
       ("stats", po::value<std::string>()->value_name("FILE"),
        "write run statistics as JSON to FILE at exit")
       ("config", po::value<std::string>()->value_name("FILE"),
@@ -402,6 +405,12 @@ Options parse_options(int argc, char** argv) {
     throw UsageError("--trace-harts " + get(vm, "trace-harts") + ": no such hart; with --smp " +
                      std::to_string(o.smp) + " the harts are 0.." + std::to_string(o.smp - 1));
   if (vm.count("max-insns")) o.max_insns = number_option("--max-insns", get(vm, "max-insns"));
+  if (vm.count("jit-threshold")) {
+    const std::string s = get(vm, "jit-threshold");
+    const uint64_t n = number_option("--jit-threshold", s);
+    if (n > 1'000'000'000) throw UsageError("--jit-threshold " + s + ": out of range; use 0..1000000000");
+    o.jit_threshold = static_cast<unsigned>(n);
+  }
   if (vm.count("max-time")) o.max_time_ns = parse_max_time(get(vm, "max-time"));
   if (vm.count("quantum")) {
     const uint64_t ns = number_option("--quantum", get(vm, "quantum"));

@@ -86,6 +86,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     hc.quantum = ns(params_.timing.quantum_ns);
     hc.quantum_insns = params_.timing.quantum_insns;
     hc.max_insns = params_.max_insns;
+    hc.jit_threshold = params_.jit_threshold;
     auto hart = std::make_unique<Hart>(("hart" + std::to_string(h)).c_str(), hc);
     hart->bus.bind(bus_.targ_socket);
     clint_.msip_irq[h].bind(msip_[h]);

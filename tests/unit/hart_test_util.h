@@ -29,6 +29,7 @@
 #include <memory>
 #include <vector>
 
+#include "cpu/block_jit.h"
 #include "cpu/hart.h"
 #include "platform/bus.h"
 #include "platform/memory.h"
@@ -64,6 +65,14 @@ struct HartTestAccess {
     h.wake_requested_ = false;
     if (was_halted && sc_core::sc_start_of_simulation_invoked()) h.park_event_.notify(sc_core::SC_ZERO_TIME);
   }
+  // Blocks are translated after `n` runs (0: never); every block and
+  // translation made so far is dropped, so the next run starts afresh.
+  static void set_jit_threshold(Hart& h, unsigned n) {
+    h.cfg_.jit_threshold = n;
+    h.restart_block_cache();
+  }
+  // Bytes of host code the translator has made since it last started over.
+  static size_t jit_code_bytes(const Hart& h) { return h.jit_ ? h.jit_->bytes_used() : 0; }
   // After the current exit the hart sleeps (WFI) or parks.
   static bool wfi_pending(const Hart& h) { return h.run_stop_.wfi_pending; }
   static bool parked(const Hart& h) { return h.parked_; }

@@ -125,6 +125,16 @@ TEST(Options, HexNumbers) {
   EXPECT_EQ(parse({"--max-insns", "0x100", "p.elf"}).max_insns, 256u);
 }
 
+TEST(Options, JitThreshold) {
+  EXPECT_EQ(parse({"p.elf"}).jit_threshold, 16u);
+  EXPECT_EQ(parse({"--jit-threshold", "0", "p.elf"}).jit_threshold, 0u);
+  EXPECT_EQ(parse({"--jit-threshold", "0x40", "p.elf"}).jit_threshold, 64u);
+  EXPECT_EQ(error_of({"--jit-threshold", "5000000000", "p.elf"}),
+            "--jit-threshold 5000000000: out of range; use 0..1000000000");
+  EXPECT_EQ(error_of({"--jit-threshold", "-1", "p.elf"}),
+            "--jit-threshold -1: bad number; use a decimal or 0x-hex integer");
+}
+
 TEST(Options, DtbFile) {
   Options o = parse({"--dtb", "board.dtb", "p.elf"});
   EXPECT_EQ(o.dtb, "board.dtb");
@@ -140,7 +150,7 @@ TEST(Options, HelpAndVersionSkipChecks) {
 TEST(Options, UsageTextDocumentsEveryOption) {
   const std::string text = usage_text("rvh-vp");
   for (const char* opt : {"--bios", "--kernel", "--initrd", "--append", "--memory", "-m", "--smp", "--dtb",
-                          "--dump-dtb", "--max-insns", "--quantum", "--quantum-insns", "--stats",
+                          "--dump-dtb", "--max-insns", "--quantum", "--quantum-insns", "--jit-threshold", "--stats",
                           "--trace", "--no-stdin", "--serial", "--escape-char", "--serial-log",
                           "--serial-log-timestamps", "--serial-drop-early", "--help", "--version"})
     EXPECT_NE(text.find(opt), std::string::npos) << opt;
