@@ -18,11 +18,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <list>
+#include <new>
 #include <string>
+#include <vector>
 
 #include "cpu/hart.h"
 #include "cpu/insns.h"
+#include "cpu/zeroed_array.h"
 
 #if defined(__x86_64__)
 #include <xbyak/xbyak.h>
@@ -39,6 +41,27 @@ constexpr size_t kCodeBytes = size_t{32} << 20;
 // More than any block's code (16 instructions, each with its slow path and
 // exits): translate() needs this much room left.
 constexpr size_t kMaxBlockCode = 16 << 10;
+
+// The code buffer: zero pages, touched as code is written, in huge pages
+// where the host has them (cpu/zeroed_array.h), writable and executable.
+struct CodeBufferAllocator : Xbyak::Allocator {
+  uint8_t* alloc(size_t bytes) override {
+    void* p = map_zero_pages(bytes);
+    if (mprotect(p, bytes, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) {
+      munmap(p, bytes);
+      throw std::bad_alloc();
+    }
+    return static_cast<uint8_t*>(p);
+  }
+  void free(uint8_t* p) override { munmap(p, kCodeBytes); }
+  bool useProtect() const override { return false; }  // done in alloc()
+};
+// Never destroyed: a hart destroyed during static destruction still frees
+// its buffer through it.
+CodeBufferAllocator& code_buffer_allocator() {
+  static CodeBufferAllocator* const allocator = new CodeBufferAllocator;
+  return *allocator;
+}
 
 int32_t offset_in(const void* base, const void* field) {
   return static_cast<int32_t>(reinterpret_cast<const char*>(field) - reinterpret_cast<const char*>(base));
@@ -82,8 +105,7 @@ Kind classify(InsnHandler h) {
 }  // namespace
 
 struct BlockJit::Generator : Xbyak::CodeGenerator {
-  explicit Generator(Hart& h) : Xbyak::CodeGenerator(kCodeBytes), hart(h) {
-    setDefaultJmpNEAR(true);
+  explicit Generator(Hart& h) : Xbyak::CodeGenerator(kCodeBytes, nullptr, &code_buffer_allocator()), hart(h) {
     off_x = offset_in(&h, &h.x[0]);
     off_pc = offset_in(&h, &h.pc);
     off_npc = offset_in(&h, &h.npc);
@@ -123,34 +145,49 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
   uint16_t branch_penalty;
 
   // --- per block ---
-  std::list<Xbyak::Label> labels;  // stable addresses until the block is done
-  Xbyak::Label* exit_common = nullptr;
-  Xbyak::Label* leave = nullptr;
+  // Jumps are written as rel32 and patched by hand: Xbyak's labels keep
+  // hash maps, which cost more than the rest of a translation.
+  enum Cond : uint8_t { kB = 2, kAE = 3, kE = 4, kNE = 5, kA = 7, kL = 0xc, kGE = 0xd };
+  using Fixup = size_t;  // where a jump's rel32 is, from the buffer's start
+  Fixup jcc_forward(Cond c) {
+    db(0x0f);
+    db(0x80 | c);
+    dd(0);
+    return getSize() - 4;
+  }
+  Fixup jmp_forward() {
+    db(0xe9);
+    dd(0);
+    return getSize() - 4;
+  }
+  void land(Fixup at) {  // the jump at `at` goes to here
+    const int32_t rel = static_cast<int32_t>(getSize() - (at + 4));
+    std::memcpy(const_cast<uint8_t*>(getCode()) + at, &rel, 4);
+  }
+  void jmp_back(size_t target) {
+    db(0xe9);
+    dd(static_cast<uint32_t>(static_cast<int32_t>(target - (getSize() + 4))));
+  }
+
+  size_t exit_common = 0, leave = 0;  // positions in the buffer
   unsigned pending = 0;  // instructions retired and not yet added to instret
   struct Deferred {      // code emitted after the block's body
     enum { kExit, kTrap, kSlow } what;
-    Xbyak::Label* at;
-    Xbyak::Label* back;  // kSlow: where the slow path rejoins
+    Fixup from[3];       // the jumps to it
+    unsigned jumps;
+    size_t back;         // kSlow: where the slow path rejoins
     const DecodedInsn* d;
     uint32_t next_offset;  // kExit: pc of the next instruction, from the first pc
     unsigned pending;
   };
-  std::list<Deferred> deferred;
+  std::vector<Deferred> deferred;
 
-  Xbyak::Label* new_label() { return &labels.emplace_back(); }
   Xbyak::Address xreg(unsigned r) { return qword[r15 + 8 * r]; }
   Xbyak::Address field(int32_t off) { return qword[rbx + off]; }
 
-  // A jump to an exit after the current instruction, to the next pc.
-  Xbyak::Label* exit_to(uint32_t next_offset) {
-    Xbyak::Label* l = new_label();
-    deferred.push_back({Deferred::kExit, l, nullptr, nullptr, next_offset, pending});
-    return l;
-  }
-  Xbyak::Label* trap_of(const DecodedInsn* d) {
-    Xbyak::Label* l = new_label();
-    deferred.push_back({Deferred::kTrap, l, nullptr, d, 0, 0});
-    return l;
+  // A conditional jump to an exit after the current instruction, to the next pc.
+  void exit_if(Cond c, uint32_t next_offset) {
+    deferred.push_back({Deferred::kExit, {jcc_forward(c)}, 1, 0, nullptr, next_offset, pending});
   }
 
   // Calls d's handler as the interpreter would: pc and npc set, cycles
@@ -167,13 +204,14 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     mov(rax, reinterpret_cast<uint64_t>(&call_handler));
     call(rax);
     test(eax, eax);
-    jnz(*trap_of(d));
+    deferred.push_back({Deferred::kTrap, {jcc_forward(kNE)}, 1, 0, d, 0, 0});
     mov(r13, field(off_cycles));
   }
 
   // rax = x[rs1] + imm; rdx = the TLB entry for it, of `tlb_field`'s
-  // array; jumps to `miss` unless the entry hits for `size` bytes.
-  void emit_tlb_lookup(const DecodedInsn& d, unsigned size, int32_t tlb_field, Xbyak::Label& miss) {
+  // array; jumps to `miss` (three jumps) unless the entry hits for `size`
+  // bytes.
+  void emit_tlb_lookup(const DecodedInsn& d, unsigned size, int32_t tlb_field, Deferred& miss) {
     mov(rax, xreg(d.rs1));
     if (d.imm) add(rax, static_cast<int32_t>(d.imm));
     mov(rcx, rax);
@@ -183,21 +221,21 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     imul(edx, edx, static_cast<int>(sizeof(Hart::TlbEntry)));
     add(rdx, field(tlb_field));
     cmp(rcx, qword[rdx + tlb_tag]);
-    jne(miss);
+    miss.from[0] = jcc_forward(kNE);
     mov(rcx, field(off_ld_ctx));
     cmp(rcx, qword[rdx + tlb_ctx]);
-    jne(miss);
+    miss.from[1] = jcc_forward(kNE);
     mov(ecx, eax);
     and_(ecx, 0xfff);
     cmp(ecx, static_cast<int>(0x1000 - size));
-    ja(miss);
+    miss.from[2] = jcc_forward(kA);
+    miss.jumps = 3;
     add(rax, qword[rdx + tlb_addend]);
   }
 
   void emit_load(const DecodedInsn& d, const Kind& k) {
-    Xbyak::Label* miss = new_label();
-    Xbyak::Label* done = new_label();
-    emit_tlb_lookup(d, k.size, off_ld_tlb, *miss);
+    Deferred miss{Deferred::kSlow, {}, 0, 0, &d, 0, pending};
+    emit_tlb_lookup(d, k.size, off_ld_tlb, miss);
     switch (k.size) {
       case 1: k.sign ? movsx(rax, byte[rax]) : movzx(eax, byte[rax]); break;
       case 2: k.sign ? movsx(rax, word[rax]) : movzx(eax, word[rax]); break;
@@ -206,14 +244,13 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     }
     mov(xreg(d.rd), rax);
     add(r13, qword[rdx + tlb_latency]);
-    L(*done);
-    deferred.push_back({Deferred::kSlow, miss, done, &d, 0, pending});
+    miss.back = getSize();
+    deferred.push_back(miss);
   }
 
   void emit_store(const DecodedInsn& d, const Kind& k) {
-    Xbyak::Label* miss = new_label();
-    Xbyak::Label* done = new_label();
-    emit_tlb_lookup(d, k.size, off_st_tlb, *miss);
+    Deferred miss{Deferred::kSlow, {}, 0, 0, &d, 0, pending};
+    emit_tlb_lookup(d, k.size, off_st_tlb, miss);
     mov(rcx, xreg(d.rs2));
     switch (k.size) {
       case 1: mov(byte[rax], cl); break;
@@ -222,8 +259,8 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
       default: mov(qword[rax], rcx); break;
     }
     add(r13, qword[rdx + tlb_latency]);
-    L(*done);
-    deferred.push_back({Deferred::kSlow, miss, done, &d, 0, pending});
+    miss.back = getSize();
+    deferred.push_back(miss);
   }
 
   // Integer register-immediate and register-register instructions. rd is
@@ -298,34 +335,24 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
       return;
     }
     // Branch: not taken falls through; taken adds the penalty.
-    Xbyak::Label* not_taken = new_label();
     mov(rax, xreg(d.rs1));
     cmp(rax, xreg(d.rs2));
-    switch (k.cond) {  // jump when the branch is not taken
-      case 0: jne(*not_taken); break;  // beq
-      case 1: je(*not_taken); break;   // bne
-      case 2: jge(*not_taken); break;  // blt
-      case 3: jl(*not_taken); break;   // bge
-      case 4: jae(*not_taken); break;  // bltu
-      default: jb(*not_taken); break;  // bgeu
-    }
+    // Jump when the branch is not taken: beq, bne, blt, bge, bltu, bgeu.
+    static const Cond not_taken_if[] = {kNE, kE, kGE, kL, kAE, kB};
+    const Fixup not_taken = jcc_forward(not_taken_if[k.cond]);
     if (branch_penalty) add(r13, branch_penalty);
     mov(rax, static_cast<uint64_t>(d.imm) + d.offset);
     add(rax, r12);
-    Xbyak::Label* join = new_label();
-    jmp(*join);
-    L(*not_taken);
+    const Fixup join = jmp_forward();
+    land(not_taken);
     lea(rax, ptr[r12 + static_cast<int32_t>(fall)]);
-    L(*join);
+    land(join);
   }
 
   BlockJit::Fn translate(const DecodedInsn* insns, unsigned count) {
     const BlockJit::Fn entry = getCurr<BlockJit::Fn>();
-    labels.clear();
     deferred.clear();
     pending = 0;
-    exit_common = new_label();
-    leave = new_label();
 
     push(rbx); push(r12); push(r13); push(r14); push(r15);  // rsp is 16-byte aligned after these
     mov(rbx, rdi);
@@ -345,8 +372,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
         emit_control(d, k);
         add(r13, d.cycles);
         mov(ecx, pending + 1);
-        jmp(*exit_common);
-        break;
+        break;  // on to the exit, next
       }
       switch (k.op) {
         case Op::kLoad: emit_load(d, k); may_stop = true; break;
@@ -366,55 +392,54 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
         if (next_in_npc) mov(rax, field(off_npc));
         else lea(rax, ptr[r12 + static_cast<int32_t>(next_offset)]);
         mov(ecx, pending);
-        jmp(*exit_common);
-        break;
+        break;  // on to the exit, next
       }
       // The interpreter's checks after each instruction. An instruction
       // that neither calls out nor touches memory cannot set a run-stop
       // flag, so only the others are followed by that check.
       if (may_stop) {
         cmp(dword[rbx + off_run_stop], 0);
-        jne(*exit_to(next_offset));
+        exit_if(kNE, next_offset);
       }
       cmp(r13, r14);
-      jae(*exit_to(next_offset));
+      exit_if(kAE, next_offset);
     }
 
     // rax = next pc, ecx = instructions not yet counted.
-    L(*exit_common);
+    exit_common = getSize();
     add(field(off_instret), rcx);
     mov(field(off_pc), rax);
     mov(field(off_npc), rax);
     mov(field(off_cycles), r13);
     xor_(eax, eax);
-    L(*leave);
+    leave = getSize();
     pop(r15); pop(r14); pop(r13); pop(r12); pop(rbx);
     ret();
 
     // Out of line: exits, traps and TLB-miss paths (which may add more).
-    for (auto it = deferred.begin(); it != deferred.end(); ++it) {
-      L(*it->at);
-      switch (it->what) {
+    for (size_t k = 0; k < deferred.size(); ++k) {
+      const Deferred it = deferred[k];  // a copy: emit_call() appends
+      for (unsigned j = 0; j < it.jumps; ++j) land(it.from[j]);
+      switch (it.what) {
         case Deferred::kExit:
-          lea(rax, ptr[r12 + static_cast<int32_t>(it->next_offset)]);
-          mov(ecx, it->pending);
-          jmp(*exit_common);
+          lea(rax, ptr[r12 + static_cast<int32_t>(it.next_offset)]);
+          mov(ecx, it.pending);
+          jmp_back(exit_common);
           break;
         case Deferred::kTrap:
-          mov(rax, reinterpret_cast<uint64_t>(it->d));
-          jmp(*leave);
+          mov(rax, reinterpret_cast<uint64_t>(it.d));
+          jmp_back(leave);
           break;
         case Deferred::kSlow:
           // The handler does the access the slow way; the instructions
           // retired before it are counted for the call, and then taken
           // back to "pending" as the inline path has them.
-          emit_call(it->d, it->pending);
-          if (it->pending) sub(field(off_instret), it->pending);
-          jmp(*it->back);
+          emit_call(it.d, it.pending);
+          if (it.pending) sub(field(off_instret), it.pending);
+          jmp_back(it.back);
           break;
       }
     }
-    labels.clear();
     deferred.clear();
     return entry;
   }

@@ -69,7 +69,7 @@ struct HartConfig {
   uint64_t max_insns = 0;  // 0 = unlimited (counted per hart)
   // A block runs this many times in the interpreter before it is
   // translated to host code (cpu/block_jit.h); 0 = never translate.
-  unsigned jit_threshold = 16;
+  unsigned jit_threshold = 64;
 };
 
 // Per-mode retired instruction counts (for the run summary).

@@ -99,7 +99,7 @@ po::options_description visible_options() {
        "at most N instructions between synchronisation checks (default 10000)")
       ("jit-threshold", po::value<std::string>()->value_name("N"),
        "translate a block of code to host code after it ran N times in the interpreter; "
-       "0 = interpret only (default 16; results and timing are the same either way)")
+       "0 = interpret only (default 64; results and timing are the same either way)")
       ("stats", po::value<std::string>()->value_name("FILE"),
        "write run statistics as JSON to FILE at exit")
       ("config", po::value<std::string>()->value_name("FILE"),

@@ -35,7 +35,7 @@ struct SocParams {
   PlatformConfig config;  // its hart_clock_hz and timebase_hz are taken from `timing`
   TimingConfig timing;    // clock, CPI, quantum, latencies, hypervisor costs
   uint64_t max_insns = 0;  // per hart, 0 = unlimited
-  unsigned jit_threshold = 16;  // HartConfig::jit_threshold (cpu/block_jit.h); 0 = interpreter only
+  unsigned jit_threshold = 64;  // HartConfig::jit_threshold (cpu/block_jit.h); 0 = interpreter only
   // The commit log of every hart on stderr (Spike's --log-commits format;
   // rvh-vp's --trace, which has more settings: platform/commit_log.h).
   bool trace = false;

@@ -126,7 +126,7 @@ TEST(Options, HexNumbers) {
 }
 
 TEST(Options, JitThreshold) {
-  EXPECT_EQ(parse({"p.elf"}).jit_threshold, 16u);
+  EXPECT_EQ(parse({"p.elf"}).jit_threshold, 64u);
   EXPECT_EQ(parse({"--jit-threshold", "0", "p.elf"}).jit_threshold, 0u);
   EXPECT_EQ(parse({"--jit-threshold", "0x40", "p.elf"}).jit_threshold, 64u);
   EXPECT_EQ(error_of({"--jit-threshold", "5000000000", "p.elf"}),
