@@ -39,9 +39,10 @@ Outcome run_with(const Prog& p, const std::vector<std::pair<unsigned, uint64_t>>
   for (unsigned k = 0; k < max_us && !b.parked(); ++k) {
     sc_core::sc_start(1, sc_core::SC_US);
     // The hart runs a quantum ahead, then waits: at most one quantum ends
-    // in each microsecond, and none in some (when its overruns add up).
+    // in each microsecond, and none in some (when its overruns add up, or
+    // at the start, while it waits out the quantum it ran before).
     const std::array<uint64_t, 3> step = {b.hart.instret - insns0, b.hart.cycles - cycles0, b.hart.pc};
-    if (o.steps.empty() || o.steps.back() != step) o.steps.push_back(step);
+    if (step != (o.steps.empty() ? std::array<uint64_t, 3>{0, 0, kCode} : o.steps.back())) o.steps.push_back(step);
   }
   std::copy(std::begin(b.hart.x), std::begin(b.hart.x) + 32, o.x);
   o.pc = b.hart.pc;

@@ -1,0 +1,150 @@
+// hart_jit_fuzz.cpp -- the block translator (cpu/block_jit.h) against the
+// interpreter, on programs the input chooses: the same program runs on the
+// unit tests' hart bench (tests/unit/hart_test_util.h: 16 MiB of RAM,
+// M-mode, traps parked on `j .`) once with every block translated after
+// its first run and once with no translation, and everything software or
+// the timing model can see must be the same: the instructions, cycles and
+// pc at the end of every quantum, and for a program that ends (parks on a
+// `j .`) within 20 us of simulated time, the registers, pc, the trap CSRs,
+// mstatus and data memory.
+//
+// Input:
+//   u8   loop count - 1 (0..31: the body runs 1..32 times)
+//   u8   flags: bit 0 the FPU on (mstatus.FS = Initial)
+//   u64  x1..x31 (gp is then set to a data pointer, s1 to the loop count)
+//   then up to 256 u32: the loop's body (any encodings, compressed too)
+// WFI and the sleep marker would leave the bench's hart asleep between
+// runs; every 32-bit window of the body that holds one becomes a nop.
+#include <cstdint>
+#include <cstring>
+
+#include "cpu/insns.h"
+#include "cpu/marker.h"
+#include "tests/fuzz/fuzz_util.h"
+#include "tests/unit/hart_test_util.h"
+
+// No leak check in this target: once the hart's SystemC thread has run in
+// the process (a coroutine on a stack of its own, whose switches ASan
+// cannot see), LeakSanitizer's check at exit reports libFuzzer's own
+// driver allocations, which main's stack still holds, as leaks. The same
+// hart code runs under LeakSanitizer in the ASan build's unit tests
+// (tests/unit/hart_jit_test.cpp, detect_leaks=1 in CI).
+extern "C" const char* __asan_default_options() { return "detect_leaks=0"; }
+
+namespace {
+using namespace rvh;
+using namespace rvh::test;
+
+constexpr unsigned kMaxBody = 256;
+constexpr unsigned kMaxUs = 20;
+
+struct Outcome {
+  uint64_t x[32];
+  uint64_t pc, mcause, mepc, mtval, mstatus;
+  std::vector<uint8_t> data;
+  std::vector<std::array<uint64_t, 3>> quanta;  // instructions, cycles (from the start), pc
+  size_t code_bytes;
+  bool finished;  // parked on a `j .` (the program's end or a trap vector)
+};
+
+Outcome run_with(const Prog& p, const uint64_t (&regs)[32], bool fpu, unsigned threshold) {
+  HartBench& b = bench();
+  b.reset();
+  HartTestAccess::set_jit_threshold(b.hart, threshold);
+  for (unsigned r = 1; r < 32; ++r) b.hart.x[r] = regs[r];
+  if (fpu) b.hart.csr.mstatus |= uint64_t{1} << csr::kMstatusFsShift;
+  p.load(b);
+  Outcome o{};
+  const uint64_t insns0 = b.hart.instret, cycles0 = b.hart.cycles;
+  for (unsigned k = 0; k < kMaxUs && !b.parked(); ++k) {
+    sc_core::sc_start(1, sc_core::SC_US);
+    const std::array<uint64_t, 3> q = {b.hart.instret - insns0, b.hart.cycles - cycles0, b.hart.pc};
+    // Unchanged: no quantum ended in this microsecond (the hart was still
+    // waiting out the one it ran ahead before the program was loaded).
+    if (q != (o.quanta.empty() ? std::array<uint64_t, 3>{0, 0, kCode} : o.quanta.back())) o.quanta.push_back(q);
+  }
+  std::copy(std::begin(b.hart.x), std::begin(b.hart.x) + 32, o.x);
+  o.pc = b.hart.pc;
+  o.mcause = b.hart.csr.mcause;
+  o.mepc = b.hart.csr.mepc;
+  o.mtval = b.hart.csr.mtval;
+  o.mstatus = b.hart.csr.mstatus;
+  o.data.assign(b.host(kData), b.host(kData) + 0x2000);
+  o.code_bytes = HartTestAccess::jit_code_bytes(b.hart);
+  o.finished = b.parked();
+  return o;
+}
+
+// A 32-bit window that would put the hart to sleep.
+bool sleeps(uint32_t w) {
+  return (w & 3) == 3 && (decode_instruction(w).exec == insn::wfi || marker::is_marker(w));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fuzz::ByteReader in(data, size);
+  const unsigned iterations = 1 + in.u8() % 32;
+  const bool fpu = in.u8() & 1;
+  uint64_t regs[32] = {};
+  for (unsigned r = 1; r < 32; ++r) regs[r] = in.u64();
+  regs[gp] = kData + 0xc00;
+  regs[s1] = iterations;
+  std::vector<uint32_t> body;
+  while (!in.empty() && body.size() < kMaxBody) body.push_back(in.u32());
+
+  // Nops over every window that sleeps, until none is left.
+  std::vector<uint8_t> bytes(body.size() * 4);
+  if (!bytes.empty()) std::memcpy(bytes.data(), body.data(), bytes.size());
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t at = 0; at + 4 <= bytes.size(); at += 2) {
+      uint32_t w;
+      std::memcpy(&w, &bytes[at], 4);
+      if (sleeps(w)) {
+        const uint32_t nop = enc::nop();
+        std::memcpy(&bytes[at], &nop, 4);
+        changed = true;
+      }
+    }
+  }
+  if (!bytes.empty()) std::memcpy(body.data(), bytes.data(), bytes.size());
+
+  Prog p;
+  for (uint32_t w : body) p << w;
+  p << enc::addi(s1, s1, -1) << enc::bne(s1, zero, -4 * static_cast<int32_t>(body.size() + 1));
+  p.halt();
+
+  const Outcome interp = run_with(p, regs, fpu, 0);
+  const Outcome jit = run_with(p, regs, fpu, 1);
+  FUZZ_CHECK(interp.code_bytes == 0, "the interpreter's run translated code");
+  // The quanta the two runs share. A run starts where the bench's hart last
+  // synchronised, so a program that does not finish may have one quantum
+  // more or less within the same microseconds; only finished runs are
+  // compared to the end.
+  const size_t shared = std::min(jit.quanta.size(), interp.quanta.size());
+  for (size_t k = 0; k < shared; ++k)
+    FUZZ_CHECK(jit.quanta[k] == interp.quanta[k], "quantum %zu: translated %llu insns %llu cycles, interpreted %llu %llu",
+               k, static_cast<unsigned long long>(jit.quanta[k][0]), static_cast<unsigned long long>(jit.quanta[k][1]),
+               static_cast<unsigned long long>(interp.quanta[k][0]),
+               static_cast<unsigned long long>(interp.quanta[k][1]));
+  if (!jit.finished || !interp.finished) {
+    FUZZ_CHECK(jit.quanta.size() + 1 >= interp.quanta.size() && interp.quanta.size() + 1 >= jit.quanta.size(),
+               "quanta: translated %zu, interpreted %zu", jit.quanta.size(), interp.quanta.size());
+    return 0;
+  }
+  for (unsigned r = 0; r < 32; ++r)
+    FUZZ_CHECK(jit.x[r] == interp.x[r], "x%u: translated %#llx, interpreted %#llx", r,
+               static_cast<unsigned long long>(jit.x[r]), static_cast<unsigned long long>(interp.x[r]));
+  FUZZ_CHECK(jit.pc == interp.pc, "pc: translated %#llx, interpreted %#llx",
+             static_cast<unsigned long long>(jit.pc), static_cast<unsigned long long>(interp.pc));
+  FUZZ_CHECK(jit.mcause == interp.mcause && jit.mepc == interp.mepc && jit.mtval == interp.mtval,
+             "trap CSRs differ: mcause %#llx/%#llx mepc %#llx/%#llx", static_cast<unsigned long long>(jit.mcause),
+             static_cast<unsigned long long>(interp.mcause), static_cast<unsigned long long>(jit.mepc),
+             static_cast<unsigned long long>(interp.mepc));
+  FUZZ_CHECK(jit.mstatus == interp.mstatus, "mstatus differs");
+  FUZZ_CHECK(jit.data == interp.data, "data memory differs");
+  FUZZ_CHECK(jit.quanta.size() == interp.quanta.size(), "quanta: translated %zu, interpreted %zu",
+             jit.quanta.size(), interp.quanta.size());
+  return 0;
+}
