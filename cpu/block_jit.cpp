@@ -471,7 +471,12 @@ std::FILE* perf_map() {
 BlockJit::Fn BlockJit::translate(const DecodedInsn* insns, unsigned count, uint64_t pc) {
   if (gen_->getSize() + kMaxBlockCode > kCodeBytes) return nullptr;
   const uint8_t* const start = gen_->getCurr();
-  const Fn fn = gen_->translate(insns, count);
+  Fn fn;
+  try {
+    fn = gen_->translate(insns, count);
+  } catch (const std::exception&) {  // Xbyak's errors: treated as a full buffer
+    return nullptr;
+  }
   if (std::FILE* map = perf_map())
     std::fprintf(map, "%" PRIxPTR " %zx rvh:%s:%" PRIx64 "\n", reinterpret_cast<uintptr_t>(start),
                  static_cast<size_t>(gen_->getCurr() - start), hart_.name(), pc);

@@ -50,8 +50,10 @@ class BlockJit {
   static bool available();
   // Host code for the `count` instructions at `insns` (a block's, which
   // must stay where they are while the code is in use), or null when the
-  // code buffer is full: reset() then drops every translation. `pc` names
-  // the code in the perf map.
+  // code buffer is full (or the assembler failed): reset() then drops
+  // every translation. `pc` names the code in the perf map. The
+  // constructor throws (std::bad_alloc) when no executable memory can be
+  // had; the hart then interprets everything.
   Fn translate(const DecodedInsn* insns, unsigned count, uint64_t pc);
   void reset();
   size_t bytes_used() const;

@@ -9,6 +9,10 @@
 // (Zifencei) lets instruction fetches miss stores not yet ordered by a
 // FENCE.I, so this is a permitted outcome.
 #include "cpu/hart.h"
+
+#include <cstdio>
+#include <exception>
+
 #include "cpu/block_jit.h"
 #include "cpu/insns.h"
 
@@ -45,7 +49,14 @@ void Hart::count_block_run(const Block& b, uint64_t first_pc) {
   if (++const_cast<Block&>(b).runs != cfg_.jit_threshold) return;
   if (!jit_) {
     if (!BlockJit::available()) return;
-    jit_ = std::make_unique<BlockJit>(*this);
+    try {
+      jit_ = std::make_unique<BlockJit>(*this);
+    } catch (const std::exception& e) {  // no executable memory (a W^X policy, an address-space limit)
+      std::fprintf(stderr, "rvh-vp: %s: no executable memory for translated code (%s): the interpreter runs everything\n",
+                   name(), e.what());
+      cfg_.jit_threshold = 0;
+      return;
+    }
   }
   const auto fn = jit_->translate(block_insns(b), b.count, first_pc);
   if (!fn) jit_full_ = true;  // the next block built starts the cache over

@@ -59,6 +59,32 @@ grep -q '"schema": "rvh-vp-stats/2"' "$tmp/stats.json" && grep -q '"stopped_by":
 "$vp" --no-stdin --max-insns 1000 --stats "$tmp/limit.json" "$sw/coremark_like.elf" >/dev/null 2>&1
 grep -q '"instructions": 1000,' "$tmp/limit.json" && pass "--max-insns" || { fail "--max-insns"; cat "$tmp/limit.json"; }
 
+# The block translator changes host time only: the same instructions,
+# cycles and simulated time interpreted (--jit-threshold 0), translated
+# after one run, and at the default; and where no executable memory can be
+# mapped (an address-space limit), one warning and the interpreter.
+figures() { grep -E '"(instructions|cycles|sim_time_ns)":' "$1" | tr -d ' \n'; }
+for t in 0 1; do
+  "$vp" --no-stdin -m 16M --jit-threshold $t --stats "$tmp/jit$t.json" "$sw/coremark_like.elf" >/dev/null 2>&1
+done
+"$vp" --no-stdin -m 16M --stats "$tmp/jitd.json" "$sw/coremark_like.elf" >/dev/null 2>&1
+if [ -n "$(figures "$tmp/jit0.json")" ] && [ "$(figures "$tmp/jit0.json")" = "$(figures "$tmp/jit1.json")" ] &&
+   [ "$(figures "$tmp/jit0.json")" = "$(figures "$tmp/jitd.json")" ]; then
+  pass "--jit-threshold: same figures"
+else
+  fail "--jit-threshold: figures differ"; figures "$tmp/jit0.json"; echo; figures "$tmp/jit1.json"; echo
+fi
+fallback=""
+for kib in 120000 100000 90000 80000 70000 60000; do
+  (ulimit -v $kib; "$vp" --no-stdin -m 16M --stats "$tmp/nojit.json" "$sw/coremark_like.elf" >"$tmp/nojit.out" 2>&1) || continue
+  if grep -q "no executable memory for translated code" "$tmp/nojit.out"; then fallback=$kib; break; fi
+done
+if [ -n "$fallback" ] && grep -q "PASS: coremark_like" "$tmp/nojit.out" && [ "$(figures "$tmp/nojit.json")" = "$(figures "$tmp/jit0.json")" ]; then
+  pass "no executable memory (ulimit -v $fallback): warning, same figures"
+else
+  fail "no executable memory: no run with the warning and the same figures"; cat "$tmp/nojit.out"
+fi
+
 # HTIF: console output and exit codes through tohost.
 "$vp" --no-stdin "$sw/htif_exit_0.elf" >"$tmp/htif0" 2>&1; code=$?
 [ $code -eq 0 ] && grep -q "htif console: hello" "$tmp/htif0" && pass "htif pass" || { fail "htif pass (exit $code)"; cat "$tmp/htif0"; }
