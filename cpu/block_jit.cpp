@@ -19,6 +19,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,16 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     off_ld_tlb = offset_in(&h, &h.ld_tlb_);
     off_st_tlb = offset_in(&h, &h.st_tlb_);
     off_ld_ctx = offset_in(&h, &h.ld_ctx_);
+    off_fetch_vpage = offset_in(&h, &h.fetch_vpage_);
+    off_fetch_addend = offset_in(&h, &h.fetch_addend_);
+    off_watched = offset_in(&h, &h.watched_);
+    off_last_block = offset_in(&h, &h.jit_last_block_);
+    const Hart::Block b;
+    blk_next_host = offset_in(&b, &b.next_host[0]);
+    blk_next = offset_in(&b, &b.next[0]);
+    blk_host_code = offset_in(&b, &b.host_code);
+    blk_count = offset_in(&b, &b.count);
+    blk_bytes = offset_in(&b, &b.bytes);
     const Hart::TlbEntry e;
     tlb_tag = offset_in(&e, &e.tag);
     tlb_ctx = offset_in(&e, &e.ctx);
@@ -141,6 +152,11 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
 
   Hart& hart;
   int32_t off_x, off_pc, off_npc, off_cycles, off_instret, off_run_stop, off_ld_tlb, off_st_tlb, off_ld_ctx;
+  int32_t off_fetch_vpage, off_fetch_addend, off_watched, off_last_block;
+  int32_t blk_next_host, blk_next, blk_host_code, blk_count, blk_bytes;
+  // Bytes from a translation's entry to its chain entry (after the
+  // prologue, the same in every translation); 0 until the first.
+  size_t chain_offset = 0;
   int32_t tlb_tag, tlb_ctx, tlb_addend, tlb_latency;
   uint16_t branch_penalty;
 
@@ -349,17 +365,92 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     land(join);
   }
 
-  BlockJit::Fn translate(const DecodedInsn* insns, unsigned count) {
+  // At the end of a block, with rax = the next pc and ecx = instructions
+  // not yet counted: the checks the interpreter's loop makes before its
+  // next block (cycle limit, run-stop word, watchers, instruction stop),
+  // then, if the block it would run next is the one this block's chain
+  // link names, with the same bytes, and translated, a jump to that
+  // block's chain entry. Anything else leaves through exit_common, to the
+  // loop, with nothing left to count.
+  void emit_chain(const Hart::Block& block, std::vector<Fixup>& to_exit) {
+    add(field(off_instret), rcx);
+    xor_(ecx, ecx);
+    cmp(r13, r14);
+    to_exit.push_back(jcc_forward(kAE));
+    cmp(dword[rbx + off_run_stop], 0);
+    to_exit.push_back(jcc_forward(kNE));
+    cmp(byte[rbx + off_watched], 0);
+    to_exit.push_back(jcc_forward(kNE));
+    mov(rdx, rax);  // the fetch page (Hart::block_at_pc)
+    shr(rdx, 12);
+    cmp(rdx, field(off_fetch_vpage));
+    to_exit.push_back(jcc_forward(kNE));
+    mov(rsi, field(off_fetch_addend));
+    add(rsi, rax);  // rsi = host address of the next pc
+    // The link: [0] the straight-line successor, [1] any other.
+    mov(rdx, static_cast<uint64_t>(block.host + block.bytes));
+    xor_(edi, edi);
+    cmp(rsi, rdx);
+    setne(dil);
+    mov(rdx, reinterpret_cast<uint64_t>(&block));
+    cmp(rsi, qword[rdx + rdi * 8 + blk_next_host]);
+    to_exit.push_back(jcc_forward(kNE));
+    mov(rdx, qword[rdx + rdi * 8 + blk_next]);  // rdx = the next block
+    mov(r8, qword[rdx + blk_host_code]);
+    test(r8, r8);
+    to_exit.push_back(jcc_forward(kE));
+    movzx(edi, word[rdx + blk_count]);  // all of it before the instruction stop
+    add(rdi, field(off_instret));
+    cmp(rdi, rbp);
+    to_exit.push_back(jcc_forward(kA));
+    // Its bytes as it was built from them (detail::same_code).
+    movzx(edi, word[rdx + blk_bytes]);
+    lea(r9, ptr[rdx + static_cast<int32_t>(sizeof(Hart::Block))]);
+    const size_t by8 = getSize();
+    cmp(edi, 8);
+    const Fixup to_by2 = jcc_forward(kB);
+    mov(r10, qword[r9]);
+    cmp(r10, qword[rsi]);
+    to_exit.push_back(jcc_forward(kNE));
+    add(r9, 8);
+    add(rsi, 8);
+    sub(edi, 8);
+    jmp_back(by8);
+    land(to_by2);
+    const size_t by2 = getSize();
+    test(edi, edi);
+    const Fixup to_go = jcc_forward(kE);
+    movzx(r10d, word[r9]);
+    cmp(r10w, word[rsi]);
+    to_exit.push_back(jcc_forward(kNE));
+    add(r9, 2);
+    add(rsi, 2);
+    sub(edi, 2);
+    jmp_back(by2);
+    land(to_go);
+    mov(r12, rax);
+    add(r8, static_cast<uint32_t>(chain_offset));
+    jmp(r8);
+  }
+
+  BlockJit::Fn translate(const DecodedInsn* insns, unsigned count, const Hart::Block& block) {
     const BlockJit::Fn entry = getCurr<BlockJit::Fn>();
+    const size_t start = getSize();
     deferred.clear();
     pending = 0;
 
-    push(rbx); push(r12); push(r13); push(r14); push(r15);  // rsp is 16-byte aligned after these
+    // Six pushes and 8 bytes: rsp 16-byte aligned for calls.
+    push(rbx); push(rbp); push(r12); push(r13); push(r14); push(r15);
+    sub(rsp, 8);
     mov(rbx, rdi);
     mov(r12, rsi);
     mov(r14, rdx);
+    mov(rbp, rcx);
     lea(r15, ptr[rbx + off_x]);
     mov(r13, field(off_cycles));
+    // The chain entry: rbx, rbp, r13, r14, r15 as set up here, r12 = pc.
+    if (chain_offset == 0) chain_offset = getSize() - start;
+    if (getSize() - start != chain_offset) throw std::logic_error("block translator: prologue size changed");
 
     for (unsigned i = 0; i < count; ++i) {
       const DecodedInsn& d = insns[i];
@@ -405,15 +496,22 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
       exit_if(kAE, next_offset);
     }
 
+    std::vector<Fixup> to_exit;
+    emit_chain(block, to_exit);
+
     // rax = next pc, ecx = instructions not yet counted.
+    for (Fixup f : to_exit) land(f);
     exit_common = getSize();
     add(field(off_instret), rcx);
     mov(field(off_pc), rax);
     mov(field(off_npc), rax);
     mov(field(off_cycles), r13);
+    mov(rdx, reinterpret_cast<uint64_t>(&block));  // the loop's `prev`
+    mov(field(off_last_block), rdx);
     xor_(eax, eax);
     leave = getSize();
-    pop(r15); pop(r14); pop(r13); pop(r12); pop(rbx);
+    add(rsp, 8);
+    pop(r15); pop(r14); pop(r13); pop(r12); pop(rbp); pop(rbx);
     ret();
 
     // Out of line: exits, traps and TLB-miss paths (which may add more).
@@ -468,12 +566,13 @@ std::FILE* perf_map() {
 }
 }  // namespace
 
-BlockJit::Fn BlockJit::translate(const DecodedInsn* insns, unsigned count, uint64_t pc) {
+BlockJit::Fn BlockJit::translate(const void* block, uint64_t pc) {
+  const auto& b = *static_cast<const Hart::Block*>(block);
   if (gen_->getSize() + kMaxBlockCode > kCodeBytes) return nullptr;
   const uint8_t* const start = gen_->getCurr();
   Fn fn;
   try {
-    fn = gen_->translate(insns, count);
+    fn = gen_->translate(Hart::block_insns(b), b.count, b);
   } catch (const std::exception&) {  // Xbyak's errors: treated as a full buffer
     return nullptr;
   }
@@ -492,7 +591,7 @@ struct BlockJit::Generator {};
 BlockJit::BlockJit(Hart& hart) : hart_(hart) {}
 BlockJit::~BlockJit() = default;
 bool BlockJit::available() { return false; }
-BlockJit::Fn BlockJit::translate(const DecodedInsn*, unsigned, uint64_t) { return nullptr; }
+BlockJit::Fn BlockJit::translate(const void*, uint64_t) { return nullptr; }
 void BlockJit::reset() {}
 size_t BlockJit::bytes_used() const { return 0; }
 

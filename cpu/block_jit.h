@@ -39,7 +39,9 @@ class BlockJit {
   // instructions (pc, npc, cycles and instret written back), or the
   // instruction that trapped (the Trap, or any other exception, stored in
   // the hart; pc at that instruction, which is not counted).
-  using Fn = const DecodedInsn* (*)(Hart* hart, uint64_t first_pc, uint64_t cycle_limit);
+  // Instructions are run only while instret stays at most insn_stop: a
+  // block is entered only if all of it fits (the loop checks the first).
+  using Fn = const DecodedInsn* (*)(Hart* hart, uint64_t first_pc, uint64_t cycle_limit, uint64_t insn_stop);
 
   explicit BlockJit(Hart& hart);
   ~BlockJit();
@@ -48,13 +50,13 @@ class BlockJit {
 
   // Whether this host has a translator.
   static bool available();
-  // Host code for the `count` instructions at `insns` (a block's, which
-  // must stay where they are while the code is in use), or null when the
+  // Host code for `block` (a Hart::Block, which must stay where it is
+  // while the code is in use), or null when the
   // code buffer is full (or the assembler failed): reset() then drops
   // every translation. `pc` names the code in the perf map. The
   // constructor throws (std::bad_alloc) when no executable memory can be
   // had; the hart then interprets everything.
-  Fn translate(const DecodedInsn* insns, unsigned count, uint64_t pc);
+  Fn translate(const void* block, uint64_t pc);
   void reset();
   size_t bytes_used() const;
 

@@ -182,8 +182,9 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
         execute_one(*d);
       } else if (b->host_code && b->count <= insn_stop - instret && !run_stop_.any()) {
         // Translated (cpu/block_jit.h): as the loop below would run it.
-        d = b->host_code(this, pc, cycle_limit);
+        d = b->host_code(this, pc, cycle_limit, insn_stop);
         if (__builtin_expect(d != nullptr, 0)) rethrow_from_host_code();
+        prev = jit_last_block_;
       } else {
         // As execute_one() for each instruction, but with each pc computed
         // from the block's start rather than carried from one instruction

@@ -444,7 +444,7 @@ class Hart : public sc_core::sc_module {
     uintptr_t next_host[2] = {0, 0};  // [0] straight-line successor, [1] another; 0 = none
     const Block* next[2] = {nullptr, nullptr};
     uint32_t runs = 0;  // entries so far, up to the translation threshold
-    const DecodedInsn* (*host_code)(Hart*, uint64_t, uint64_t) = nullptr;  // BlockJit::Fn once translated
+    const DecodedInsn* (*host_code)(Hart*, uint64_t, uint64_t, uint64_t) = nullptr;  // BlockJit::Fn once translated
     // Then: a copy of its bytes (padded to 8) and its instructions.
   };
   struct BlockSlot {
@@ -461,6 +461,9 @@ class Hart : public sc_core::sc_module {
   Trap jit_trap_{};
   std::exception_ptr jit_exception_;
   bool jit_full_ = false;  // the translator's buffer is full: start the block cache over
+  // The block translated code ran last (it jumps from block to block
+  // through their chain links): the run loop's `prev` after it returns.
+  const Block* jit_last_block_ = nullptr;
   void count_block_run(const Block& b, uint64_t first_pc);
   [[noreturn]] void rethrow_from_host_code();
   void restart_block_cache();

@@ -58,7 +58,7 @@ void Hart::count_block_run(const Block& b, uint64_t first_pc) {
       return;
     }
   }
-  const auto fn = jit_->translate(block_insns(b), b.count, first_pc);
+  const auto fn = jit_->translate(&b, first_pc);
   if (!fn) jit_full_ = true;  // the next block built starts the cache over
   const_cast<Block&>(b).host_code = fn;
 }
