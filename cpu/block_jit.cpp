@@ -406,28 +406,25 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     // Its bytes as it was built from them (detail::same_code).
     movzx(edi, word[rdx + blk_bytes]);
     lea(r9, ptr[rdx + static_cast<int32_t>(sizeof(Hart::Block))]);
-    const size_t by8 = getSize();
-    cmp(edi, 8);
-    const Fixup to_by2 = jcc_forward(kB);
-    mov(r10, qword[r9]);
-    cmp(r10, qword[rsi]);
-    to_exit.push_back(jcc_forward(kNE));
-    add(r9, 8);
-    add(rsi, 8);
-    sub(edi, 8);
-    jmp_back(by8);
-    land(to_by2);
-    const size_t by2 = getSize();
-    test(edi, edi);
-    const Fixup to_go = jcc_forward(kE);
-    movzx(r10d, word[r9]);
-    cmp(r10w, word[rsi]);
-    to_exit.push_back(jcc_forward(kNE));
-    add(r9, 2);
-    add(rsi, 2);
-    sub(edi, 2);
-    jmp_back(by2);
-    land(to_go);
+    // r9 = the copy, rsi = guest memory, edi = bytes left (even).
+    for (const unsigned width : {8u, 2u}) {  // quadwords while there are 8 bytes, then halfwords
+      const size_t top = getSize();
+      cmp(edi, width);
+      const Fixup done = jcc_forward(kB);
+      if (width == 8) {
+        mov(r10, qword[r9]);
+        cmp(r10, qword[rsi]);
+      } else {
+        movzx(r10d, word[r9]);
+        cmp(r10w, word[rsi]);
+      }
+      to_exit.push_back(jcc_forward(kNE));
+      add(r9, width);
+      add(rsi, width);
+      sub(edi, width);
+      jmp_back(top);
+      land(done);
+    }
     mov(r12, rax);
     add(r8, static_cast<uint32_t>(chain_offset));
     jmp(r8);

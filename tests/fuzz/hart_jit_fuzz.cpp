@@ -22,6 +22,7 @@
 #include "cpu/marker.h"
 #include "tests/fuzz/fuzz_util.h"
 #include "tests/unit/hart_test_util.h"
+#include "tests/unit/hart_jit_util.h"
 
 // No leak check in this target: once the hart's SystemC thread has run in
 // the process (a coroutine on a stack of its own, whose switches ASan
@@ -38,43 +39,6 @@ using namespace rvh::test;
 constexpr unsigned kMaxBody = 256;
 constexpr unsigned kMaxUs = 20;
 
-struct Outcome {
-  uint64_t x[32];
-  uint64_t pc, mcause, mepc, mtval, mstatus;
-  std::vector<uint8_t> data;
-  std::vector<std::array<uint64_t, 3>> quanta;  // instructions, cycles (from the start), pc
-  size_t code_bytes;
-  bool finished;  // parked on a `j .` (the program's end or a trap vector)
-};
-
-Outcome run_with(const Prog& p, const uint64_t (&regs)[32], bool fpu, unsigned threshold) {
-  HartBench& b = bench();
-  b.reset();
-  HartTestAccess::set_jit_threshold(b.hart, threshold);
-  for (unsigned r = 1; r < 32; ++r) b.hart.x[r] = regs[r];
-  if (fpu) b.hart.csr.mstatus |= uint64_t{1} << csr::kMstatusFsShift;
-  p.load(b);
-  Outcome o{};
-  const uint64_t insns0 = b.hart.instret, cycles0 = b.hart.cycles;
-  for (unsigned k = 0; k < kMaxUs && !b.parked(); ++k) {
-    sc_core::sc_start(1, sc_core::SC_US);
-    const std::array<uint64_t, 3> q = {b.hart.instret - insns0, b.hart.cycles - cycles0, b.hart.pc};
-    // Unchanged: no quantum ended in this microsecond (the hart was still
-    // waiting out the one it ran ahead before the program was loaded).
-    if (q != (o.quanta.empty() ? std::array<uint64_t, 3>{0, 0, kCode} : o.quanta.back())) o.quanta.push_back(q);
-  }
-  std::copy(std::begin(b.hart.x), std::begin(b.hart.x) + 32, o.x);
-  o.pc = b.hart.pc;
-  o.mcause = b.hart.csr.mcause;
-  o.mepc = b.hart.csr.mepc;
-  o.mtval = b.hart.csr.mtval;
-  o.mstatus = b.hart.csr.mstatus;
-  o.data.assign(b.host(kData), b.host(kData) + 0x2000);
-  o.code_bytes = HartTestAccess::jit_code_bytes(b.hart);
-  o.finished = b.parked();
-  return o;
-}
-
 // A 32-bit window that would put the hart to sleep.
 bool sleeps(uint32_t w) {
   return (w & 3) == 3 && (decode_instruction(w).exec == insn::wfi || marker::is_marker(w));
@@ -86,10 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::ByteReader in(data, size);
   const unsigned iterations = 1 + in.u8() % 32;
   const bool fpu = in.u8() & 1;
-  uint64_t regs[32] = {};
-  for (unsigned r = 1; r < 32; ++r) regs[r] = in.u64();
-  regs[gp] = kData + 0xc00;
-  regs[s1] = iterations;
+  std::vector<std::pair<unsigned, uint64_t>> regs;
+  for (unsigned r = 1; r < 32; ++r) regs.push_back({r, in.u64()});
+  regs.push_back({gp, kData + 0xc00});  // set last: these win
+  regs.push_back({s1, iterations});
   std::vector<uint32_t> body;
   while (!in.empty() && body.size() < kMaxBody) body.push_back(in.u32());
 
@@ -115,8 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   p << enc::addi(s1, s1, -1) << enc::bne(s1, zero, -4 * static_cast<int32_t>(body.size() + 1));
   p.halt();
 
-  const Outcome interp = run_with(p, regs, fpu, 0);
-  const Outcome jit = run_with(p, regs, fpu, 1);
+  const uint64_t mstatus = fpu ? uint64_t{1} << csr::kMstatusFsShift : 0;
+  const JitRun interp = run_translated_or_not(p, regs, mstatus, 0, kMaxUs);
+  const JitRun jit = run_translated_or_not(p, regs, mstatus, 1, kMaxUs);
   FUZZ_CHECK(interp.code_bytes == 0, "the interpreter's run translated code");
   // The quanta the two runs share. A run starts where the bench's hart last
   // synchronised, so a program that does not finish may have one quantum

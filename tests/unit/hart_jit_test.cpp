@@ -7,6 +7,7 @@
 #include <random>
 
 #include "tests/unit/hart_test_util.h"
+#include "tests/unit/hart_jit_util.h"
 
 namespace rvh::test {
 namespace {
@@ -14,48 +15,14 @@ using namespace enc;
 
 constexpr uint64_t kDataBase = kData + 0xc00;  // gp: offsets of +-2 KiB cross a page at +0x400
 
-struct Outcome {
-  uint64_t x[32];
-  uint64_t pc;
-  uint64_t mcause, mepc, mtval;
-  std::vector<uint8_t> data;
-  // At the end of each quantum (sampled every microsecond): instructions
-  // and cycles since the start, and pc.
-  std::vector<std::array<uint64_t, 3>> steps;
-  size_t code_bytes;
-};
-
-// Runs `p` from kCode with the given registers, translating blocks after
-// `threshold` runs (0: never), until it parks or max_us pass.
-Outcome run_with(const Prog& p, const std::vector<std::pair<unsigned, uint64_t>>& regs, unsigned threshold,
-                 unsigned max_us = 400) {
-  HartBench& b = bench();
-  b.reset();
-  HartTestAccess::set_jit_threshold(b.hart, threshold);
-  for (const auto& [r, v] : regs) b.hart.x[r] = v;
-  p.load(b);
-  Outcome o{};
-  const uint64_t insns0 = b.hart.instret, cycles0 = b.hart.cycles;
-  for (unsigned k = 0; k < max_us && !b.parked(); ++k) {
-    sc_core::sc_start(1, sc_core::SC_US);
-    // The hart runs a quantum ahead, then waits: at most one quantum ends
-    // in each microsecond, and none in some (when its overruns add up, or
-    // at the start, while it waits out the quantum it ran before).
-    const std::array<uint64_t, 3> step = {b.hart.instret - insns0, b.hart.cycles - cycles0, b.hart.pc};
-    if (step != (o.steps.empty() ? std::array<uint64_t, 3>{0, 0, kCode} : o.steps.back())) o.steps.push_back(step);
-  }
-  std::copy(std::begin(b.hart.x), std::begin(b.hart.x) + 32, o.x);
-  o.pc = b.hart.pc;
-  o.mcause = b.hart.csr.mcause;
-  o.mepc = b.hart.csr.mepc;
-  o.mtval = b.hart.csr.mtval;
-  o.data.assign(b.host(kData), b.host(kData) + 0x2000);
-  o.code_bytes = HartTestAccess::jit_code_bytes(b.hart);
-  HartTestAccess::set_jit_threshold(b.hart, HartConfig{}.jit_threshold);
-  return o;
+// Runs `p` until it parks or max_us pass, translating blocks after
+// `threshold` runs (0: never).
+JitRun run_with(const Prog& p, const std::vector<std::pair<unsigned, uint64_t>>& regs, unsigned threshold,
+                unsigned max_us = 400) {
+  return run_translated_or_not(p, regs, 0, threshold, max_us);
 }
 
-void expect_same(const Outcome& jit, const Outcome& interp) {
+void expect_same(const JitRun& jit, const JitRun& interp) {
   EXPECT_GT(jit.code_bytes, 0u) << "nothing was translated";
   EXPECT_EQ(interp.code_bytes, 0u);
   for (unsigned r = 0; r < 32; ++r) EXPECT_EQ(jit.x[r], interp.x[r]) << "x" << r;
@@ -64,9 +31,10 @@ void expect_same(const Outcome& jit, const Outcome& interp) {
   EXPECT_EQ(jit.mepc, interp.mepc);
   EXPECT_EQ(jit.mtval, interp.mtval);
   EXPECT_TRUE(jit.data == interp.data) << "data memory differs";
-  ASSERT_EQ(jit.steps.size(), interp.steps.size());
-  for (size_t k = 0; k < jit.steps.size(); ++k)
-    EXPECT_EQ(jit.steps[k], interp.steps[k]) << "quantum " << k + 1 << " (instructions, cycles, pc)";
+  EXPECT_TRUE(jit.finished && interp.finished);
+  ASSERT_EQ(jit.quanta.size(), interp.quanta.size());
+  for (size_t k = 0; k < jit.quanta.size(); ++k)
+    EXPECT_EQ(jit.quanta[k], interp.quanta[k]) << "quantum " << k + 1 << " (instructions, cycles, pc)";
 }
 
 // The registers the random programs compute with: not gp (data base) nor
@@ -147,8 +115,8 @@ TEST(HartJit, RandomIntegerProgramsRunAsInTheInterpreter) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const Prog p = looped(random_loop(seed, 300));
     const auto regs = random_regs(seed, 60);
-    const Outcome interp = run_with(p, regs, 0);
-    const Outcome jit = run_with(p, regs, 1);
+    const JitRun interp = run_with(p, regs, 0);
+    const JitRun jit = run_with(p, regs, 1);
     ASSERT_EQ(interp.pc, p.addr(p.words.size() - 1)) << "the program did not end";
     expect_same(jit, interp);
   }
@@ -163,8 +131,8 @@ TEST(HartJit, AccessFaultInsideATranslatedBlock) {
     p << addi(a2, a2, 3) << access << addi(a1, a1, 8) << slli(a3, a2, 1) << addi(s1, s1, -1) << bne(s1, zero, -20);
     p.halt();
     const std::vector<std::pair<unsigned, uint64_t>> regs = {{a1, kRamBase + kRamSize - 8 * 20}, {s1, 1000}};
-    const Outcome interp = run_with(p, regs, 0);
-    const Outcome jit = run_with(p, regs, 1);
+    const JitRun interp = run_with(p, regs, 0);
+    const JitRun jit = run_with(p, regs, 1);
     EXPECT_EQ(jit.mcause, access == ld(a0, a1, 0) ? csr::kCauseLoadAccess : csr::kCauseStoreAccess);
     EXPECT_EQ(jit.mepc, kCode + 4);
     EXPECT_EQ(jit.mtval, kRamBase + kRamSize);
@@ -174,7 +142,7 @@ TEST(HartJit, AccessFaultInsideATranslatedBlock) {
 }
 
 // A translated loop that runs for many quanta: it stops where the
-// interpreter stops (steps compared in expect_same), and a block that
+// interpreter stops (quanta compared in expect_same), and a block that
 // the quantum cuts resumes at the right instruction.
 TEST(HartJit, QuantumStopsInsideTranslatedBlocks) {
   Prog p;
@@ -182,10 +150,10 @@ TEST(HartJit, QuantumStopsInsideTranslatedBlocks) {
   p << addi(s1, s1, -1) << bne(s1, zero, -4 * 16);
   p.halt();
   const std::vector<std::pair<unsigned, uint64_t>> regs = {{s1, 2000}};
-  const Outcome interp = run_with(p, regs, 0);
-  const Outcome jit = run_with(p, regs, 1);
+  const JitRun interp = run_with(p, regs, 0);
+  const JitRun jit = run_with(p, regs, 1);
   EXPECT_EQ(jit.x[t0], 15u * 2000);
-  EXPECT_GT(jit.steps.size(), 10u);
+  EXPECT_GT(jit.quanta.size(), 10u);
   expect_same(jit, interp);
 }
 
