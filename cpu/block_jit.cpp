@@ -4,9 +4,12 @@
 // Generated code, per block:
 //   rbx = the Hart, r15 = &hart.x[0], r12 = the block's first pc,
 //   r13 = hart.cycles (written back before any call and at every exit),
-//   r14 = the cycle limit.
+//   r14 = the cycle limit, rbp = the instruction stop.
 // instret is counted at translation time: the instructions retired since
 // it was last written back are added before any call and at every exit.
+// Each translation has two entries: its start, called from the run loop
+// (the prologue sets those registers up), and its chain entry just after
+// the prologue, jumped to from the end of another translation.
 #include "cpu/block_jit.h"
 
 #include <fcntl.h>
