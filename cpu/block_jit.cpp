@@ -109,7 +109,7 @@ Kind classify(InsnHandler h) {
 }  // namespace
 
 struct BlockJit::Generator : Xbyak::CodeGenerator {
-  explicit Generator(Hart& h) : Xbyak::CodeGenerator(kCodeBytes, nullptr, &code_buffer_allocator()), hart(h) {
+  explicit Generator(Hart& h) : Xbyak::CodeGenerator(kCodeBytes, nullptr, &code_buffer_allocator()) {
     off_x = offset_in(&h, &h.x[0]);
     off_pc = offset_in(&h, &h.pc);
     off_npc = offset_in(&h, &h.npc);
@@ -153,7 +153,6 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     return 1;
   }
 
-  Hart& hart;
   int32_t off_x, off_pc, off_npc, off_cycles, off_instret, off_run_stop, off_ld_tlb, off_st_tlb, off_ld_ctx;
   int32_t off_fetch_vpage, off_fetch_addend, off_watched, off_last_block;
   int32_t blk_next_host, blk_next, blk_host_code, blk_count, blk_bytes;
