@@ -8,8 +8,12 @@
 // instret is counted at translation time: the instructions retired since
 // it was last written back are added before any call and at every exit.
 // Each translation has two entries: its start, called from the run loop
-// (the prologue sets those registers up), and its chain entry just after
-// the prologue, jumped to from the end of another translation.
+// (the prologue sets those registers up and jumps to the body), and its
+// chain entry just after the prologue, jumped to from the end of another
+// translation (rdx = that one's block). The chain entry checks what the
+// loop would have checked before running the block: that it fits before
+// the instruction stop, and that the guest bytes are still those it was
+// translated from (compared with constants in the code).
 #include "cpu/block_jit.h"
 
 #include <fcntl.h>
@@ -122,19 +126,22 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     off_fetch_vpage = offset_in(&h, &h.fetch_vpage_);
     off_fetch_addend = offset_in(&h, &h.fetch_addend_);
     off_watched = offset_in(&h, &h.watched_);
+    off_priv = offset_in(&h, &h.priv);
+    off_virt = offset_in(&h, &h.virt);
+    off_ctx = offset_in(&h, &h.ctx_[0]);
+    off_fetch_tlb = offset_in(&h, &h.tlb_[static_cast<int>(AccessType::kFetch)][0][0]);
     off_last_block = offset_in(&h, &h.jit_last_block_);
     const Hart::Block b;
     blk_next_host = offset_in(&b, &b.next_host[0]);
-    blk_next = offset_in(&b, &b.next[0]);
-    blk_host_code = offset_in(&b, &b.host_code);
-    blk_count = offset_in(&b, &b.count);
-    blk_bytes = offset_in(&b, &b.bytes);
+    blk_next_entry = offset_in(&b, &b.next_entry[0]);
+    blk_chain_entry = offset_in(&b, &b.chain_entry);
     const Hart::TlbEntry e;
     tlb_tag = offset_in(&e, &e.tag);
     tlb_ctx = offset_in(&e, &e.ctx);
     tlb_addend = offset_in(&e, &e.addend);
     tlb_latency = offset_in(&e, &e.latency_cycles);
     branch_penalty = h.config().cpi.branch_taken_penalty;
+    block_table = reinterpret_cast<uint64_t>(&h.blocks_[0]);
   }
 
   // The handler call that every instruction not written out inline (and
@@ -154,13 +161,14 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
   }
 
   int32_t off_x, off_pc, off_npc, off_cycles, off_instret, off_run_stop, off_ld_tlb, off_st_tlb, off_ld_ctx;
-  int32_t off_fetch_vpage, off_fetch_addend, off_watched, off_last_block;
-  int32_t blk_next_host, blk_next, blk_host_code, blk_count, blk_bytes;
+  int32_t off_fetch_vpage, off_fetch_addend, off_watched, off_last_block, off_priv, off_virt, off_ctx, off_fetch_tlb;
+  int32_t blk_next_host, blk_next_entry, blk_chain_entry;
   // Bytes from a translation's entry to its chain entry (after the
   // prologue, the same in every translation); 0 until the first.
   size_t chain_offset = 0;
   int32_t tlb_tag, tlb_ctx, tlb_addend, tlb_latency;
   uint16_t branch_penalty;
+  uint64_t block_table;  // &hart.blocks_[0] (allocated with the hart, never moves)
 
   // --- per block ---
   // Jumps are written as rel32 and patched by hand: Xbyak's labels keep
@@ -187,7 +195,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     dd(static_cast<uint32_t>(static_cast<int32_t>(target - (getSize() + 4))));
   }
 
-  size_t exit_common = 0, leave = 0;  // positions in the buffer
+  size_t exit_this = 0, leave = 0;  // positions in the buffer
   unsigned pending = 0;  // instructions retired and not yet added to instret
   struct Deferred {      // code emitted after the block's body
     enum { kExit, kTrap, kSlow } what;
@@ -367,13 +375,37 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     land(join);
   }
 
+  // With rdx = the next pc's page, not the fetch page: what
+  // Hart::refill_fetch_page() does, from the fetch TLB of the current
+  // mode; an exit where it misses.
+  void emit_refill_fetch_page(std::vector<Fixup>& to_exit) {
+    static_assert(sizeof(Priv) == 1 && sizeof(bool) == 1 && kModeVU == 4);
+    movzx(edi, byte[rbx + off_priv]);
+    movzx(esi, byte[rbx + off_virt]);
+    lea(edi, ptr[rdi + rsi * 4]);  // mode_index(priv, virt)
+    mov(rsi, qword[rbx + rdi * 8 + off_ctx]);
+    imul(edi, edi, static_cast<int>(Hart::kTlbSize * sizeof(Hart::TlbEntry)));
+    movzx(r8d, dl);  // the set
+    imul(r8d, r8d, static_cast<int>(sizeof(Hart::TlbEntry)));
+    add(rdi, r8);
+    lea(rdi, ptr[rbx + rdi + off_fetch_tlb]);
+    cmp(rdx, qword[rdi + tlb_tag]);
+    to_exit.push_back(jcc_forward(kNE));
+    cmp(rsi, qword[rdi + tlb_ctx]);
+    to_exit.push_back(jcc_forward(kNE));
+    mov(field(off_fetch_vpage), rdx);
+    mov(rsi, qword[rdi + tlb_addend]);
+    mov(field(off_fetch_addend), rsi);
+  }
+
   // At the end of a block, with rax = the next pc and ecx = instructions
   // not yet counted: the checks the interpreter's loop makes before its
-  // next block (cycle limit, run-stop word, watchers, instruction stop),
-  // then, if the block it would run next is the one this block's chain
-  // link names, with the same bytes, and translated, a jump to that
-  // block's chain entry. Anything else leaves through exit_common, to the
-  // loop, with nothing left to count.
+  // next block (cycle limit, run-stop word, watchers, fetch page), then,
+  // if the next block is the one this block's link names (or, failing
+  // that, the block table's entry) and it is translated, a jump to its
+  // chain entry, with rdx = this block. That entry makes the rest of the
+  // loop's checks (instruction stop, same bytes) itself. Anything else
+  // leaves to the loop (to_exit), with nothing left to count.
   void emit_chain(const Hart::Block& block, std::vector<Fixup>& to_exit) {
     add(field(off_instret), rcx);
     xor_(ecx, ecx);
@@ -386,7 +418,9 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     mov(rdx, rax);  // the fetch page (Hart::block_at_pc)
     shr(rdx, 12);
     cmp(rdx, field(off_fetch_vpage));
-    to_exit.push_back(jcc_forward(kNE));
+    const Fixup same_page = jcc_forward(kE);
+    emit_refill_fetch_page(to_exit);
+    land(same_page);
     mov(rsi, field(off_fetch_addend));
     add(rsi, rax);  // rsi = host address of the next pc
     // The link: [0] the straight-line successor, [1] any other.
@@ -396,40 +430,61 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     setne(dil);
     mov(rdx, reinterpret_cast<uint64_t>(&block));
     cmp(rsi, qword[rdx + rdi * 8 + blk_next_host]);
-    to_exit.push_back(jcc_forward(kNE));
-    mov(rdx, qword[rdx + rdi * 8 + blk_next]);  // rdx = the next block
-    mov(r8, qword[rdx + blk_host_code]);
+    const Fixup no_link = jcc_forward(kNE);
+    mov(r8, qword[rdx + rdi * 8 + blk_next_entry]);
     test(r8, r8);
     to_exit.push_back(jcc_forward(kE));
-    movzx(edi, word[rdx + blk_count]);  // all of it before the instruction stop
-    add(rdi, field(off_instret));
-    cmp(rdi, rbp);
-    to_exit.push_back(jcc_forward(kA));
-    // Its bytes as it was built from them (detail::same_code).
-    movzx(edi, word[rdx + blk_bytes]);
-    lea(r9, ptr[rdx + static_cast<int32_t>(sizeof(Hart::Block))]);
-    // r9 = the copy, rsi = guest memory, edi = bytes left (even).
-    for (const unsigned width : {8u, 2u}) {  // quadwords while there are 8 bytes, then halfwords
-      const size_t top = getSize();
-      cmp(edi, width);
-      const Fixup done = jcc_forward(kB);
-      if (width == 8) {
-        mov(r10, qword[r9]);
-        cmp(r10, qword[rsi]);
-      } else {
-        movzx(r10d, word[r9]);
-        cmp(r10w, word[rsi]);
-      }
-      to_exit.push_back(jcc_forward(kNE));
-      add(r9, width);
-      add(rsi, width);
-      sub(edi, width);
-      jmp_back(top);
-      land(done);
-    }
     mov(r12, rax);
-    add(r8, static_cast<uint32_t>(chain_offset));
     jmp(r8);
+    // Not the linked block (an indirect jump's other target): the block
+    // table's entry for it, if any (Hart::find_block; the link is left).
+    land(no_link);
+    static_assert(Hart::kBlockTableSize == 1u << 17 && sizeof(Hart::BlockSlot) == 16);
+    mov(r8, rsi);
+    shr(r8, 1);
+    mov(rdi, rsi);
+    shr(rdi, 18);
+    xor_(r8, rdi);
+    and_(r8d, Hart::kBlockTableSize - 1);  // Hart::block_slot()
+    shl(r8, 4);
+    mov(rdi, block_table);
+    add(r8, rdi);
+    cmp(rsi, qword[r8]);
+    to_exit.push_back(jcc_forward(kNE));
+    mov(r8, qword[r8 + 8]);
+    mov(r8, qword[r8 + blk_chain_entry]);
+    test(r8, r8);
+    to_exit.push_back(jcc_forward(kE));
+    mov(r12, rax);
+    jmp(r8);
+  }
+
+  // The chain entry's checks, with r12 = the block's pc and rdx = the
+  // block that ran before: all of this block before the instruction stop,
+  // and its bytes in guest memory still those it was built from
+  // (detail::same_code), compared with constants. A failed check leaves
+  // to the loop with that other block as the one that ran last.
+  void emit_entry_checks(const Hart::Block& block, std::vector<Fixup>& to_leave) {
+    mov(rdi, field(off_instret));
+    add(rdi, block.count);
+    cmp(rdi, rbp);
+    to_leave.push_back(jcc_forward(kA));
+    const uint8_t* copy = Hart::block_code(block);
+    mov(r9, static_cast<uint64_t>(block.host));
+    unsigned i = 0;
+    for (; i + 8 <= block.bytes; i += 8) {
+      uint64_t v;
+      std::memcpy(&v, copy + i, 8);
+      mov(r10, v);
+      cmp(qword[r9 + i], r10);
+      to_leave.push_back(jcc_forward(kNE));
+    }
+    for (; i < block.bytes; i += 2) {
+      uint16_t v;
+      std::memcpy(&v, copy + i, 2);
+      cmp(word[r9 + i], static_cast<int16_t>(v));  // (Xbyak takes a 16-bit immediate as signed)
+      to_leave.push_back(jcc_forward(kNE));
+    }
   }
 
   BlockJit::Fn translate(const DecodedInsn* insns, unsigned count, const Hart::Block& block) {
@@ -447,9 +502,14 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     mov(rbp, rcx);
     lea(r15, ptr[rbx + off_x]);
     mov(r13, field(off_cycles));
-    // The chain entry: rbx, rbp, r13, r14, r15 as set up here, r12 = pc.
+    const Fixup to_body = jmp_forward();  // the loop has made the entry checks
+    // The chain entry: rbx, rbp, r13, r14, r15 as set up here, r12 = pc,
+    // rdx = the block that ran before.
     if (chain_offset == 0) chain_offset = getSize() - start;
     if (getSize() - start != chain_offset) throw std::logic_error("block translator: prologue size changed");
+    std::vector<Fixup> to_leave;
+    emit_entry_checks(block, to_leave);
+    land(to_body);
 
     for (unsigned i = 0; i < count; ++i) {
       const DecodedInsn& d = insns[i];
@@ -498,20 +558,30 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     std::vector<Fixup> to_exit;
     emit_chain(block, to_exit);
 
-    // rax = next pc, ecx = instructions not yet counted.
+    // rax = next pc, ecx = instructions not yet counted, rdx = the block
+    // that ran last (the loop's `prev`).
     for (Fixup f : to_exit) land(f);
-    exit_common = getSize();
+    exit_this = getSize();
+    mov(rdx, reinterpret_cast<uint64_t>(&block));
+    const size_t exit_common = getSize();
     add(field(off_instret), rcx);
     mov(field(off_pc), rax);
     mov(field(off_npc), rax);
     mov(field(off_cycles), r13);
-    mov(rdx, reinterpret_cast<uint64_t>(&block));  // the loop's `prev`
     mov(field(off_last_block), rdx);
     xor_(eax, eax);
     leave = getSize();
     add(rsp, 8);
     pop(r15); pop(r14); pop(r13); pop(r12); pop(rbp); pop(rbx);
     ret();
+
+    // A failed entry check: this block did not run.
+    for (Fixup f : to_leave) land(f);
+    if (!to_leave.empty()) {
+      mov(rax, r12);
+      xor_(ecx, ecx);
+      jmp_back(exit_common);
+    }
 
     // Out of line: exits, traps and TLB-miss paths (which may add more).
     for (size_t k = 0; k < deferred.size(); ++k) {
@@ -521,7 +591,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
         case Deferred::kExit:
           lea(rax, ptr[r12 + static_cast<int32_t>(it.next_offset)]);
           mov(ecx, it.pending);
-          jmp_back(exit_common);
+          jmp_back(exit_this);
           break;
         case Deferred::kTrap:
           mov(rax, reinterpret_cast<uint64_t>(it.d));
@@ -583,6 +653,7 @@ BlockJit::Fn BlockJit::translate(const void* block, uint64_t pc) {
 
 void BlockJit::reset() { gen_->reset(); }
 size_t BlockJit::bytes_used() const { return gen_->getSize(); }
+size_t BlockJit::chain_offset() const { return gen_->chain_offset; }
 
 #else  // no translator on this host
 
@@ -593,6 +664,7 @@ bool BlockJit::available() { return false; }
 BlockJit::Fn BlockJit::translate(const void*, uint64_t) { return nullptr; }
 void BlockJit::reset() {}
 size_t BlockJit::bytes_used() const { return 0; }
+size_t BlockJit::chain_offset() const { return 0; }
 
 #endif
 

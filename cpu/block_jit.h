@@ -59,6 +59,9 @@ class BlockJit {
   Fn translate(const void* block, uint64_t pc);
   void reset();
   size_t bytes_used() const;
+  // Bytes from a translation's start to its chain entry, where another
+  // translation jumps in (the same in every translation).
+  size_t chain_offset() const;
 
  private:
   struct Generator;

@@ -438,13 +438,17 @@ class Hart : public sc_core::sc_module {
   static constexpr unsigned kBlockTableSize = 1u << 17;
   static constexpr size_t kBlockArenaBytes = size_t{8} << 20;
   struct Block {
+    // The links first: translated code reads only these (next_host and
+    // next_entry of one link) to go on to the next block.
+    uintptr_t next_host[2] = {0, 0};  // [0] straight-line successor, [1] another; 0 = none
+    const void* next_entry[2] = {nullptr, nullptr};  // next[i]'s chain entry, once it is translated
+    const Block* next[2] = {nullptr, nullptr};
     uintptr_t host = 0;  // host address of its first byte
     uint16_t bytes = 0;
     uint16_t count = 0;
-    uintptr_t next_host[2] = {0, 0};  // [0] straight-line successor, [1] another; 0 = none
-    const Block* next[2] = {nullptr, nullptr};
     uint32_t runs = 0;  // entries so far, up to the translation threshold
     const DecodedInsn* (*host_code)(Hart*, uint64_t, uint64_t, uint64_t) = nullptr;  // BlockJit::Fn once translated
+    const void* chain_entry = nullptr;  // where translated code jumps in from another block's
     // Then: a copy of its bytes (padded to 8) and its instructions.
   };
   struct BlockSlot {
@@ -633,8 +637,12 @@ inline __attribute__((always_inline)) const Hart::Block* Hart::block_at_pc(const
   if (__builtin_expect(prev != nullptr, 1)) {
     const unsigned link = host == prev->host + prev->bytes ? 0 : 1;
     const Block* b = prev->next[link];
-    if (__builtin_expect(prev->next_host[link] == host && detail::same_code(block_code(*b), host, b->bytes), 1))
+    if (__builtin_expect(prev->next_host[link] == host && detail::same_code(block_code(*b), host, b->bytes), 1)) {
+      // Translated since it was linked: translated code may now jump to it.
+      if (__builtin_expect(b->chain_entry != prev->next_entry[link], 0))
+        const_cast<Block&>(*prev).next_entry[link] = b->chain_entry;
       return b;
+    }
     const uint64_t epoch = block_arena_epoch_;
     b = find_block(host);
     if (b && block_arena_epoch_ == epoch) {  // (if the arena started over, prev is gone)
@@ -642,6 +650,7 @@ inline __attribute__((always_inline)) const Hart::Block* Hart::block_at_pc(const
       Block& p = const_cast<Block&>(*prev);
       p.next_host[link] = host;
       p.next[link] = b;
+      p.next_entry[link] = b->chain_entry;
     }
     return b;
   }

@@ -61,6 +61,7 @@ void Hart::count_block_run(const Block& b, uint64_t first_pc) {
   const auto fn = jit_->translate(&b, first_pc);
   if (!fn) jit_full_ = true;  // the next block built starts the cache over
   const_cast<Block&>(b).host_code = fn;
+  if (fn) const_cast<Block&>(b).chain_entry = reinterpret_cast<const uint8_t*>(fn) + jit_->chain_offset();
 }
 
 // A translated block's instruction trapped (or threw): as if it had thrown

@@ -157,5 +157,43 @@ TEST(HartJit, QuantumStopsInsideTranslatedBlocks) {
   expect_same(jit, interp);
 }
 
+// Translated code going on to a translated block checks that block's
+// bytes at its entry. Here a loop calls B twice, from two `jal`s, and
+// rewrites an addi in B after the second call (its immediate goes up by
+// one), either within B's first 8 bytes or past its last full 8 bytes. B
+// also holds compressed instructions, and returns with one. Every block is
+// translated after its first run, so the second `jal`'s translation,
+// linked to the B of the iteration before, goes to that B's chain entry,
+// which must find the bytes changed and not run.
+TEST(HartJit, RewrittenCodeReachedFromTranslatedCodeRunsAsRewritten) {
+  constexpr uint32_t kCNop = 0x0001, kCAddiT0One = 0x0285, kCJrRa = 0x8082;
+  for (const bool in_tail : {false, true}) {
+    SCOPED_TRACE(in_tail ? "rewritten past the last 8 bytes" : "rewritten in the first 8 bytes");
+    const unsigned addi_word = in_tail ? 13 : 11;
+    Prog p;
+    p << auipc(a4, 0)                                        // 0: a4 = kCode
+      << lw(a5, a4, static_cast<int32_t>(4 * addi_word))     // 1: a5 = B's addi
+      << lui(a3, 0x100)                                      // 2: a3 = 1 << 20, one more in an addi's immediate
+      << jal(ra, 32)                                         // 3: loop: call B (11)
+      << jal(ra, 28)                                         // 4: and again
+      << add(a5, a5, a3)                                     // 5
+      << sw(a5, a4, static_cast<int32_t>(4 * addi_word))     // 6: B adds one more
+      << fence_i()                                           // 7
+      << addi(s1, s1, -1)                                    // 8
+      << bne(s1, zero, -24);                                 // 9: to 3
+    const uint64_t end = p.halt();                           // 10
+    if (in_tail)
+      p << (kCNop | kCNop << 16) << (kCNop | kCAddiT0One << 16) << addi(t0, t0, 1) << kCJrRa;  // 11: B
+    else
+      p << addi(t0, t0, 1) << (kCNop | kCAddiT0One << 16) << kCJrRa;
+    const std::vector<std::pair<unsigned, uint64_t>> regs = {{s1, 50}};
+    const JitRun interp = run_with(p, regs, 0);
+    const JitRun jit = run_with(p, regs, 1);
+    EXPECT_EQ(jit.pc, end);
+    EXPECT_EQ(jit.x[t0], 2 * (50u + 50u * 51 / 2));  // c.addi's 1 each time, and 1 + 2 + ... + 50, twice
+    expect_same(jit, interp);
+  }
+}
+
 }  // namespace
 }  // namespace rvh::test
