@@ -162,6 +162,7 @@ inline void Hart::execute_one(const DecodedInsn& d) {
 void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   const DecodedInsn* d = nullptr;  // the instruction running, for a trap
   const Block* prev = nullptr;     // the block that ran last, for chaining
+  bool host_code_trapped = false;  // translated code stored a Trap in jit_trap_
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
       if (__builtin_expect(run_stop_.irq_ready, 0)) {
@@ -183,7 +184,11 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
       } else if (b->host_code && b->count <= insn_stop - instret && !run_stop_.any()) {
         // Translated (cpu/block_jit.h): as the loop below would run it.
         d = b->host_code(this, pc, cycle_limit, insn_stop);
-        if (__builtin_expect(d != nullptr, 0)) rethrow_from_host_code();
+        if (__builtin_expect(d != nullptr, 0)) {
+          if (jit_exception_) rethrow_from_host_code();
+          host_code_trapped = true;  // taken below, as the catch would (one throw less)
+          break;
+        }
         prev = jit_last_block_;
       } else {
         // As execute_one() for each instruction, but with each pc computed
@@ -213,6 +218,12 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
     }
   } catch (const Trap& t) {
     trapped_insn_bits_ = d ? d->raw : 0;
+    take_trap(t, false);
+    return;
+  }
+  if (host_code_trapped) {
+    const Trap t = jit_trap_;
+    trapped_insn_bits_ = d->raw;
     take_trap(t, false);
   }
 }

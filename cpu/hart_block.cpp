@@ -64,15 +64,12 @@ void Hart::count_block_run(const Block& b, uint64_t first_pc) {
   if (fn) const_cast<Block&>(b).chain_entry = reinterpret_cast<const uint8_t*>(fn) + jit_->chain_offset();
 }
 
-// A translated block's instruction trapped (or threw): as if it had thrown
-// from the interpreter's loop.
+// A translated block's instruction threw something other than a Trap (a
+// Trap the loop takes itself): rethrown as if from the interpreter's loop.
 void Hart::rethrow_from_host_code() {
-  if (jit_exception_) {
-    std::exception_ptr e = std::move(jit_exception_);
-    jit_exception_ = nullptr;
-    std::rethrow_exception(e);
-  }
-  throw jit_trap_;
+  std::exception_ptr e = std::move(jit_exception_);
+  jit_exception_ = nullptr;
+  std::rethrow_exception(e);
 }
 
 const Hart::Block* Hart::find_block(uintptr_t host) {
