@@ -30,12 +30,15 @@
 #include <string>
 #include <vector>
 
+#include "cpu/fpu.h"
+#include "cpu/fpu_host.h"
 #include "cpu/hart.h"
 #include "cpu/insns.h"
 #include "cpu/zeroed_array.h"
 
 #if defined(__x86_64__)
 #include <xbyak/xbyak.h>
+#include <xbyak/xbyak_util.h>
 #define RVH_HAVE_JIT 1
 #else
 #define RVH_HAVE_JIT 0
@@ -79,6 +82,7 @@ enum class Op : uint8_t {
   kOther, kLui, kAuipc, kJal, kJalr, kBranch, kLoad, kStore,
   kAddi, kSlti, kSltiu, kXori, kOri, kAndi, kSlli, kSrli, kSrai, kAddiw, kSlliw, kSrliw, kSraiw,
   kAdd, kSub, kSll, kSlt, kSltu, kXor, kSrl, kSra, kOr, kAnd, kAddw, kSubw, kSllw, kSrlw, kSraw, kMul, kMulw,
+  kFaddD, kFsubD, kFmulD, kFdivD, kFcvtDW, kFcvtDWu,
 };
 
 struct Kind {
@@ -105,6 +109,8 @@ Kind classify(InsnHandler h) {
       {xor_, {Op::kXor}}, {srl, {Op::kSrl}}, {sra, {Op::kSra}}, {or_, {Op::kOr}}, {and_, {Op::kAnd}},
       {addw, {Op::kAddw}}, {subw, {Op::kSubw}}, {sllw, {Op::kSllw}}, {srlw, {Op::kSrlw}}, {sraw, {Op::kSraw}},
       {mul, {Op::kMul}}, {mulw, {Op::kMulw}},
+      {fadd_d, {Op::kFaddD}}, {fsub_d, {Op::kFsubD}}, {fmul_d, {Op::kFmulD}}, {fdiv_d, {Op::kFdivD}},
+      {fcvt_d_w, {Op::kFcvtDW}}, {fcvt_d_wu, {Op::kFcvtDWu}},
   };
   for (const Entry& e : table)
     if (e.h == h) return e.k;
@@ -115,6 +121,12 @@ Kind classify(InsnHandler h) {
 struct BlockJit::Generator : Xbyak::CodeGenerator {
   explicit Generator(Hart& h) : Xbyak::CodeGenerator(kCodeBytes, nullptr, &code_buffer_allocator()) {
     off_x = offset_in(&h, &h.x[0]);
+    off_f = offset_in(&h, &h.f[0]);
+    off_mstatus = offset_in(&h, &h.csr.mstatus);
+    off_vsstatus = offset_in(&h, &h.csr.vsstatus);
+    off_frm = offset_in(&h, &h.csr.frm);
+    off_fflags = offset_in(&h, &h.csr.fflags);
+    host_fma = Xbyak::util::Cpu().has(Xbyak::util::Cpu::tFMA);
     off_pc = offset_in(&h, &h.pc);
     off_npc = offset_in(&h, &h.npc);
     off_cycles = offset_in(&h, &h.cycles);
@@ -141,7 +153,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     tlb_addend = offset_in(&e, &e.addend);
     tlb_latency = offset_in(&e, &e.latency_cycles);
     branch_penalty = h.config().cpi.branch_taken_penalty;
-    block_table = reinterpret_cast<uint64_t>(&h.blocks_[0]);
+    block_table = reinterpret_cast<uint64_t>(&h.block_cache_->table[0]);
   }
 
   // The handler call that every instruction not written out inline (and
@@ -163,12 +175,14 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
   int32_t off_x, off_pc, off_npc, off_cycles, off_instret, off_run_stop, off_ld_tlb, off_st_tlb, off_ld_ctx;
   int32_t off_fetch_vpage, off_fetch_addend, off_watched, off_last_block, off_priv, off_virt, off_ctx, off_fetch_tlb;
   int32_t blk_next_host, blk_next_entry, blk_chain_entry;
+  int32_t off_f, off_mstatus, off_vsstatus, off_frm, off_fflags;
+  bool host_fma;  // the host has FMA (mul and div find inexact results with it)
   // Bytes from a translation's entry to its chain entry (after the
   // prologue, the same in every translation); 0 until the first.
   size_t chain_offset = 0;
   int32_t tlb_tag, tlb_ctx, tlb_addend, tlb_latency;
   uint16_t branch_penalty;
-  uint64_t block_table;  // &hart.blocks_[0] (allocated with the hart, never moves)
+  uint64_t block_table;  // the block cache's table (allocated with the cache, never moves)
 
   // --- per block ---
   // Jumps are written as rel32 and patched by hand: Xbyak's labels keep
@@ -199,7 +213,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
   unsigned pending = 0;  // instructions retired and not yet added to instret
   struct Deferred {      // code emitted after the block's body
     enum { kExit, kTrap, kSlow } what;
-    Fixup from[3];       // the jumps to it
+    Fixup from[8];       // the jumps to it (emit_fp() makes up to 8)
     unsigned jumps;
     size_t back;         // kSlow: where the slow path rejoins
     const DecodedInsn* d;
@@ -287,6 +301,135 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     add(r13, qword[rdx + tlb_latency]);
     miss.back = getSize();
     deferred.push_back(miss);
+  }
+
+  // Binary64 add, sub, mul and div, and conversions from 32-bit integers,
+  // on the host's FPU where the result is what the handler computes
+  // (cpu/fpu_host.h says when; its checks are repeated here), else
+  // through the handler (`slow`). Also through the handler unless FS is
+  // dirty already (in vsstatus too when V=1), so that the handler's only
+  // side effects left are the result and fflags.NX. With watchers (the
+  // commit log shows each fflags write) nothing translated runs.
+  Xbyak::Address freg(unsigned r) { return qword[rbx + off_f + 8 * r]; }
+  // rax = status; jumps to `slow` unless FS = dirty and SD is set.
+  void require_fs_dirty(Deferred& slow, int32_t status_field) {
+    mov(rax, qword[rbx + status_field]);
+    mov(rcx, csr::kMstatusFs | csr::kMstatusSD);
+    and_(rax, rcx);
+    cmp(rax, rcx);
+    slow.from[slow.jumps++] = jcc_forward(kNE);
+  }
+  // exact: the result is exact in every rounding mode (any valid frm will
+  // do), else only round-to-nearest-even is written out.
+  void fp_guard(const DecodedInsn& d, bool exact, Deferred& slow) {
+    require_fs_dirty(slow, off_mstatus);
+    cmp(byte[rbx + off_virt], 0);
+    const Fixup not_virt = jcc_forward(kE);
+    require_fs_dirty(slow, off_vsstatus);
+    land(not_virt);
+    if (d.rm == 7) {  // dynamic: frm
+      cmp(byte[rbx + off_frm], exact ? 4 : 0);
+      slow.from[slow.jumps++] = jcc_forward(exact ? kA : kNE);
+    }
+  }
+  // Jumps to `slow` unless the binary64 in `r` is normal or a zero.
+  void require_normal_or_zero(const Xbyak::Reg64& r, Deferred& slow) {
+    lea(rcx, ptr[r + r]);  // without the sign
+    test(rcx, rcx);
+    const Fixup zero = jcc_forward(kE);
+    shr(rcx, 53);  // the exponent field
+    sub(ecx, 1);
+    cmp(ecx, 0x7fe);
+    slow.from[slow.jumps++] = jcc_forward(kAE);  // 0 (subnormal) or 0x7ff (inf, NaN)
+    land(zero);
+  }
+  // Jumps to `slow` unless kHostFloor <= |r| < infinity (r's bits).
+  void require_usable(const Xbyak::Reg64& r, Deferred& slow) {
+    mov(rcx, r);
+    btr(rcx, 63);
+    mov(rdx, fpu::host::bits(fpu::host::kHostFloor));
+    cmp(rcx, rdx);
+    slow.from[slow.jumps++] = jcc_forward(kB);
+    mov(rdx, 0x7ff0000000000000ull);
+    cmp(rcx, rdx);
+    slow.from[slow.jumps++] = jcc_forward(kAE);
+  }
+  // Whether the instruction is written out here (else: a handler call).
+  bool fp_inline(const DecodedInsn& d, Op op) const {
+    if (op == Op::kFcvtDW || op == Op::kFcvtDWu) return d.rm <= 4 || d.rm == 7;
+    if (op == Op::kFmulD || op == Op::kFdivD) return host_fma && (d.rm == 0 || d.rm == 7);
+    return d.rm == 0 || d.rm == 7;
+  }
+  void emit_fp(const DecodedInsn& d, Op op) {
+    Deferred slow{Deferred::kSlow, {}, 0, 0, &d, 0, pending};
+    const bool conversion = op == Op::kFcvtDW || op == Op::kFcvtDWu;
+    fp_guard(d, conversion, slow);
+    if (conversion) {  // exact, no flags
+      if (op == Op::kFcvtDW) movsxd(rax, dword[r15 + 8 * d.rs1]);
+      else mov(eax, dword[r15 + 8 * d.rs1]);
+      cvtsi2sd(xmm0, rax);
+      movq(freg(d.rd), xmm0);
+    } else {
+      mov(rax, freg(d.rs1));
+      mov(r8, freg(d.rs2));
+      require_normal_or_zero(rax, slow);
+      require_normal_or_zero(r8, slow);
+      if (op == Op::kFdivD) {  // a tiny dividend: the error term may not be exact
+        mov(rcx, rax);
+        btr(rcx, 63);
+        mov(rdx, fpu::host::bits(fpu::host::kHostFloor));
+        cmp(rcx, rdx);
+        slow.from[slow.jumps++] = jcc_forward(kB);
+      }
+      movq(xmm0, rax);  // a
+      movq(xmm1, r8);   // b
+      movapd(xmm2, xmm0);
+      switch (op) {
+        case Op::kFaddD: addsd(xmm2, xmm1); break;
+        case Op::kFsubD: subsd(xmm2, xmm1); break;
+        case Op::kFmulD: mulsd(xmm2, xmm1); break;
+        default: divsd(xmm2, xmm1); break;
+      }
+      movq(rax, xmm2);  // r
+      require_usable(rax, slow);
+      // The error term, zero when r is exact: TwoSum for add and sub (with
+      // b negated for sub), the FMA remainder for mul and div.
+      switch (op) {
+        case Op::kFaddD:
+        case Op::kFsubD:
+          movapd(xmm3, xmm2);
+          subsd(xmm3, xmm0);  // b_part = r - a
+          movapd(xmm4, xmm2);
+          subsd(xmm4, xmm3);  // r - b_part
+          movapd(xmm5, xmm0);
+          subsd(xmm5, xmm4);  // a - (r - b_part)
+          movapd(xmm6, xmm1);
+          if (op == Op::kFaddD) {
+            subsd(xmm6, xmm3);  // b - b_part
+            addsd(xmm5, xmm6);
+          } else {
+            addsd(xmm6, xmm3);  // -((-b) - b_part)
+            subsd(xmm5, xmm6);
+          }
+          break;
+        case Op::kFmulD:
+          movapd(xmm5, xmm2);
+          vfmsub231sd(xmm5, xmm0, xmm1);  // a * b - r
+          break;
+        default:
+          movapd(xmm5, xmm0);
+          vfmsub231sd(xmm5, xmm2, xmm1);  // r * b - a
+          break;
+      }
+      xorpd(xmm6, xmm6);
+      ucomisd(xmm5, xmm6);
+      const Fixup exact = jcc_forward(kE);  // (never unordered: everything is finite)
+      or_(byte[rbx + off_fflags], fpu::kNX);
+      land(exact);
+      mov(freg(d.rd), rax);
+    }
+    slow.back = getSize();
+    deferred.push_back(slow);
   }
 
   // Integer register-immediate and register-register instructions. rd is
@@ -527,6 +670,16 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
       switch (k.op) {
         case Op::kLoad: emit_load(d, k); may_stop = true; break;
         case Op::kStore: emit_store(d, k); may_stop = true; break;
+        case Op::kFaddD: case Op::kFsubD: case Op::kFmulD: case Op::kFdivD: case Op::kFcvtDW: case Op::kFcvtDWu:
+          if (fp_inline(d, k.op)) {
+            emit_fp(d, k.op);
+          } else {
+            emit_call(&d, pending);
+            pending = 0;
+            next_in_npc = true;
+          }
+          may_stop = true;
+          break;
         case Op::kOther:
         case Op::kJal: case Op::kJalr: case Op::kBranch:  // (not last: cannot happen, blocks end at them)
           emit_call(&d, pending);
@@ -612,7 +765,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
   }
 };
 
-BlockJit::BlockJit(Hart& hart) : hart_(hart), gen_(std::make_unique<Generator>(hart)) {}
+BlockJit::BlockJit(Hart& hart) : gen_(std::make_unique<Generator>(hart)) {}
 BlockJit::~BlockJit() = default;
 bool BlockJit::available() { return true; }
 
@@ -635,7 +788,7 @@ std::FILE* perf_map() {
 }
 }  // namespace
 
-BlockJit::Fn BlockJit::translate(const void* block, uint64_t pc) {
+BlockJit::Fn BlockJit::translate(const void* block, uint64_t pc, const char* who) {
   const auto& b = *static_cast<const Hart::Block*>(block);
   if (gen_->getSize() + kMaxBlockCode > kCodeBytes) return nullptr;
   const uint8_t* const start = gen_->getCurr();
@@ -647,7 +800,7 @@ BlockJit::Fn BlockJit::translate(const void* block, uint64_t pc) {
   }
   if (std::FILE* map = perf_map())
     std::fprintf(map, "%" PRIxPTR " %zx rvh:%s:%" PRIx64 "\n", reinterpret_cast<uintptr_t>(start),
-                 static_cast<size_t>(gen_->getCurr() - start), hart_.name(), pc);
+                 static_cast<size_t>(gen_->getCurr() - start), who, pc);
   return fn;
 }
 
@@ -658,10 +811,10 @@ size_t BlockJit::chain_offset() const { return gen_->chain_offset; }
 #else  // no translator on this host
 
 struct BlockJit::Generator {};
-BlockJit::BlockJit(Hart& hart) : hart_(hart) {}
+BlockJit::BlockJit(Hart&) {}
 BlockJit::~BlockJit() = default;
 bool BlockJit::available() { return false; }
-BlockJit::Fn BlockJit::translate(const void*, uint64_t) { return nullptr; }
+BlockJit::Fn BlockJit::translate(const void*, uint64_t, const char*) { return nullptr; }
 void BlockJit::reset() {}
 size_t BlockJit::bytes_used() const { return 0; }
 size_t BlockJit::chain_offset() const { return 0; }

@@ -43,6 +43,8 @@ class BlockJit {
   // block is entered only if all of it fits (the loop checks the first).
   using Fn = const DecodedInsn* (*)(Hart* hart, uint64_t first_pc, uint64_t cycle_limit, uint64_t insn_stop);
 
+  // For the harts that share `hart`'s block cache (the same layout, the
+  // same table): the code it makes runs on any of them.
   explicit BlockJit(Hart& hart);
   ~BlockJit();
   BlockJit(const BlockJit&) = delete;
@@ -53,10 +55,11 @@ class BlockJit {
   // Host code for `block` (a Hart::Block, which must stay where it is
   // while the code is in use), or null when the
   // code buffer is full (or the assembler failed): reset() then drops
-  // every translation. `pc` names the code in the perf map. The
+  // every translation. `pc` and `who` (the hart) name the code in the
+  // perf map. The
   // constructor throws (std::bad_alloc) when no executable memory can be
   // had; the hart then interprets everything.
-  Fn translate(const void* block, uint64_t pc);
+  Fn translate(const void* block, uint64_t pc, const char* who);
   void reset();
   size_t bytes_used() const;
   // Bytes from a translation's start to its chain entry, where another
@@ -65,7 +68,6 @@ class BlockJit {
 
  private:
   struct Generator;
-  Hart& hart_;
   std::unique_ptr<Generator> gen_;
 };
 

@@ -19,7 +19,7 @@ const char* CpiTable::name(InsnClass c) {
 
 Hart::Hart(sc_core::sc_module_name name, const HartConfig& cfg)
     : sc_core::sc_module(name), bus("bus"), vmid_epoch_(csr::kHgatpVmidMask + 1), cfg_(cfg),
-      dcache_(kDecodeCacheSize), blocks_(kBlockTableSize), block_arena_(kBlockArenaBytes) {
+      dcache_(kDecodeCacheSize), block_cache_(std::make_shared<BlockCache>(cfg.block_arena_bytes)) {
   bus.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
   period_ps_ = 1'000'000'000'000ull / cfg.clock_hz;
   if (period_ps_ == 0) period_ps_ = 1;

@@ -70,6 +70,9 @@ struct HartConfig {
   // A block runs this many times in the interpreter before it is
   // translated to host code (cpu/block_jit.h); 0 = never translate.
   unsigned jit_threshold = 64;
+  // The block cache's arena (cpu/hart.h): when it is full, the cache starts
+  // over. Small ones are for tests.
+  size_t block_arena_bytes = size_t{8} << 20;
 };
 
 // Per-mode retired instruction counts (for the run summary).
@@ -309,6 +312,10 @@ class Hart : public sc_core::sc_module {
 
   const HartConfig& config() const { return cfg_; }
   bool halted() const { return halted_; }
+  // From now on this hart uses `other`'s block cache (blocks and their
+  // translations), if the two have the same CPI table: before the run
+  // starts. False (nothing changes) if the tables differ.
+  bool share_block_cache(const Hart& other);
 
   // TLM backward path.
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
@@ -436,7 +443,6 @@ class Hart : public sc_core::sc_module {
   // are spread over 2 MiB and miss the host's caches.
   static constexpr unsigned kBlockMaxInsns = 16;
   static constexpr unsigned kBlockTableSize = 1u << 17;
-  static constexpr size_t kBlockArenaBytes = size_t{8} << 20;
   struct Block {
     // The links first: translated code reads only these (next_host and
     // next_entry of one link) to go on to the next block.
@@ -455,22 +461,39 @@ class Hart : public sc_core::sc_module {
     uintptr_t host = 0;  // 0 = empty
     const Block* block = nullptr;
   };
-  ZeroedArray<BlockSlot> blocks_;
-  ZeroedArray<uint8_t> block_arena_;
-  size_t block_arena_used_ = 0;
-  uint64_t block_arena_epoch_ = 0;  // moves on when the arena starts over (pointers into it die)
-  // The translator (created at the first hot block) and what a translated
-  // block's call reported: the trap, or anything else thrown, to rethrow.
-  std::unique_ptr<BlockJit> jit_;
+  //
+  // Sharing: the harts of a platform share one cache (share_block_cache()),
+  // blocks and translations alike, as they run the same code. A block
+  // depends only on its bytes and on the CPI table, which they then have
+  // in common. The cache starts over only when no hart that shares it
+  // waits for SystemC inside an instruction (a device access): such a hart
+  // still runs a block, from the arena or the code buffer. Until then,
+  // nothing new is built, and code outside the blocks it has runs one
+  // instruction at a time.
+  struct BlockCache {
+    explicit BlockCache(size_t arena_bytes);
+    ~BlockCache();  // (BlockJit is complete in hart_block.cpp)
+    ZeroedArray<BlockSlot> table;
+    ZeroedArray<uint8_t> arena;
+    size_t arena_used = 0;
+    const size_t arena_bytes;
+    uint64_t epoch = 0;  // moves on when the arena starts over (pointers into it die)
+    // The translator, created at the first hot block.
+    std::unique_ptr<BlockJit> jit;
+    bool jit_full = false;  // the translator's buffer is full: start the cache over
+    unsigned harts_inside_insn = 0;  // harts waiting for SystemC inside an instruction
+  };
+  std::shared_ptr<BlockCache> block_cache_;
+  // What a translated block's call reported: the trap, or anything else
+  // thrown, to rethrow.
   Trap jit_trap_{};
   std::exception_ptr jit_exception_;
-  bool jit_full_ = false;  // the translator's buffer is full: start the block cache over
   // The block translated code ran last (it jumps from block to block
   // through their chain links): the run loop's `prev` after it returns.
   const Block* jit_last_block_ = nullptr;
   void count_block_run(const Block& b, uint64_t first_pc);
   [[noreturn]] void rethrow_from_host_code();
-  void restart_block_cache();
+  bool restart_block_cache();  // false: a sharing hart is inside an instruction
   static size_t block_slot(uintptr_t host) { return ((host >> 1) ^ (host >> 18)) & (kBlockTableSize - 1); }
   static constexpr size_t code_room(unsigned bytes) { return (bytes + 7u) & ~size_t{7}; }
   static const uint8_t* block_code(const Block& b) { return reinterpret_cast<const uint8_t*>(&b + 1); }
@@ -485,7 +508,7 @@ class Hart : public sc_core::sc_module {
   const Block* block_at_pc(const Block* prev);
   // The block at host through the table, built if missing or stale. Null
   // where none can be built. Building may start the arena over
-  // (block_arena_epoch_ moves on): every earlier block pointer is then dead.
+  // (BlockCache::epoch moves on): every earlier block pointer is then dead.
   const Block* find_block(uintptr_t host);
   const Block* build_block(uintptr_t host);
   bool refill_fetch_page();  // from the fetch TLB only: no walk, no fault
@@ -643,9 +666,9 @@ inline __attribute__((always_inline)) const Hart::Block* Hart::block_at_pc(const
         const_cast<Block&>(*prev).next_entry[link] = b->chain_entry;
       return b;
     }
-    const uint64_t epoch = block_arena_epoch_;
+    const uint64_t epoch = block_cache_->epoch;
     b = find_block(host);
-    if (b && block_arena_epoch_ == epoch) {  // (if the arena started over, prev is gone)
+    if (b && block_cache_->epoch == epoch) {  // (if the arena started over, prev is gone)
       // The arena's blocks are ours to link (const for the loop that runs them).
       Block& p = const_cast<Block&>(*prev);
       p.next_host[link] = host;

@@ -25,6 +25,10 @@ bool ends_block(InsnClass c) {
 }
 }  // namespace
 
+Hart::BlockCache::BlockCache(size_t arena_bytes)
+    : table(kBlockTableSize), arena(arena_bytes), arena_bytes(arena_bytes) {}
+Hart::BlockCache::~BlockCache() = default;
+
 bool Hart::refill_fetch_page() {
   const TlbEntry& e = tlb_[static_cast<int>(AccessType::kFetch)][mode()][(pc >> 12) % kTlbSize];
   if (e.tag != (pc >> 12) || e.ctx != ctx_[mode()]) return false;
@@ -34,23 +38,35 @@ bool Hart::refill_fetch_page() {
 }
 
 // Every block, and every translation, goes: the arena is full, or the
-// translator's buffer is.
-void Hart::restart_block_cache() {
-  blocks_.clear();
-  block_arena_used_ = 0;  // the arena is overwritten as blocks are built again
-  ++block_arena_epoch_;
-  if (jit_) jit_->reset();
-  jit_full_ = false;
+// translator's buffer is. Only when no sharing hart runs one (hart.h).
+bool Hart::restart_block_cache() {
+  BlockCache& c = *block_cache_;
+  if (c.harts_inside_insn) return false;
+  c.table.clear();
+  c.arena_used = 0;  // the arena is overwritten as blocks are built again
+  ++c.epoch;
+  if (c.jit) c.jit->reset();
+  c.jit_full = false;
+  return true;
+}
+
+bool Hart::share_block_cache(const Hart& other) {
+  const CpiTable &mine = cfg_.cpi, &theirs = other.cfg_.cpi;
+  if (mine.cycles != theirs.cycles || mine.branch_taken_penalty != theirs.branch_taken_penalty) return false;
+  cfg_.block_arena_bytes = other.cfg_.block_arena_bytes;
+  block_cache_ = other.block_cache_;
+  return true;
 }
 
 // A block run by the interpreter: at the threshold, it is translated, and
 // runs as host code from its next entry on.
 void Hart::count_block_run(const Block& b, uint64_t first_pc) {
   if (++const_cast<Block&>(b).runs != cfg_.jit_threshold) return;
-  if (!jit_) {
+  BlockCache& c = *block_cache_;
+  if (!c.jit) {
     if (!BlockJit::available()) return;
     try {
-      jit_ = std::make_unique<BlockJit>(*this);
+      c.jit = std::make_unique<BlockJit>(*this);
     } catch (const std::exception& e) {  // no executable memory (a W^X policy, an address-space limit)
       std::fprintf(stderr, "rvh-vp: %s: no executable memory for translated code (%s): the interpreter runs everything\n",
                    name(), e.what());
@@ -58,10 +74,10 @@ void Hart::count_block_run(const Block& b, uint64_t first_pc) {
       return;
     }
   }
-  const auto fn = jit_->translate(&b, first_pc);
-  if (!fn) jit_full_ = true;  // the next block built starts the cache over
+  const auto fn = c.jit->translate(&b, first_pc, name());
+  if (!fn) c.jit_full = true;  // the next block built starts the cache over
   const_cast<Block&>(b).host_code = fn;
-  if (fn) const_cast<Block&>(b).chain_entry = reinterpret_cast<const uint8_t*>(fn) + jit_->chain_offset();
+  if (fn) const_cast<Block&>(b).chain_entry = reinterpret_cast<const uint8_t*>(fn) + c.jit->chain_offset();
 }
 
 // A translated block's instruction threw something other than a Trap (a
@@ -73,7 +89,7 @@ void Hart::rethrow_from_host_code() {
 }
 
 const Hart::Block* Hart::find_block(uintptr_t host) {
-  const BlockSlot& slot = blocks_[block_slot(host)];
+  const BlockSlot& slot = block_cache_->table[block_slot(host)];
   if (slot.host == host && detail::same_code(block_code(*slot.block), host, slot.block->bytes)) return slot.block;
   return build_block(host);
 }
@@ -81,7 +97,8 @@ const Hart::Block* Hart::find_block(uintptr_t host) {
 // Decodes from pc (host: its bytes) to the end of the block, through the
 // decode cache, so that the instructions are exactly those decoded_at_pc()
 // would run, and appends the block to the arena and the table. Null (and
-// the table unchanged) if the first instruction crosses the page.
+// the table unchanged) if the first instruction crosses the page, or if
+// the cache is full and cannot start over yet.
 const Hart::Block* Hart::build_block(uintptr_t host) {
   const unsigned room = 0x1000 - static_cast<unsigned>(pc & 0xfff);  // bytes left in the page
   const auto* p = reinterpret_cast<const uint8_t*>(host);
@@ -105,8 +122,11 @@ const Hart::Block* Hart::build_block(uintptr_t host) {
   }
   if (n == 0) return nullptr;
   const size_t size = sizeof(Block) + code_room(bytes) + n * sizeof(DecodedInsn);
-  if (block_arena_used_ + size > kBlockArenaBytes || jit_full_) restart_block_cache();
-  uint8_t* const at = &block_arena_[block_arena_used_];
+  BlockCache& c = *block_cache_;
+  if (c.arena_used + size > c.arena_bytes || c.jit_full) {
+    if (!restart_block_cache() || size > c.arena_bytes) return nullptr;
+  }
+  uint8_t* const at = &c.arena[c.arena_used];
   Block* const b = new (at) Block;
   b->host = host;
   b->bytes = static_cast<uint16_t>(bytes);
@@ -114,8 +134,8 @@ const Hart::Block* Hart::build_block(uintptr_t host) {
   std::memcpy(at + sizeof(Block), p, bytes);
   uint8_t* const first = at + sizeof(Block) + code_room(bytes);
   for (unsigned i = 0; i < n; ++i) new (first + i * sizeof(DecodedInsn)) DecodedInsn(insns[i]);
-  block_arena_used_ += size;
-  blocks_[block_slot(host)] = BlockSlot{host, b};
+  c.arena_used += size;
+  c.table[block_slot(host)] = BlockSlot{host, b};
   return b;
 }
 

@@ -251,8 +251,26 @@ void Hart::fill_tlb(uint64_t vaddr, uint64_t paddr, AccessType type, ModeIndex e
   }
 }
 
+namespace {
+// Counts a hart in as waiting inside an instruction for as long as it lives.
+class InsideInsn {
+ public:
+  explicit InsideInsn(unsigned& count) : count_(count) { ++count_; }
+  ~InsideInsn() { --count_; }
+  InsideInsn(const InsideInsn&) = delete;
+  InsideInsn& operator=(const InsideInsn&) = delete;
+
+ private:
+  unsigned& count_;
+};
+}  // namespace
+
 void Hart::phys_access(uint64_t paddr, uint8_t* data, unsigned size, bool write, AccessType type,
                        uint64_t vaddr) {
+  // A device may wait in b_transport, and the access syncs with SystemC
+  // after it: other harts run meanwhile, and this one may be inside a block
+  // of the cache it shares with them, which must not start over (hart.h).
+  const InsideInsn inside(block_cache_->harts_inside_insn);
   sc_core::sc_time delay = sc_core::sc_time(static_cast<double>((cycles - sync_cycles_) * period_ps_), sc_core::SC_PS);
   const sc_core::sc_time before = delay;
   payload_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);

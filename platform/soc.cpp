@@ -106,6 +106,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     hart->on_insn_limit = [this](Hart&) {
       if (++harts_at_limit_ == params_.config.num_harts) finish(0, "insn-limit");
     };
+    if (!harts_.empty()) hart->share_block_cache(*harts_.front());  // the same code: blocks built once
     harts_.push_back(std::move(hart));
   }
 

@@ -4,6 +4,8 @@
 // with no translation; registers, memory, the trap CSRs, and the
 // instructions, cycles and pc at the end of every quantum (so the
 // quantum's stops inside blocks) must be the same.
+#include <cmath>
+#include <cstring>
 #include <random>
 
 #include "tests/unit/hart_test_util.h"
@@ -119,6 +121,85 @@ TEST(HartJit, RandomIntegerProgramsRunAsInTheInterpreter) {
     const JitRun jit = run_with(p, regs, 1);
     ASSERT_EQ(interp.pc, p.addr(p.words.size() - 1)) << "the program did not end";
     expect_same(jit, interp);
+  }
+}
+
+// Binary64 values the FP programs start from: exact and inexact operands,
+// and those the host's FPU is not used for (zeros, subnormals, infinity,
+// NaN, values around kHostFloor, overflow).
+const double kFpValues[16] = {1.0, 3.0, 0.1, -2.5, 1e300, -1e-300, 5e-324, 0.0,
+                              -0.0, HUGE_VAL, std::nan(""), 0x1p-969, 0x1.8p-969, 1e-310, 7.0, 1.7e308};
+
+// A loop whose body loads f0..f15 with kFpValues and runs `n` random
+// binary64 add/sub/mul/div (static round-to-nearest, dynamic, static
+// round-down) and conversions from 32-bit integers on them into f16..f31,
+// each followed by a read of fflags (which clears it). Each result and its
+// flags go into a checksum in t5; mstatus after an exact add is stored at
+// s4, one doubleword per iteration. frm goes 0, 1, .. 4 over the
+// iterations; FS is set back to Initial before the arithmetic.
+Prog random_fp_loop(uint64_t seed, unsigned n) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](unsigned k) { return static_cast<unsigned>(rng() % k); };
+  constexpr uint32_t kFrmReg = 18, kFlagsAt = 20, kFsMask = 28, kFsInitial = 29, kSum = 30;  // s2, s4, t3, t4, t5
+  Prog p;
+  for (unsigned k = 0; k < 16; ++k) {
+    uint64_t bits;
+    std::memcpy(&bits, &kFpValues[k], 8);
+    li(p.words, t0, static_cast<int64_t>(bits & 0xffffffffu));
+    p << sw(t0, gp, static_cast<int32_t>(0x100 + 8 * k));
+    li(p.words, t0, static_cast<int64_t>(bits >> 32));
+    p << sw(t0, gp, static_cast<int32_t>(0x104 + 8 * k));
+  }
+  p << addi(kFlagsAt, gp, 0x200) << addi(kFrmReg, zero, 0) << addi(kSum, zero, 0);
+  li(p.words, kFsMask, static_cast<int64_t>(csr::kMstatusFs));
+  li(p.words, kFsInitial, int64_t{1} << csr::kMstatusFsShift);
+  const uint64_t loop = p.here();
+  p << csrw(csr::kFrm, kFrmReg);
+  for (unsigned k = 0; k < 16; ++k) p << i(0x07, k, 3, gp, static_cast<int32_t>(0x100 + 8 * k));  // fld
+  p << csrc(csr::kMstatus, kFsMask) << csrs(csr::kMstatus, kFsInitial);  // FS = Initial again
+  p << r(0x53, 16, 0, 0, 1, 0x01);  // fadd.d f16, f0, f1: exact, on the host's FPU where FS is dirty
+  p << csrr(t0, csr::kMstatus) << sd(t0, kFlagsAt, 0);  // dirty now
+  static const uint32_t binary[] = {0x01, 0x05, 0x09, 0x0d};  // fadd.d, fsub.d, fmul.d, fdiv.d
+  static const uint32_t rms[] = {0, 7, 7, 2};
+  // Each result and the flags it raised go into a checksum (rotated by one
+  // after each), so that every iteration's every result counts.
+  auto fold = [&](uint32_t reg) {
+    p << r(0x33, kSum, 4, kSum, reg, 0) << slli(t1, kSum, 1) << i(0x13, kSum, 5, kSum, 63) << r(0x33, kSum, 6, kSum, t1, 0);
+  };
+  for (unsigned k = 0; k < n; ++k) {
+    const uint32_t rm = rms[pick(4)], rd = 16 + k % 16;
+    if (pick(5) == 0)  // fcvt.d.w / fcvt.d.wu
+      p << r(0x53, rd, rm, kPool[pick(std::size(kPool))], pick(2), 0x69);
+    else
+      p << r(0x53, rd, rm, pick(16), pick(16), binary[pick(4)]);
+    p << r(0x53, t0, 0, rd, 0, 0x71);  // fmv.x.d t0, rd
+    fold(t0);
+    p << csrrw(t0, csr::kFflags, zero);  // (ends the block)
+    fold(t0);
+  }
+  p << addi(kFlagsAt, kFlagsAt, 8);
+  p << addi(kFrmReg, kFrmReg, 1) << addi(t1, zero, 5) << bne(kFrmReg, t1, 8) << addi(kFrmReg, zero, 0);
+  p << addi(s1, s1, -1) << bne(s1, zero, static_cast<int32_t>(loop - p.here()));
+  p.halt();
+  return p;
+}
+
+// Binary64 arithmetic, which translated code does on the host's FPU when
+// FS is dirty and the rounding mode is round-to-nearest-even: the same
+// results and fflags as the interpreter. FS is Initial before the
+// arithmetic of each iteration, so its first instruction goes through the
+// handler, which makes it dirty.
+TEST(HartJit, RandomFloatingPointProgramsRunAsInTheInterpreter) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Prog p = random_fp_loop(seed, 60);
+    const auto regs = random_regs(seed, 40);
+    const uint64_t fs_initial = uint64_t{1} << csr::kMstatusFsShift;
+    const JitRun interp = run_translated_or_not(p, regs, fs_initial, 0, 400);
+    const JitRun jit = run_translated_or_not(p, regs, fs_initial, 1, 400);
+    ASSERT_EQ(interp.pc, p.addr(p.words.size() - 1)) << "the program did not end";
+    expect_same(jit, interp);
+    EXPECT_EQ(jit.mstatus, interp.mstatus);
   }
 }
 

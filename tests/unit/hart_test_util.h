@@ -71,8 +71,10 @@ struct HartTestAccess {
     h.cfg_.jit_threshold = n;
     h.restart_block_cache();
   }
+  // The block cache the hart uses (shared with other harts or not).
+  static const void* block_cache(const Hart& h) { return h.block_cache_.get(); }
   // Bytes of host code the translator has made since it last started over.
-  static size_t jit_code_bytes(const Hart& h) { return h.jit_ ? h.jit_->bytes_used() : 0; }
+  static size_t jit_code_bytes(const Hart& h) { return h.block_cache_->jit ? h.block_cache_->jit->bytes_used() : 0; }
   // After the current exit the hart sleeps (WFI) or parks.
   static bool wfi_pending(const Hart& h) { return h.run_stop_.wfi_pending; }
   static bool parked(const Hart& h) { return h.parked_; }
