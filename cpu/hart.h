@@ -598,6 +598,16 @@ class Hart : public sc_core::sc_module {
                        bool implicit_access, uint8_t* leaf_level = nullptr);
   bool pmp_check(uint64_t paddr, unsigned size, AccessType type, Priv eff_priv) const;
   int pmp_page_uniform(uint64_t page, AccessType type, Priv eff_priv) const;  // 1 allow, 0 deny, -1 mixed
+  // The PMP entries that match something, in order, with their address
+  // ranges decoded: remade by flush_tlb(), which every change of the PMP
+  // CSRs calls (pmp.cpp).
+  struct PmpRange {
+    uint64_t lo, hi;  // [lo, hi)
+    uint8_t cfg;
+  };
+  PmpRange pmp_ranges_[csr::kNumPmpEntries] = {};
+  unsigned pmp_active_ = 0;
+  void decode_pmp();
   DmiRegion* find_dmi(uint64_t paddr, unsigned size);
   void try_acquire_dmi(uint64_t paddr);
   uint64_t ps_to_cycles(const sc_core::sc_time& t) const;

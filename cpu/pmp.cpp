@@ -41,26 +41,32 @@ bool entry_allows(uint8_t cfg, AccessType type, Priv eff) {
 }
 }  // namespace
 
-bool Hart::pmp_check(uint64_t paddr, unsigned size, AccessType type, Priv eff) const {
-  const uint64_t end = paddr + size;
+void Hart::decode_pmp() {
+  pmp_active_ = 0;
   for (unsigned i = 0; i < csr::kNumPmpEntries; ++i) {
     Range r;
-    if (!entry_range(csr, i, r)) continue;
+    if (entry_range(csr, i, r)) pmp_ranges_[pmp_active_++] = PmpRange{r.lo, r.hi, csr.pmpcfg[i]};
+  }
+}
+
+bool Hart::pmp_check(uint64_t paddr, unsigned size, AccessType type, Priv eff) const {
+  const uint64_t end = paddr + size;
+  for (unsigned k = 0; k < pmp_active_; ++k) {
+    const PmpRange& r = pmp_ranges_[k];
     if (end <= r.lo || paddr >= r.hi) continue;
     if (paddr < r.lo || end > r.hi) return false;  // partial match fails
-    return entry_allows(csr.pmpcfg[i], type, eff);
+    return entry_allows(r.cfg, type, eff);
   }
   return eff == kPrivM;
 }
 
 int Hart::pmp_page_uniform(uint64_t page, AccessType type, Priv eff) const {
   const uint64_t end = page + 0x1000;
-  for (unsigned i = 0; i < csr::kNumPmpEntries; ++i) {
-    Range r;
-    if (!entry_range(csr, i, r)) continue;
+  for (unsigned k = 0; k < pmp_active_; ++k) {
+    const PmpRange& r = pmp_ranges_[k];
     if (end <= r.lo || page >= r.hi) continue;
     if (page < r.lo || end > r.hi) return -1;  // decisions differ inside the page
-    return entry_allows(csr.pmpcfg[i], type, eff) ? 1 : 0;
+    return entry_allows(r.cfg, type, eff) ? 1 : 0;
   }
   return eff == kPrivM ? 1 : 0;
 }

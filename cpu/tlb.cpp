@@ -65,6 +65,7 @@ void Hart::update_translation_context() {
 }
 
 void Hart::flush_tlb() {
+  decode_pmp();  // (PMP changes come through here)
   for (auto& by_type : tlb_)
     for (auto& by_mode : by_type)
       for (auto& e : by_mode) e.tag = ~0ull;
