@@ -21,7 +21,9 @@ for bin in sbatch squeue scancel slurmctld slurmd munged; do
 done
 [ "$(id -u)" = 0 ] || { echo "skipped: the test's Slurm daemons need root"; exit 77; }
 
-trap '"$cluster" stop "$tmp/cluster"; rm -rf "$tmp"' EXIT
+# A point's rvh-vp that outlived its task (Slurm's proctrack/linuxproc
+# loses a child forked just as the task is signalled) must not spin on.
+trap '"$cluster" stop "$tmp/cluster"; pkill -KILL -f "$tmp/" 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 "$cluster" start "$tmp/cluster" $$ || { echo "FAIL: the single-node Slurm cluster did not start"; exit 1; }
 export SLURM_CONF=$tmp/cluster/slurm.conf
@@ -121,7 +123,8 @@ pid=$!
 task=
 for _ in $(seq 300); do
   task=$(squeue -h -t RUNNING -o %i 2>/dev/null | grep '_0$')
-  [ -n "$task" ] && break
+  # Once the point's rvh-vp runs: the task ends before its point does.
+  [ -n "$task" ] && pgrep -f "$tmp/cancel.sweep/p0000" >/dev/null && break
   sleep 0.1
 done
 [ -n "$task" ] && scancel "$task"
