@@ -5,8 +5,8 @@
 // its first run and once with no translation, and everything software or
 // the timing model can see must be the same: the instructions, cycles and
 // pc at the end of every quantum, and for a program that ends (parks on a
-// `j .`) within 20 us of simulated time, the registers, pc, the trap CSRs,
-// mstatus and data memory.
+// `j .`) within 20 us of simulated time, the x and f registers, pc, the
+// trap CSRs, mstatus, fflags and data memory.
 //
 // Input:
 //   u8   loop count - 1 (0..31: the body runs 1..32 times)
@@ -101,6 +101,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (unsigned r = 0; r < 32; ++r)
     FUZZ_CHECK(jit.x[r] == interp.x[r], "x%u: translated %#llx, interpreted %#llx", r,
                static_cast<unsigned long long>(jit.x[r]), static_cast<unsigned long long>(interp.x[r]));
+  for (unsigned r = 0; r < 32; ++r)
+    FUZZ_CHECK(jit.f[r] == interp.f[r], "f%u: translated %#llx, interpreted %#llx", r,
+               static_cast<unsigned long long>(jit.f[r]), static_cast<unsigned long long>(interp.f[r]));
+  FUZZ_CHECK(jit.fflags == interp.fflags, "fflags: translated %#x, interpreted %#x", jit.fflags, interp.fflags);
   FUZZ_CHECK(jit.pc == interp.pc, "pc: translated %#llx, interpreted %#llx",
              static_cast<unsigned long long>(jit.pc), static_cast<unsigned long long>(interp.pc));
   FUZZ_CHECK(jit.mcause == interp.mcause && jit.mepc == interp.mepc && jit.mtval == interp.mtval,

@@ -28,6 +28,8 @@ void expect_same(const JitRun& jit, const JitRun& interp) {
   EXPECT_GT(jit.code_bytes, 0u) << "nothing was translated";
   EXPECT_EQ(interp.code_bytes, 0u);
   for (unsigned r = 0; r < 32; ++r) EXPECT_EQ(jit.x[r], interp.x[r]) << "x" << r;
+  for (unsigned r = 0; r < 32; ++r) EXPECT_EQ(jit.f[r], interp.f[r]) << "f" << r;
+  EXPECT_EQ(jit.fflags, interp.fflags);
   EXPECT_EQ(jit.pc, interp.pc);
   EXPECT_EQ(jit.mcause, interp.mcause);
   EXPECT_EQ(jit.mepc, interp.mepc);

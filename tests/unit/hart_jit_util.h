@@ -14,7 +14,9 @@ namespace rvh::test {
 
 struct JitRun {
   uint64_t x[32];
+  uint64_t f[32];
   uint64_t pc, mcause, mepc, mtval, mstatus;
+  uint8_t fflags;
   std::vector<uint8_t> data;  // kData .. kData + 8 KiB
   // At the end of each quantum (sampled every microsecond): instructions
   // and cycles since the start, and pc.
@@ -46,6 +48,8 @@ inline JitRun run_translated_or_not(const Prog& p, const std::vector<std::pair<u
     if (q != (o.quanta.empty() ? std::array<uint64_t, 3>{0, 0, kCode} : o.quanta.back())) o.quanta.push_back(q);
   }
   std::copy(std::begin(b.hart.x), std::begin(b.hart.x) + 32, o.x);
+  std::copy(std::begin(b.hart.f), std::end(b.hart.f), o.f);
+  o.fflags = b.hart.csr.fflags;
   o.pc = b.hart.pc;
   o.mcause = b.hart.csr.mcause;
   o.mepc = b.hart.csr.mepc;
