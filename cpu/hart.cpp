@@ -161,7 +161,10 @@ inline void Hart::execute_one(const DecodedInsn& d) {
 // retired.
 void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   const DecodedInsn* d = nullptr;  // the instruction running, for a trap
-  const Block* prev = nullptr;     // the block that ran last, for chaining
+  // The block that ran last, for chaining (or the last run's, if it left
+  // that block before its end).
+  const Block* prev = resume_epoch_ == block_cache_->epoch ? resume_block_ : nullptr;
+  resume_block_ = nullptr;
   bool host_code_trapped = false;  // translated code stored a Trap in jit_trap_
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
@@ -176,17 +179,19 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
       }
       d = nullptr;
       run_stop_.synced_in_block = false;
-      const Block* b = block_at_pc(prev);
+      unsigned skip = 0;
+      const Block* b = block_at_pc(prev, skip);
       prev = b;
       if (__builtin_expect(b == nullptr, 0)) {
         d = &decoded_at_pc();
         execute_one(*d);
-      } else if (b->host_code && b->count <= insn_stop - instret && !run_stop_.any()) {
+      } else if (b->host_code && skip == 0 && b->count <= insn_stop - instret && !run_stop_.any()) {
         // Translated (cpu/block_jit.h): as the loop below would run it.
         d = b->host_code(this, pc, cycle_limit, insn_stop);
         if (__builtin_expect(d != nullptr, 0)) {
           if (jit_exception_) rethrow_from_host_code();
           host_code_trapped = true;  // taken below, as the catch would (one throw less)
+          prev = nullptr;
           break;
         }
         prev = jit_last_block_;
@@ -195,9 +200,9 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
         // from the block's start rather than carried from one instruction
         // to the next through memory (pc, then npc). The quantum's
         // instruction stop is folded into the block's end.
-        d = block_insns(*b);
-        const uint64_t first_pc = pc;
-        const DecodedInsn* const end = d + std::min<uint64_t>(b->count, insn_stop - instret);
+        d = block_insns(*b) + skip;
+        const uint64_t first_pc = pc - d->offset;
+        const DecodedInsn* const end = d + std::min<uint64_t>(b->count - skip, insn_stop - instret);
         for (;;) {
           pc = first_pc + d->offset;
           npc = pc + d->len;
@@ -210,12 +215,14 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
             break;
         }
         pc = npc;
-        if (b->runs < cfg_.jit_threshold) count_block_run(*b, first_pc);
+        if (b->runs < cfg_.jit_threshold && skip == 0) count_block_run(*b, first_pc);
       }
       // A watcher installed by this block (a debug trigger enabled by a CSR
       // write) watches from the next instruction on.
-      if (__builtin_expect(run_stop_.wfi_pending | watched_, 0)) return;
+      if (__builtin_expect(run_stop_.wfi_pending | watched_, 0)) break;
     }
+    resume_block_ = prev;
+    resume_epoch_ = block_cache_->epoch;
   } catch (const Trap& t) {
     trapped_insn_bits_ = d ? d->raw : 0;
     take_trap(t, false);

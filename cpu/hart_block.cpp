@@ -88,6 +88,17 @@ void Hart::rethrow_from_host_code() {
   std::rethrow_exception(e);
 }
 
+unsigned Hart::insn_inside(const Block& prev, uintptr_t host) {
+  const DecodedInsn* insns = block_insns(prev);
+  const uintptr_t offset = host - prev.host;
+  for (unsigned i = 1; i < prev.count; ++i) {
+    if (insns[i].offset < offset) continue;
+    if (insns[i].offset > offset) break;  // inside an instruction: another decoding of these bytes
+    return detail::same_code(block_code(prev), prev.host, prev.bytes) ? i : 0;
+  }
+  return 0;
+}
+
 const Hart::Block* Hart::find_block(uintptr_t host) {
   const BlockSlot& slot = block_cache_->table[block_slot(host)];
   if (slot.host == host && detail::same_code(block_code(*slot.block), host, slot.block->bytes)) return slot.block;

@@ -20,17 +20,73 @@ Prog jump_to_far() {
 TEST(HartBlock, MoreBlocksThanTheArenaHoldsEachRunOnce) {
   HartBench& b = bench();
   b.reset();
-  // 200,000 blocks of two instructions (add 1 to t0, jump to the next):
-  // about 14 MiB of decoded blocks, more than one hart's 8 MiB arena.
-  constexpr int kBlocks = 200000;
+  // 400,000 blocks of two instructions (add 1 to t0, jump to the next):
+  // about 28 MiB of decoded blocks, more than the 16 MiB arena.
+  constexpr int kBlocks = 400000;
   Prog far(kFar);
   for (int k = 0; k < kBlocks; ++k) far << addi(t0, t0, 1) << jal(zero, 4);
   const uint64_t end = far.halt();
   far.load(b);
   jump_to_far().load(b);
-  ASSERT_TRUE(b.run(3000));  // about 600 us of simulated time
+  const uint64_t epoch = HartTestAccess::block_cache_epoch(b.hart);
+  ASSERT_TRUE(b.run(6000));  // about 1.2 ms of simulated time
   expect_done(b, end);
   EXPECT_EQ(b.hart.x[t0], static_cast<uint64_t>(kBlocks));
+  EXPECT_GT(HartTestAccess::block_cache_epoch(b.hart), epoch);  // it did start over
+}
+
+// A loop of 50 runs of a 13-instruction block, with quanta of 10,000
+// instructions and then of 3: with 3, nearly every quantum ends inside the
+// block, and the next goes on inside it. The result, and the cycles and
+// instructions the loop took (mcycle and minstret around it), are the same.
+TEST(HartBlock, QuantaEndingInsideABlockGoOnInsideIt) {
+  HartBench& b = bench();
+  const uint64_t saved = HartTestAccess::quantum_insns(b.hart);
+  const uint64_t quanta[2] = {10000, 3};
+  uint64_t cycles[2], instret[2];
+  for (int run = 0; run < 2; ++run) {
+    b.reset();
+    HartTestAccess::set_quantum_insns(b.hart, quanta[run]);
+    Prog p;
+    p << csrr(a0, csr::kMcycle) << csrr(a1, csr::kMinstret) << addi(s1, zero, 50);
+    for (int k = 0; k < 11; ++k) p << addi(t0, t0, k + 1);  // t0 += 66
+    p << addi(s1, s1, -1) << bne(s1, zero, -48);
+    p << csrr(a2, csr::kMcycle) << csrr(a3, csr::kMinstret);
+    const uint64_t end = p.halt();
+    ASSERT_TRUE(run_prog(b, p, kPrivM));
+    expect_done(b, end);
+    EXPECT_EQ(b.hart.x[t0], 50u * 66u) << "quantum " << quanta[run];
+    cycles[run] = b.hart.x[a2] - b.hart.x[a0];
+    instret[run] = b.hart.x[a3] - b.hart.x[a1];
+  }
+  HartTestAccess::set_quantum_insns(b.hart, saved);
+  EXPECT_EQ(instret[0], 3u + 50u * 13u);  // from the first csrr of minstret to the second
+  EXPECT_EQ(instret[1], instret[0]);
+  EXPECT_EQ(cycles[1], cycles[0]);
+}
+
+// A quantum of one instruction: a store rewrites the instruction two
+// places after it in the same block (without FENCE.I), and the quantum
+// that goes on inside that block runs the rewritten one: the block is
+// checked against its bytes when a run goes on inside it, as when it is
+// entered.
+TEST(HartBlock, CodeRewrittenBetweenTwoQuantaInsideABlockRunsAsRewritten) {
+  HartBench& b = bench();
+  const uint64_t saved = HartTestAccess::quantum_insns(b.hart);
+  b.reset();
+  HartTestAccess::set_quantum_insns(b.hart, 1);
+  Prog p;
+  p << auipc(a4, 0)       // 0: a4 = kCode
+    << lw(a5, a4, 24)     // 1: a5 = the word at 6
+    << sw(a5, a4, 16)     // 2: ... written over the word at 4
+    << nop()              // 3
+    << addi(t0, t0, 1);   // 4: rewritten to the word at 6
+  const uint64_t end = p.halt();  // 5
+  p << addi(t0, t0, 5);   // 6: data
+  ASSERT_TRUE(run_prog(b, p, kPrivM));
+  HartTestAccess::set_quantum_insns(b.hart, saved);
+  expect_done(b, end);
+  EXPECT_EQ(b.hart.x[t0], 5u);
 }
 
 TEST(HartBlock, RewrittenCodeRunsAsRewritten) {

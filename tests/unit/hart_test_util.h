@@ -73,6 +73,11 @@ struct HartTestAccess {
   }
   // The block cache the hart uses (shared with other harts or not).
   static const void* block_cache(const Hart& h) { return h.block_cache_.get(); }
+  // How many times the block cache has started over.
+  static uint64_t block_cache_epoch(const Hart& h) { return h.block_cache_->epoch; }
+  // Each quantum ends after at most `n` instructions (0: no limit).
+  static void set_quantum_insns(Hart& h, uint64_t n) { h.cfg_.quantum_insns = n; }
+  static uint64_t quantum_insns(const Hart& h) { return h.cfg_.quantum_insns; }
   // Bytes of host code the translator has made since it last started over.
   static size_t jit_code_bytes(const Hart& h) { return h.block_cache_->jit ? h.block_cache_->jit->bytes_used() : 0; }
   // After the current exit the hart sleeps (WFI) or parks.
