@@ -163,7 +163,10 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
   static int call_handler(Hart* h, const DecodedInsn* d) {
     try {
       d->exec(*h, *d);
-      return 0;
+      if (__builtin_expect(!h->run_stop_.trap_deferred, 1)) return 0;
+      h->run_stop_.trap_deferred = false;  // (Hart::load_deferring)
+      h->jit_trap_ = h->fault_;
+      return 1;
     } catch (const Trap& t) {
       h->jit_trap_ = t;
     } catch (...) {

@@ -143,6 +143,10 @@ void Hart::check_insn_limit() {
 inline void Hart::execute_one(const DecodedInsn& d) {
   npc = pc + d.len;
   d.exec(*this, d);
+  if (__builtin_expect(run_stop_.trap_deferred, 0)) {  // thrown after all, here (not the hot loop)
+    run_stop_.trap_deferred = false;
+    throw fault_;
+  }
   pc = npc;
   cycles += d.cycles;
   // Keeps the two counters separate stores: combined into one 16-byte
@@ -165,7 +169,7 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
   // that block before its end).
   const Block* prev = resume_epoch_ == block_cache_->epoch ? resume_block_ : nullptr;
   resume_block_ = nullptr;
-  bool host_code_trapped = false;  // translated code stored a Trap in jit_trap_
+  bool host_code_trapped = false;  // a Trap in jit_trap_, from translated code or deferred
   try {
     while (cycles < cycle_limit && instret < insn_stop) {
       if (__builtin_expect(run_stop_.irq_ready, 0)) {
@@ -213,6 +217,18 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
           ++d;
           if (d == end || __builtin_expect(run_stop_.any(), 0) || cycles >= cycle_limit)
             break;
+        }
+        if (__builtin_expect(run_stop_.trap_deferred, 0)) {
+          // The last one left a trap (Hart::load_deferring): it did not
+          // retire, and pc is still at it. Taken below.
+          --d;
+          cycles -= d->cycles;
+          --instret;
+          run_stop_.trap_deferred = false;
+          jit_trap_ = fault_;
+          host_code_trapped = true;
+          prev = nullptr;
+          break;
         }
         pc = npc;
         if (b->runs < cfg_.jit_threshold && skip == 0) count_block_run(*b, first_pc);

@@ -198,6 +198,14 @@ class Hart : public sc_core::sc_module {
   // --- memory interface used by instructions ---
   template <typename T> T load(uint64_t vaddr);
   template <typename T> void store(uint64_t vaddr, T value);
+  // As load() and store(), for the handlers of plain loads and stores: a
+  // fault of the address translation (a page fault; a guest-page fault, as
+  // each MMIO exit of a guest is) is not thrown. It is left for the run
+  // loop to take (run_stop_.trap_deferred), and false is returned: the
+  // handler then returns at once and changes nothing. A C++ throw costs
+  // microseconds; a Linux guest's boot makes some 10,000 such exits.
+  template <typename T> bool load_deferring(uint64_t vaddr, T& out);
+  template <typename T> bool store_deferring(uint64_t vaddr, T value);
   // Atomic access helpers: translate for store, check natural alignment.
   uint8_t* amo_host_pointer(uint64_t vaddr, unsigned size, uint64_t* paddr_out);
   // An AMO done through amo_host_pointer: tells the watchers of its load
@@ -536,7 +544,9 @@ class Hart : public sc_core::sc_module {
     // code another hart wrote meanwhile runs as written, as it would one
     // instruction at a time.
     bool synced_in_block = false;
-    bool unused = false;
+    // The instruction just run left a trap in fault_ instead of throwing
+    // it (load_deferring()): it did not happen, and the loop takes the trap.
+    bool trap_deferred = false;
     bool any() const {
       uint32_t w;
       std::memcpy(&w, this, sizeof w);
@@ -599,16 +609,30 @@ class Hart : public sc_core::sc_module {
 
   // Memory internals.
   uint32_t fetch_bits_slow();
-  template <typename T> T load_slow(uint64_t vaddr);
-  template <typename T> void store_slow(uint64_t vaddr, T value);
-  // Translate one access; returns the physical address. May fill the TLB.
-  // hlvx: the access is an HLVX read, which needs execute permission.
+  // defer: a fault of the translation is left in fault_, with
+  // run_stop_.trap_deferred set, instead of thrown (load_deferring()).
+  template <typename T> bool load_hit(uint64_t vaddr, T& out);  // the TLB-hit path, if it hits
+  template <typename T> bool store_hit(uint64_t vaddr, T value);
+  template <typename T> T load_slow(uint64_t vaddr, bool defer = false);
+  template <typename T> void store_slow(uint64_t vaddr, T value, bool defer = false);
+  // Translate one access; returns the physical address, or throws the
+  // fault. hlvx: the access is an HLVX read, which needs execute permission.
   uint64_t translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx = false);
-  uint64_t page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hlvx);
-  // leaf_level: set to the level of the G-stage leaf (the final stage of
-  // a translation; null for the page-table accesses of a VS-stage walk).
-  uint64_t guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
-                       bool implicit_access, uint8_t* leaf_level = nullptr);
+  // The same, without a throw: false with the fault in fault_. So are the
+  // two stages it is made of. leaf_level: set to the level of the G-stage
+  // leaf (the final stage of a translation; null for the page-table
+  // accesses of a VS-stage walk).
+  bool translate_to(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx, uint64_t& paddr);
+  bool page_walk_to(uint64_t vaddr, AccessType type, ModeIndex eff, bool hlvx, uint64_t& out);
+  bool guest_stage_to(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
+                      bool implicit_access, uint64_t& out, uint8_t* leaf_level = nullptr);
+  Trap fault_{};  // the fault a *_to() function or a deferring access found
+  bool fail(const Trap& t) {
+    fault_ = t;
+    return false;
+  }
+  bool fail_page(AccessType type, uint64_t vaddr, bool gva);
+  bool fail_access(AccessType type, uint64_t vaddr, bool gva);
   bool pmp_check(uint64_t paddr, unsigned size, AccessType type, Priv eff_priv) const;
   int pmp_page_uniform(uint64_t page, AccessType type, Priv eff_priv) const;  // 1 allow, 0 deny, -1 mixed
   // The PMP entries that match something, in order, with their address
@@ -704,27 +728,51 @@ inline __attribute__((always_inline)) const Hart::Block* Hart::block_at_pc(const
   return find_block(host);
 }
 
+// The TLB-hit path of load() and store() and of their deferring forms.
+template <typename T>
+inline __attribute__((always_inline)) bool Hart::load_hit(uint64_t vaddr, T& out) {
+  const TlbEntry& e = ld_tlb_[(vaddr >> 12) % kTlbSize];
+  if (__builtin_expect(e.tag != (vaddr >> 12) || e.ctx != ld_ctx_ || (vaddr & 0xfff) > 0x1000 - sizeof(T), 0))
+    return false;
+  std::memcpy(&out, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
+  cycles += e.latency_cycles;
+  return true;
+}
+
+template <typename T>
+inline __attribute__((always_inline)) bool Hart::store_hit(uint64_t vaddr, T value) {
+  const TlbEntry& e = st_tlb_[(vaddr >> 12) % kTlbSize];
+  if (__builtin_expect(e.tag != (vaddr >> 12) || e.ctx != ld_ctx_ || (vaddr & 0xfff) > 0x1000 - sizeof(T), 0))
+    return false;
+  std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
+  cycles += e.latency_cycles;
+  return true;
+}
+
 template <typename T>
 inline T Hart::load(uint64_t vaddr) {
-  const TlbEntry& e = ld_tlb_[(vaddr >> 12) % kTlbSize];
-  if (__builtin_expect(e.tag == (vaddr >> 12) && e.ctx == ld_ctx_ && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
-    T v;
-    std::memcpy(&v, reinterpret_cast<const void*>(e.addend + vaddr), sizeof(T));
-    cycles += e.latency_cycles;
-    return v;
-  }
+  T v;
+  if (__builtin_expect(load_hit(vaddr, v), 1)) return v;
   return load_slow<T>(vaddr);
 }
 
 template <typename T>
 inline void Hart::store(uint64_t vaddr, T value) {
-  const TlbEntry& e = st_tlb_[(vaddr >> 12) % kTlbSize];
-  if (__builtin_expect(e.tag == (vaddr >> 12) && e.ctx == ld_ctx_ && (vaddr & 0xfff) <= 0x1000 - sizeof(T), 1)) {
-    std::memcpy(reinterpret_cast<void*>(e.addend + vaddr), &value, sizeof(T));
-    cycles += e.latency_cycles;
-    return;
-  }
-  store_slow<T>(vaddr, value);
+  if (__builtin_expect(!store_hit(vaddr, value), 0)) store_slow<T>(vaddr, value);
+}
+
+template <typename T>
+inline bool Hart::load_deferring(uint64_t vaddr, T& out) {
+  if (__builtin_expect(load_hit(vaddr, out), 1)) return true;
+  out = load_slow<T>(vaddr, true);
+  return !run_stop_.trap_deferred;
+}
+
+template <typename T>
+inline bool Hart::store_deferring(uint64_t vaddr, T value) {
+  if (__builtin_expect(store_hit(vaddr, value), 1)) return true;
+  store_slow<T>(vaddr, value, true);
+  return !run_stop_.trap_deferred;
 }
 
 }  // namespace rvh

@@ -54,19 +54,31 @@ template <typename T>
 T smin(T a, T b) { return static_cast<T>(std::min(static_cast<std::make_signed_t<T>>(a), static_cast<std::make_signed_t<T>>(b))); }
 template <typename T>
 T smax(T a, T b) { return static_cast<T>(std::max(static_cast<std::make_signed_t<T>>(a), static_cast<std::make_signed_t<T>>(b))); }
+
+// A fault leaves the trap to the run loop (Hart::load_deferring) and the
+// register unwritten.
+template <typename T>
+inline void load_into(Hart& h, const DecodedInsn& d) {
+  T v;
+  if (!h.load_deferring<T>(ea(h, d), v)) return;
+  if constexpr (std::is_signed_v<T>)
+    h.x[d.rd] = static_cast<uint64_t>(static_cast<int64_t>(v));
+  else
+    h.x[d.rd] = v;
+}
 }  // namespace
 
-RVH_INSN(lb) { h.x[d.rd] = static_cast<uint64_t>(static_cast<int64_t>(h.load<int8_t>(ea(h, d)))); }
-RVH_INSN(lh) { h.x[d.rd] = static_cast<uint64_t>(static_cast<int64_t>(h.load<int16_t>(ea(h, d)))); }
-RVH_INSN(lw) { h.x[d.rd] = static_cast<uint64_t>(static_cast<int64_t>(h.load<int32_t>(ea(h, d)))); }
-RVH_INSN(ld) { h.x[d.rd] = h.load<uint64_t>(ea(h, d)); }
-RVH_INSN(lbu) { h.x[d.rd] = h.load<uint8_t>(ea(h, d)); }
-RVH_INSN(lhu) { h.x[d.rd] = h.load<uint16_t>(ea(h, d)); }
-RVH_INSN(lwu) { h.x[d.rd] = h.load<uint32_t>(ea(h, d)); }
-RVH_INSN(sb) { h.store<uint8_t>(ea(h, d), static_cast<uint8_t>(h.x[d.rs2])); }
-RVH_INSN(sh) { h.store<uint16_t>(ea(h, d), static_cast<uint16_t>(h.x[d.rs2])); }
-RVH_INSN(sw) { h.store<uint32_t>(ea(h, d), static_cast<uint32_t>(h.x[d.rs2])); }
-RVH_INSN(sd) { h.store<uint64_t>(ea(h, d), h.x[d.rs2]); }
+RVH_INSN(lb) { load_into<int8_t>(h, d); }
+RVH_INSN(lh) { load_into<int16_t>(h, d); }
+RVH_INSN(lw) { load_into<int32_t>(h, d); }
+RVH_INSN(ld) { load_into<uint64_t>(h, d); }
+RVH_INSN(lbu) { load_into<uint8_t>(h, d); }
+RVH_INSN(lhu) { load_into<uint16_t>(h, d); }
+RVH_INSN(lwu) { load_into<uint32_t>(h, d); }
+RVH_INSN(sb) { h.store_deferring<uint8_t>(ea(h, d), static_cast<uint8_t>(h.x[d.rs2])); }
+RVH_INSN(sh) { h.store_deferring<uint16_t>(ea(h, d), static_cast<uint16_t>(h.x[d.rs2])); }
+RVH_INSN(sw) { h.store_deferring<uint32_t>(ea(h, d), static_cast<uint32_t>(h.x[d.rs2])); }
+RVH_INSN(sd) { h.store_deferring<uint64_t>(ea(h, d), h.x[d.rs2]); }
 
 RVH_INSN(lr_w) { load_reserved<uint32_t>(h, d); }
 RVH_INSN(lr_d) { load_reserved<uint64_t>(h, d); }

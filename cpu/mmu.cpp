@@ -69,19 +69,22 @@ bool leaf_allows(uint64_t pte, AccessType type, bool mxr, bool hlvx) {
 // Address Translation"): Sv39x4/Sv48x4, a 16 KiB root, every leaf checked as
 // a U-mode access. `perm` is the access the permissions are checked for;
 // `cause_type` the original access, which names the guest-page fault.
-uint64_t Hart::guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
-                           bool implicit_access, uint8_t* leaf_level) {
+bool Hart::guest_stage_to(uint64_t gpa, AccessType perm, AccessType cause_type, uint64_t gva, bool hlvx,
+                          bool implicit_access, uint64_t& out, uint8_t* leaf_level) {
   const uint64_t mode = csr.hgatp >> csr::kSatpModeShift;
-  if (mode == csr::kSatpModeBare) return gpa;
+  if (mode == csr::kSatpModeBare) {
+    out = gpa;
+    return true;
+  }
   const int levels = mode == csr::kHgatpModeSv39x4 ? 3 : 4;
   const int gpa_bits = 12 + 9 * levels + 2;
   const uint64_t tinst = !implicit_access ? 0 : perm == AccessType::kStore ? kTinstVsPteWrite : kTinstVsPteRead;
   auto guest_page_fault = [&]() {
     static constexpr uint64_t cause[3] = {csr::kCauseFetchGuestPageFault, csr::kCauseLoadGuestPageFault,
                                           csr::kCauseStoreGuestPageFault};
-    throw Trap{cause[static_cast<int>(cause_type)], gva, gpa >> 2, tinst, true};
+    return fail(Trap{cause[static_cast<int>(cause_type)], gva, gpa >> 2, tinst, true});
   };
-  if (gpa >> gpa_bits) guest_page_fault();
+  if (gpa >> gpa_bits) return guest_page_fault();
   uint64_t table = ((csr.hgatp & csr::kSatpPpnMask) & ~3ull) << 12;
   for (int level = levels - 1; level >= 0; --level) {
     const unsigned index_bits = level == levels - 1 ? 11 : 9;
@@ -89,44 +92,47 @@ uint64_t Hart::guest_stage(uint64_t gpa, AccessType perm, AccessType cause_type,
     const uint64_t pte_addr = table + (index << 3);
     uint64_t pte = 0;
     if (!pmp_check(pte_addr, 8, AccessType::kLoad, kPrivS) || !phys_read_pte(pte_addr, pte))
-      access_fault(cause_type, gva, true);
-    if (!(pte & kPteV) || ((pte & (kPteR | kPteW)) == kPteW) || (pte & kPteReserved)) guest_page_fault();
+      return fail_access(cause_type, gva, true);
+    if (!(pte & kPteV) || ((pte & (kPteR | kPteW)) == kPteW) || (pte & kPteReserved)) return guest_page_fault();
     if (!(pte & (kPteR | kPteX))) {
-      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) guest_page_fault();
+      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) return guest_page_fault();
       table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
       continue;
     }
-    if (!(pte & kPteU)) guest_page_fault();  // G-stage accesses are U-mode accesses
-    if (!leaf_allows(pte, perm, csr.mstatus & csr::kMstatusMXR, hlvx)) guest_page_fault();
+    if (!(pte & kPteU)) return guest_page_fault();  // G-stage accesses are U-mode accesses
+    if (!leaf_allows(pte, perm, csr.mstatus & csr::kMstatusMXR, hlvx)) return guest_page_fault();
     const uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
-    if (ppn & ((1ull << (9 * level)) - 1)) guest_page_fault();
+    if (ppn & ((1ull << (9 * level)) - 1)) return guest_page_fault();
     const uint64_t need = kPteA | (perm == AccessType::kStore ? kPteD : 0);
     if ((pte & need) != need) {
       pte |= need;
       if (!pmp_check(pte_addr, 8, AccessType::kStore, kPrivS) || !phys_write_pte(pte_addr, pte))
-        access_fault(cause_type, gva, true);
+        return fail_access(cause_type, gva, true);
     }
     const uint64_t offset_mask = (1ull << (12 + 9 * level)) - 1;
     if (leaf_level) *leaf_level = static_cast<uint8_t>(level);
-    return ((ppn << 12) & ~offset_mask) | (gpa & offset_mask);
+    out = ((ppn << 12) & ~offset_mask) | (gpa & offset_mask);
+    return true;
   }
-  guest_page_fault();
-  return 0;
+  return guest_page_fault();
 }
 
 // Single-stage (satp) or VS-stage (vsatp) translation, priv spec 4.3.2.
 // With V=1 every page-table access is itself translated by the G-stage.
-uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hlvx) {
+bool Hart::page_walk_to(uint64_t vaddr, AccessType type, ModeIndex eff, bool hlvx, uint64_t& out) {
   const bool v = mode_virt(eff);
   const Priv p = mode_priv(eff);
   const uint64_t atp = v ? csr.vsatp : csr.satp;
   const uint64_t mode = atp >> csr::kSatpModeShift;
-  if (mode == csr::kSatpModeBare) return vaddr;  // VS-stage Bare: GPA = VA
+  if (mode == csr::kSatpModeBare) {  // VS-stage Bare: GPA = VA
+    out = vaddr;
+    return true;
+  }
   const int levels = mode == csr::kSatpModeSv39 ? 3 : 4;
   const int va_bits = 12 + 9 * levels;
   // Virtual addresses must be sign-extended from bit va_bits-1.
   const int64_t top = static_cast<int64_t>(vaddr) >> (va_bits - 1);
-  if (top != 0 && top != -1) page_fault(type, vaddr, v);
+  if (top != 0 && top != -1) return fail_page(type, vaddr, v);
   const uint64_t status = v ? csr.vsstatus : csr.mstatus;
   const bool sum = status & csr::kMstatusSUM;
   // vsstatus.MXR applies to the VS-stage only; the HS-level MXR to both stages.
@@ -136,62 +142,83 @@ uint64_t Hart::page_walk(uint64_t vaddr, AccessType type, ModeIndex eff, bool hl
   bool global = false;  // G in a non-leaf PTE makes the whole subtree global (priv 4.3.1)
   for (int level = levels - 1; level >= 0; --level) {
     const uint64_t pte_gpa = table + (((vaddr >> (12 + 9 * level)) & 0x1ff) << 3);
-    const uint64_t pte_addr = v ? guest_stage(pte_gpa, AccessType::kLoad, type, vaddr, false, true) : pte_gpa;
+    uint64_t pte_addr = pte_gpa;
+    if (v && !guest_stage_to(pte_gpa, AccessType::kLoad, type, vaddr, false, true, pte_addr)) return false;
     // Implicit page-table reads are checked by PMP as S-mode loads (priv 3.7.1).
     uint64_t pte = 0;
     if (!pmp_check(pte_addr, 8, AccessType::kLoad, kPrivS) || !phys_read_pte(pte_addr, pte))
-      access_fault(type, vaddr, v);
+      return fail_access(type, vaddr, v);
     if (!(pte & kPteV) || ((pte & (kPteR | kPteW)) == kPteW) || (pte & kPteReserved))
-      page_fault(type, vaddr, v);
+      return fail_page(type, vaddr, v);
     global = global || (pte & kPteG);
     if (!(pte & (kPteR | kPteX))) {  // pointer to the next level
-      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) page_fault(type, vaddr, v);
+      if (level == 0 || (pte & (kPteA | kPteD | kPteU))) return fail_page(type, vaddr, v);
       table = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
       continue;
     }
     // Leaf: permission checks (priv 4.3.2 step 5).
     if (pte & kPteU) {
-      if (p == kPrivS && (type == AccessType::kFetch || !sum)) page_fault(type, vaddr, v);
+      if (p == kPrivS && (type == AccessType::kFetch || !sum)) return fail_page(type, vaddr, v);
     } else if (p == kPrivU) {
-      page_fault(type, vaddr, v);
+      return fail_page(type, vaddr, v);
     }
-    if (!leaf_allows(pte, type, mxr, hlvx)) page_fault(type, vaddr, v);
+    if (!leaf_allows(pte, type, mxr, hlvx)) return fail_page(type, vaddr, v);
     const uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
     const uint64_t low_mask = (1ull << (9 * level)) - 1;  // PPN bits a superpage must have clear
-    if (ppn & low_mask) page_fault(type, vaddr, v);
+    if (ppn & low_mask) return fail_page(type, vaddr, v);
     // Hardware A/D update (Svadu behaviour), written back atomically.
     const uint64_t need = kPteA | (type == AccessType::kStore ? kPteD : 0);
     if ((pte & need) != need) {
       pte |= need;
-      const uint64_t write_addr = v ? guest_stage(pte_gpa, AccessType::kStore, type, vaddr, false, true) : pte_gpa;
+      uint64_t write_addr = pte_gpa;
+      if (v && !guest_stage_to(pte_gpa, AccessType::kStore, type, vaddr, false, true, write_addr)) return false;
       if (!pmp_check(write_addr, 8, AccessType::kStore, kPrivS) || !phys_write_pte(write_addr, pte))
-        access_fault(type, vaddr, v);
+        return fail_access(type, vaddr, v);
     }
     const uint64_t page_offset_mask = (1ull << (12 + 9 * level)) - 1;
     walk_.level = static_cast<uint8_t>(level);
     walk_.global = global;
-    return ((ppn << 12) & ~page_offset_mask) | (vaddr & page_offset_mask);
+    out = ((ppn << 12) & ~page_offset_mask) | (vaddr & page_offset_mask);
+    return true;
   }
-  page_fault(type, vaddr, v);
+  return fail_page(type, vaddr, v);
 }
 
-uint64_t Hart::translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx) {
+bool Hart::translate_to(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx, uint64_t& paddr) {
   const Priv p = mode_priv(eff);
   const bool v = mode_virt(eff);
-  uint64_t paddr = vaddr;
+  paddr = vaddr;
   walk_ = WalkInfo{};
   ++stats.tlb_refills;
   if (v) {
-    const uint64_t gpa = page_walk(vaddr, type, eff, hlvx);
+    uint64_t gpa = 0;
+    if (!page_walk_to(vaddr, type, eff, hlvx, gpa)) return false;
     walk_.gpa = gpa;
-    paddr = guest_stage(gpa, type, type, vaddr, hlvx, false, &walk_.g_level);
+    if (!guest_stage_to(gpa, type, type, vaddr, hlvx, false, paddr, &walk_.g_level)) return false;
   } else if (p != kPrivM && (csr.satp >> csr::kSatpModeShift) != csr::kSatpModeBare) {
-    paddr = page_walk(vaddr, type, eff, hlvx);
+    if (!page_walk_to(vaddr, type, eff, hlvx, paddr)) return false;
   } else if (vaddr & ~kPhysAddrMask) {
-    access_fault(type, vaddr);
+    return fail_access(type, vaddr, false);
   }
-  if (!pmp_check(paddr, size, type, p)) access_fault(type, vaddr, v);
+  if (!pmp_check(paddr, size, type, p)) return fail_access(type, vaddr, v);
+  return true;
+}
+
+uint64_t Hart::translate(uint64_t vaddr, AccessType type, ModeIndex eff, unsigned size, bool hlvx) {
+  uint64_t paddr = 0;
+  if (!translate_to(vaddr, type, eff, size, hlvx, paddr)) throw fault_;
   return paddr;
+}
+
+bool Hart::fail_page(AccessType type, uint64_t vaddr, bool gva) {
+  static constexpr uint64_t cause[3] = {csr::kCauseFetchPageFault, csr::kCauseLoadPageFault,
+                                        csr::kCauseStorePageFault};
+  return fail(Trap{cause[static_cast<int>(type)], vaddr, 0, 0, gva});
+}
+
+bool Hart::fail_access(AccessType type, uint64_t vaddr, bool gva) {
+  static constexpr uint64_t cause[3] = {csr::kCauseFetchAccess, csr::kCauseLoadAccess, csr::kCauseStoreAccess};
+  return fail(Trap{cause[static_cast<int>(type)], vaddr, 0, 0, gva});
 }
 
 Hart::DmiRegion* Hart::find_dmi(uint64_t paddr, unsigned size) {
@@ -405,7 +432,7 @@ void Hart::store_watched(uint64_t vaddr, T value) {
 }
 
 template <typename T>
-T Hart::load_slow(uint64_t vaddr) {
+T Hart::load_slow(uint64_t vaddr, bool defer) {
   if (__builtin_expect(watched_, 0)) {
     if (!access_notified_) return load_watched<T>(vaddr);
     T v;
@@ -416,7 +443,12 @@ T Hart::load_slow(uint64_t vaddr) {
     for (unsigned i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(load<uint8_t>(vaddr + i)) << (8 * i);
     return static_cast<T>(v);
   }
-  const uint64_t paddr = translate(vaddr, AccessType::kLoad, ld_mode_, sizeof(T));
+  uint64_t paddr = 0;
+  if (!translate_to(vaddr, AccessType::kLoad, ld_mode_, sizeof(T), false, paddr)) {
+    if (!defer) throw fault_;
+    run_stop_.trap_deferred = true;
+    return T{};
+  }
   DmiRegion* r = find_dmi(paddr, sizeof(T));
   if (r && r->readable) {
     fill_tlb(vaddr, paddr, AccessType::kLoad, ld_mode_, *r);
@@ -433,7 +465,7 @@ T Hart::load_slow(uint64_t vaddr) {
 }
 
 template <typename T>
-void Hart::store_slow(uint64_t vaddr, T value) {
+void Hart::store_slow(uint64_t vaddr, T value, bool defer) {
   if (__builtin_expect(watched_, 0)) {
     if (!access_notified_) return store_watched<T>(vaddr, value);
     if (tlb_hit_store(vaddr, value)) return;
@@ -445,7 +477,12 @@ void Hart::store_slow(uint64_t vaddr, T value) {
     for (unsigned i = 0; i < sizeof(T); ++i) store<uint8_t>(vaddr + i, static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * i)));
     return;
   }
-  const uint64_t paddr = translate(vaddr, AccessType::kStore, ld_mode_, sizeof(T));
+  uint64_t paddr = 0;
+  if (!translate_to(vaddr, AccessType::kStore, ld_mode_, sizeof(T), false, paddr)) {
+    if (!defer) throw fault_;
+    run_stop_.trap_deferred = true;
+    return;
+  }
   DmiRegion* r = find_dmi(paddr, sizeof(T));
   if (r && r->writable) {
     fill_tlb(vaddr, paddr, AccessType::kStore, ld_mode_, *r);
@@ -459,8 +496,8 @@ void Hart::store_slow(uint64_t vaddr, T value) {
 }
 
 #define RVH_INSTANTIATE(T) \
-  template T Hart::load_slow<T>(uint64_t); \
-  template void Hart::store_slow<T>(uint64_t, T);
+  template T Hart::load_slow<T>(uint64_t, bool); \
+  template void Hart::store_slow<T>(uint64_t, T, bool);
 RVH_INSTANTIATE(uint8_t)
 RVH_INSTANTIATE(int8_t)
 RVH_INSTANTIATE(uint16_t)

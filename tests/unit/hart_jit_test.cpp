@@ -224,6 +224,33 @@ TEST(HartJit, AccessFaultInsideATranslatedBlock) {
   }
 }
 
+// A load whose destination is its address register faults (a locked PMP
+// entry denies M-mode the 4 KiB at kLocked): the register keeps the
+// address, in the interpreter and in translated code alike. The fault is
+// left to the run loop rather than thrown (Hart::load_deferring), and the
+// load must not write anything then.
+TEST(HartJit, AFaultingLoadLeavesItsRegisterUnwritten) {
+  constexpr uint64_t kLocked = kRamBase + 0x800000;
+  Prog p;
+  p << csrw(csr::kPmpaddr0, t2) << csrw(csr::kPmpcfg0, a3)  // 0, 1
+    << addi(t1, a1, 0)                                    // 2: loop: t1 = a1
+    << ld(t1, t1, 0)                                      // 3
+    << addi(a1, a1, 8) << addi(s1, s1, -1) << bne(s1, zero, -16);
+  p.halt();
+  const std::vector<std::pair<unsigned, uint64_t>> regs = {
+      {a1, kLocked - 8 * 20}, {s1, 1000}, {t2, (kLocked >> 2) | 0x1ff},
+      {a3, csr::kPmpL | (csr::kPmpNapot << csr::kPmpAShift)}};
+  const JitRun interp = run_with(p, regs, 0);
+  const JitRun jit = run_with(p, regs, 1);
+  for (const JitRun* run : {&interp, &jit}) {
+    EXPECT_EQ(run->mcause, csr::kCauseLoadAccess);
+    EXPECT_EQ(run->mepc, kCode + 12);
+    EXPECT_EQ(run->mtval, kLocked);
+    EXPECT_EQ(run->x[t1], kLocked) << (run == &jit ? "translated" : "interpreted");
+  }
+  expect_same(jit, interp);
+}
+
 // A translated loop that runs for many quanta: it stops where the
 // interpreter stops (quanta compared in expect_same), and a block that
 // the quantum cuts resumes at the right instruction.
