@@ -1,6 +1,7 @@
 // platform/file_io.cpp: see file_io.h.
 #include "platform/file_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -8,8 +9,11 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "cpu/zeroed_array.h"
 
 namespace rvh {
 
@@ -24,8 +28,40 @@ std::string reason(int err) {
 }
 }  // namespace
 
-bool read_whole_file(const std::string& path, std::vector<uint8_t>& out, std::string& error) {
-  out.clear();
+FileBytes::~FileBytes() {
+  if (data_) munmap(data_, capacity_);
+}
+
+FileBytes::FileBytes(FileBytes&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)) {}
+
+FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
+  if (this != &other) {
+    if (data_) munmap(data_, capacity_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+  }
+  return *this;
+}
+
+void FileBytes::grow(size_t capacity) {
+  // Whole huge pages from 1 MiB up (the last one is cleared whole anyway).
+  const size_t unit = capacity >= (size_t{1} << 20) ? kHugePageBytes : 4096;
+  capacity = (std::max<size_t>(capacity, 1) + unit - 1) / unit * unit;
+  auto* bigger = static_cast<uint8_t*>(map_zero_pages(capacity));
+  if (data_) {
+    std::memcpy(bigger, data_, size_);
+    munmap(data_, capacity_);
+  }
+  data_ = bigger;
+  capacity_ = capacity;
+}
+
+bool read_whole_file(const std::string& path, FileBytes& out, std::string& error) {
+  out = FileBytes();
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     error = reason(errno);
@@ -40,14 +76,27 @@ bool read_whole_file(const std::string& path, std::vector<uint8_t>& out, std::st
     error = reason(errno);
     return false;
   }
-  if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
-  uint8_t chunk[64 * 1024];
-  size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f.get())) > 0) out.insert(out.end(), chunk, chunk + n);
+  // Room for the file as stat() sees it and one more byte, so that a file
+  // of that size is read without growing (a pipe or a growing file grows).
+  out.grow(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 64 * 1024);
+  for (;;) {
+    if (out.size_ == out.capacity_) out.grow(out.capacity_ * 2);
+    const size_t n = std::fread(out.data_ + out.size_, 1, out.capacity_ - out.size_, f.get());
+    out.size_ += n;
+    if (n == 0) break;
+  }
   if (std::ferror(f.get())) {
     error = "read error: " + reason(errno);
     return false;
   }
+  return true;
+}
+
+bool read_whole_file(const std::string& path, std::vector<uint8_t>& out, std::string& error) {
+  FileBytes bytes;
+  out.clear();
+  if (!read_whole_file(path, bytes, error)) return false;
+  out.assign(bytes.data(), bytes.data() + bytes.size());
   return true;
 }
 

@@ -13,9 +13,36 @@
 
 namespace rvh {
 
+// The bytes of a whole file, in memory that costs one host page fault per
+// 2 MiB (cpu/zeroed_array.h's huge pages) rather than one per 4 KiB: read
+// into a std::vector, a 3 MiB kernel image took some 800 faults, about
+// 10 ms on a virtual machine.
+class FileBytes {
+ public:
+  FileBytes() = default;
+  ~FileBytes();
+  FileBytes(FileBytes&& other) noexcept;
+  FileBytes& operator=(FileBytes&& other) noexcept;
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+
+  uint8_t* data() { return data_; }
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  uint8_t operator[](size_t i) const { return data_[i]; }
+
+ private:
+  friend bool read_whole_file(const std::string& path, FileBytes& out, std::string& error);
+  void grow(size_t capacity);  // keeps the bytes read so far
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 // Reads all of `path` into `out`. On failure returns false and sets `error`
 // to a one-line reason without the path, e.g. "no such file",
 // "is a directory", "permission denied".
+bool read_whole_file(const std::string& path, FileBytes& out, std::string& error);
 bool read_whole_file(const std::string& path, std::vector<uint8_t>& out, std::string& error);
 
 // An output file that cannot be opened or written. what() is one line, e.g.

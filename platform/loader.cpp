@@ -42,8 +42,8 @@ std::string machine_name(unsigned m) {
   throw LoadError(path + ": " + msg);
 }
 
-std::vector<uint8_t> read_or_throw(const std::string& path) {
-  std::vector<uint8_t> data;
+FileBytes read_or_throw(const std::string& path) {
+  FileBytes data;
   std::string error;
   if (!read_whole_file(path, data, error)) fail(path, "cannot read: " + error);
   return data;
@@ -68,7 +68,7 @@ bool write_range(const MemoryWriter& write, uint64_t addr, const uint8_t* data, 
 
 // Checks the identification bytes and the header fields libelf does not judge
 // for us, with messages that say what the file is instead.
-void check_ident(const std::string& path, const std::vector<uint8_t>& d) {
+void check_ident(const std::string& path, const FileBytes& d) {
   if (d.size() < SELFMAG || std::memcmp(d.data(), ELFMAG, SELFMAG) != 0)
     fail(path, d.empty() ? "empty file, not an ELF" : "not an ELF file (no \\x7fELF magic)");
   if (d.size() < EI_NIDENT) fail(path, "truncated ELF (" + std::to_string(d.size()) + " bytes)");
@@ -174,7 +174,7 @@ bool is_elf_file(const std::string& path) {
 
 LoadedImage load_elf(const std::string& path, const MemoryWriter& write,
                      const std::string& memory_name) {
-  std::vector<uint8_t> file = read_or_throw(path);
+  FileBytes file = read_or_throw(path);
   check_ident(path, file);
 
   if (elf_version(EV_CURRENT) == EV_NONE) fail(path, "libelf is too old");
@@ -251,7 +251,7 @@ LoadedImage load_elf(const std::string& path, const MemoryWriter& write,
 
 LoadedImage load_raw(const std::string& path, uint64_t addr, const MemoryWriter& write,
                      const std::string& memory_name) {
-  std::vector<uint8_t> file = read_or_throw(path);
+  FileBytes file = read_or_throw(path);
   if (file.empty()) fail(path, "empty file, nothing to load");
   if (!write_range(write, addr, file.data(), file.size()))
     fail(path, std::to_string(file.size()) + " bytes at " + hex(addr) + " do not fit in " +
