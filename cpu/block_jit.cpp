@@ -143,6 +143,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
     off_ctx = offset_in(&h, &h.ctx_[0]);
     off_fetch_tlb = offset_in(&h, &h.tlb_[static_cast<int>(AccessType::kFetch)][0][0]);
     off_last_block = offset_in(&h, &h.jit_last_block_);
+    off_resume_host = offset_in(&h, &h.resume_host_);
     const Hart::Block b;
     blk_next_host = offset_in(&b, &b.next_host[0]);
     blk_next_entry = offset_in(&b, &b.next_entry[0]);
@@ -177,6 +178,7 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
 
   int32_t off_x, off_pc, off_npc, off_cycles, off_instret, off_run_stop, off_ld_tlb, off_st_tlb, off_ld_ctx;
   int32_t off_fetch_vpage, off_fetch_addend, off_watched, off_last_block, off_priv, off_virt, off_ctx, off_fetch_tlb;
+  int32_t off_resume_host;
   int32_t blk_next_host, blk_next_entry, blk_chain_entry;
   int32_t off_f, off_mstatus, off_vsstatus, off_frm, off_fflags;
   bool host_fma;  // the host has FMA (mul and div find inexact results with it)
@@ -744,7 +746,9 @@ struct BlockJit::Generator : Xbyak::CodeGenerator {
       const Deferred it = deferred[k];  // a copy: emit_call() appends
       for (unsigned j = 0; j < it.jumps; ++j) land(it.from[j]);
       switch (it.what) {
-        case Deferred::kExit:
+        case Deferred::kExit:  // before the block's end: the loop goes on inside it (Hart::block_at_pc)
+          mov(rdx, static_cast<uint64_t>(block.host + it.next_offset));
+          mov(field(off_resume_host), rdx);
           lea(rax, ptr[r12 + static_cast<int32_t>(it.next_offset)]);
           mov(ecx, it.pending);
           jmp_back(exit_this);

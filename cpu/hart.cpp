@@ -231,6 +231,7 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
           break;
         }
         pc = npc;
+        if (d != block_insns(*b) + b->count) resume_host_ = b->host + d->offset;  // left before its end
         if (b->runs < cfg_.jit_threshold && skip == 0) count_block_run(*b, first_pc);
       }
       // A watcher installed by this block (a debug trigger enabled by a CSR

@@ -519,12 +519,17 @@ class Hart : public sc_core::sc_module {
   // device access that let other harts run) goes on inside it: `skip` is
   // then the number of its instructions already run, and no block is
   // built for the rest (otherwise 0). Most quanta end inside a block.
+  // Only there: a jump into the middle of a block (a loop whose head is
+  // not a block's first instruction) gets a block of its own, which can
+  // be linked to and translated.
   const Block* block_at_pc(const Block* prev, unsigned& skip);
   // The index of prev's instruction at host, if host is one of its
   // instructions after the first and prev's bytes are unchanged; else 0.
   static unsigned insn_inside(const Block& prev, uintptr_t host);
-  // The block a run of the loop left before its end, for the next run
+  // Where the last block left before its end would have gone on (its host
+  // address; 0 when taken), and the block, for the next run of the loop
   // (valid while the arena's epoch is resume_epoch_).
+  uintptr_t resume_host_ = 0;
   const Block* resume_block_ = nullptr;
   uint64_t resume_epoch_ = 0;
   // The block at host through the table, built if missing or stale. Null
@@ -713,7 +718,10 @@ inline __attribute__((always_inline)) const Hart::Block* Hart::block_at_pc(const
         const_cast<Block&>(*prev).next_entry[link] = b->chain_entry;
       return b;
     }
-    if (host - prev->host - 1 < prev->bytes - 1u && (skip = insn_inside(*prev, host)) != 0) return prev;
+    if (host == resume_host_) {
+      resume_host_ = 0;
+      if (host - prev->host - 1 < prev->bytes - 1u && (skip = insn_inside(*prev, host)) != 0) return prev;
+    }
     const uint64_t epoch = block_cache_->epoch;
     b = find_block(host);
     if (b && block_cache_->epoch == epoch) {  // (if the arena started over, prev is gone)

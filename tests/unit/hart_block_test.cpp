@@ -56,6 +56,9 @@ TEST(HartBlock, QuantaEndingInsideABlockGoOnInsideIt) {
     ASSERT_TRUE(run_prog(b, p, kPrivM));
     expect_done(b, end);
     EXPECT_EQ(b.hart.x[t0], 50u * 66u) << "quantum " << quanta[run];
+    // Blocks start at the loop's head (3) and after it; none in between.
+    for (unsigned k = 4; k <= 15; ++k)
+      EXPECT_FALSE(HartTestAccess::block_at(b.hart, b.host(p.addr(k)))) << "a block built at " << k;
     cycles[run] = b.hart.x[a2] - b.hart.x[a0];
     instret[run] = b.hart.x[a3] - b.hart.x[a1];
   }
@@ -63,6 +66,51 @@ TEST(HartBlock, QuantaEndingInsideABlockGoOnInsideIt) {
   EXPECT_EQ(instret[0], 3u + 50u * 13u);  // from the first csrr of minstret to the second
   EXPECT_EQ(instret[1], instret[0]);
   EXPECT_EQ(cycles[1], cycles[0]);
+}
+
+// A loop whose head is not a block's first instruction: the block that
+// falls into it runs once, and the backward branch goes to the middle of
+// it. The loop gets a block of its own, which is translated once hot (a
+// run goes on inside a block only where it left that block early).
+TEST(HartBlock, ALoopWhoseHeadIsInsideABlockGetsItsOwnTranslatedBlock) {
+  HartBench& b = bench();
+  b.reset();
+  Prog p;
+  p << nop()                                  // 0: run alone (it fills the fetch TLB)
+    << addi(s1, zero, 500)                    // 1: the block from here holds the loop
+    << addi(t0, t0, 1)                        // 2: loop
+    << addi(s1, s1, -1) << bne(s1, zero, -8);  // 3, 4
+  const uint64_t end = p.halt();
+  ASSERT_TRUE(run_prog(b, p, kPrivM));
+  expect_done(b, end);
+  EXPECT_EQ(b.hart.x[t0], 500u);
+  EXPECT_TRUE(HartTestAccess::translated_block_at(b.hart, b.host(p.addr(2))));
+}
+
+// Translated code that the quantum's cycle limit stops inside a block
+// (every block is translated after its first run): the next quantum goes
+// on inside that block, so no block is ever built from the middle of the
+// loop's 16-instruction block.
+TEST(HartBlock, TranslatedCodeStoppedInsideABlockGoesOnInsideIt) {
+  HartBench& b = bench();
+  b.reset();
+  HartTestAccess::set_jit_threshold(b.hart, 1);
+  Prog p;
+  p << nop();                                            // 0: run alone (it fills the fetch TLB)
+  for (int k = 0; k < 15; ++k) p << addi(t0, t0, 1);     // 1-15: loop
+  p << addi(s1, s1, -1) << bne(s1, zero, -4 * 16);       // 16, 17
+  const uint64_t end = p.halt();
+  b.hart.x[s1] = 2000;  // some 35 quanta
+  const bool done = run_prog(b, p, kPrivM);
+  bool mid_block_built = false;
+  for (unsigned k = 2; k <= 16; ++k) mid_block_built |= HartTestAccess::block_at(b.hart, b.host(p.addr(k)));
+  const bool translated = HartTestAccess::translated_block_at(b.hart, b.host(p.addr(1)));
+  HartTestAccess::set_jit_threshold(b.hart, HartConfig{}.jit_threshold);
+  ASSERT_TRUE(done);
+  expect_done(b, end);
+  EXPECT_EQ(b.hart.x[t0], 15u * 2000);
+  EXPECT_TRUE(translated);
+  EXPECT_FALSE(mid_block_built);
 }
 
 // A quantum of one instruction: a store rewrites the instruction two

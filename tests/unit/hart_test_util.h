@@ -73,6 +73,16 @@ struct HartTestAccess {
   }
   // The block cache the hart uses (shared with other harts or not).
   static const void* block_cache(const Hart& h) { return h.block_cache_.get(); }
+  // Whether the block cache has a block starting at `host`, and whether
+  // that block is translated.
+  static bool block_at(const Hart& h, const uint8_t* host) {
+    const auto at = reinterpret_cast<uintptr_t>(host);
+    return h.block_cache_->table[Hart::block_slot(at)].host == at;
+  }
+  static bool translated_block_at(const Hart& h, const uint8_t* host) {
+    const auto at = reinterpret_cast<uintptr_t>(host);
+    return block_at(h, host) && h.block_cache_->table[Hart::block_slot(at)].block->host_code != nullptr;
+  }
   // How many times the block cache has started over.
   static uint64_t block_cache_epoch(const Hart& h) { return h.block_cache_->epoch; }
   // Each quantum ends after at most `n` instructions (0: no limit).

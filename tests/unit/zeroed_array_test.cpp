@@ -32,10 +32,13 @@ TEST(ZeroedArray, StartsZeroAndClears) {
   EXPECT_EQ(a[a.size() - 1].value, 0u);
 }
 
-// From 2 MiB up the array is 2 MiB aligned (so the host can back it with
+// From 512 KiB up the array is 2 MiB aligned (so the host can back it with
 // huge pages), and every byte of it, first and last, is usable and zero.
 TEST(ZeroedArray, LargeArraysAreHugePageAligned) {
-  for (size_t bytes : {kHugePageBytes, 3 * kHugePageBytes + 4096}) {
+  EXPECT_EQ(zeroed_mapping_bytes(4096), 4096u);
+  EXPECT_EQ(zeroed_mapping_bytes(640u << 10), kHugePageBytes);
+  EXPECT_EQ(zeroed_mapping_bytes(kHugePageBytes + 1), 2 * kHugePageBytes);
+  for (size_t bytes : {size_t{640} << 10, kHugePageBytes, 3 * kHugePageBytes + 4096}) {
     ZeroedArray<uint8_t> a(bytes);
     EXPECT_EQ(reinterpret_cast<uintptr_t>(&a[0]) % kHugePageBytes, 0u) << bytes;
     EXPECT_EQ(a[0], 0u);
