@@ -48,9 +48,8 @@ FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
 }
 
 void FileBytes::grow(size_t capacity) {
-  // Whole huge pages from 1 MiB up (the last one is cleared whole anyway).
-  const size_t unit = capacity >= (size_t{1} << 20) ? kHugePageBytes : 4096;
-  capacity = (std::max<size_t>(capacity, 1) + unit - 1) / unit * unit;
+  // Whole pages; from 512 KiB up, whole huge pages, as the hart's caches.
+  capacity = zeroed_mapping_bytes((std::max<size_t>(capacity, 1) + 4095) / 4096 * 4096);
   auto* bigger = static_cast<uint8_t*>(map_zero_pages(capacity));
   if (data_) {
     std::memcpy(bigger, data_, size_);
