@@ -124,6 +124,7 @@ void Console::open_stdio() {
   address_ = "stdio";
   in_fd_ = settings_.input ? settings_.stdin_fd : -1;
   out_fd_ = settings_.stdout_fd;
+  if (out_fd_ >= 0) stdio_out_ = std::make_unique<LineWriter>(out_fd_);
   if (in_fd_ < 0) return;
   in_is_tty_ = isatty(in_fd_);
   // A terminal: raw, so that every key reaches the guest. Without an escape
@@ -317,6 +318,7 @@ void Console::drop_client(const char* why) {
 void Console::close() {
   if (closed_) return;
   closed_ = true;
+  if (stdio_out_) stdio_out_->flush();  // before the terminal leaves raw mode
   if (reader_.joinable()) {
     const char c = 0;
     if (::write(wake_pipe_[1], &c, 1) < 0) {
@@ -360,10 +362,10 @@ void Console::output(uint8_t b) {
   if (log_) log_byte(b);
   switch (settings_.spec.kind) {
     case SerialSpec::Kind::kStdio:
-      if (prefix_due_)
-        for (char c : settings_.line_prefix) write_stream(out_fd_, static_cast<uint8_t>(c));
+      if (!stdio_out_) break;
+      if (prefix_due_) stdio_out_->put(settings_.line_prefix);
       prefix_due_ = b == '\n';
-      write_stream(out_fd_, b);
+      stdio_out_->put(b);
       break;
     case SerialSpec::Kind::kPty:
       if (out_fd_ >= 0 && ::write(out_fd_, &b, 1) < 0) {
@@ -388,14 +390,6 @@ void Console::output(uint8_t b) {
       if (file_) std::fputc(b, file_);
       break;
     case SerialSpec::Kind::kNull: break;
-  }
-}
-
-void Console::write_stream(int fd, uint8_t b) {
-  if (fd < 0) return;
-  for (;;) {
-    const ssize_t n = ::write(fd, &b, 1);
-    if (n == 1 || (n < 0 && errno != EINTR && errno != EAGAIN)) return;
   }
 }
 
@@ -539,6 +533,7 @@ void Console::update() {
 }
 
 void Console::message(const std::string& text) {
+  if (stdio_out_) stdio_out_->flush();
   std::fflush(stdout);
   std::fprintf(stderr, "%s%s", at_line_start_ ? "" : "\n", text.c_str());
   std::fflush(stderr);

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -36,6 +37,7 @@
 
 #include "platform/console_spec.h"
 #include "platform/file_io.h"
+#include "platform/line_writer.h"
 
 namespace rvh {
 
@@ -114,7 +116,6 @@ class Console : public sc_core::sc_prim_channel {
 
   void output(uint8_t b);  // the UART's output sink
   void log_byte(uint8_t b);
-  void write_stream(int fd, uint8_t b);
 
   void open_stdio();
   void open_pty();
@@ -139,6 +140,7 @@ class Console : public sc_core::sc_prim_channel {
   // while the simulation writes to it: guarded by fd_mutex_.
   int in_fd_ = -1;        // stdio: stdin; pty: the master
   int out_fd_ = -1;       // stdio: stdout; pty: the master
+  std::unique_ptr<LineWriter> stdio_out_;  // stdio: out_fd_, a line per write
   int pty_slave_fd_ = -1; // kept open so that output waits for a reader and reads never see EIO
   int listen_fd_ = -1;
   int client_fd_ = -1;

@@ -22,6 +22,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "platform/line_writer.h"
 #include "platform/soc.h"
 
 namespace rvh {
@@ -116,7 +117,8 @@ void Soc::check_wake_sources() {
 }
 
 void Soc::report_stuck(const std::vector<HartWaitInfo>& waits) const {
-  std::fflush(stdout);  // the guest's console first
+  LineWriter::flush_all();  // the guest's console first
+  std::fflush(stdout);
   std::fprintf(stderr, "rvh-vp: all harts are waiting for an interrupt that cannot arrive\n");
   for (unsigned h = 0; h < harts_.size(); ++h) {
     const Hart& hart = *harts_[h];
