@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "cpu/block_jit.h"
+#include "cpu/jit_worker.h"
 
 namespace rvh {
 
@@ -232,7 +233,12 @@ void Hart::run_insns(uint64_t cycle_limit, uint64_t insn_stop) {
         }
         pc = npc;
         if (d != block_insns(*b) + b->count) resume_host_ = b->host + d->offset;  // left before its end
-        if (b->runs < cfg_.jit_threshold && skip == 0) count_block_run(*b, first_pc);
+        if (skip == 0) {
+          if (b->runs < cfg_.jit_threshold)
+            count_block_run(*b, first_pc);
+          else if (block_cache_->worker && block_cache_->worker->has_results())
+            install_translations();
+        }
       }
       // A watcher installed by this block (a debug trigger enabled by a CSR
       // write) watches from the next instruction on.

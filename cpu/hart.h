@@ -32,6 +32,7 @@
 namespace rvh {
 
 class BlockJit;
+class JitWorker;
 
 enum Priv : uint8_t { kPrivU = 0, kPrivS = 1, kPrivM = 3 };
 
@@ -70,6 +71,11 @@ struct HartConfig {
   // A block runs this many times in the interpreter before it is
   // translated to host code (cpu/block_jit.h); 0 = never translate.
   unsigned jit_threshold = 64;
+  // Translate on a helper thread (cpu/jit_worker.h) rather than on the
+  // simulation's, where the process may use two host CPUs or more: the
+  // platform's default. Off here, so that a test sees a block translated
+  // right at its threshold.
+  bool jit_async = false;
   // The block cache's arena (cpu/hart.h): when it is full, the cache starts
   // over. Only what is used is touched: a Linux boot, bare or as a guest,
   // fills about 9 MiB. Small ones are for tests.
@@ -489,6 +495,9 @@ class Hart : public sc_core::sc_module {
     uint64_t epoch = 0;  // moves on when the arena starts over (pointers into it die)
     // The translator, created at the first hot block.
     std::unique_ptr<BlockJit> jit;
+    // Translating on a helper thread (jit_async): null until the first
+    // hot block, and where no thread could be started.
+    std::unique_ptr<JitWorker> worker;
     bool jit_full = false;  // the translator's buffer is full: start the cache over
     unsigned harts_inside_insn = 0;  // harts waiting for SystemC inside an instruction
   };
@@ -501,6 +510,9 @@ class Hart : public sc_core::sc_module {
   // through their chain links): the run loop's `prev` after it returns.
   const Block* jit_last_block_ = nullptr;
   void count_block_run(const Block& b, uint64_t first_pc);
+  // Translations the helper thread has finished, put in their blocks.
+  void install_translations();
+  void prefault_next_arena_page();
   [[noreturn]] void rethrow_from_host_code();
   bool restart_block_cache();  // false: a sharing hart is inside an instruction
   static size_t block_slot(uintptr_t host) { return ((host >> 1) ^ (host >> 18)) & (kBlockTableSize - 1); }

@@ -10,10 +10,14 @@
 // FENCE.I, so this is a permitted outcome.
 #include "cpu/hart.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <system_error>
+#include <vector>
 
 #include "cpu/block_jit.h"
+#include "cpu/jit_worker.h"
 #include "cpu/insns.h"
 
 namespace rvh {
@@ -45,7 +49,10 @@ bool Hart::restart_block_cache() {
   c.table.clear();
   c.arena_used = 0;  // the arena is overwritten as blocks are built again
   ++c.epoch;
-  if (c.jit) c.jit->reset();
+  if (c.worker)
+    c.worker->reset();
+  else if (c.jit)
+    c.jit->reset();
   c.jit_full = false;
   return true;
 }
@@ -59,7 +66,8 @@ bool Hart::share_block_cache(const Hart& other) {
 }
 
 // A block run by the interpreter: at the threshold, it is translated, and
-// runs as host code from its next entry on.
+// runs as host code from its next entry on (or, on the helper thread, from
+// the entry after its translation is installed).
 void Hart::count_block_run(const Block& b, uint64_t first_pc) {
   if (++const_cast<Block&>(b).runs != cfg_.jit_threshold) return;
   BlockCache& c = *block_cache_;
@@ -74,10 +82,47 @@ void Hart::count_block_run(const Block& b, uint64_t first_pc) {
       return;
     }
   }
+  if (cfg_.jit_async && !c.worker && JitWorker::worthwhile()) {
+    try {
+      c.worker = std::make_unique<JitWorker>(*c.jit);
+      prefault_next_arena_page();
+    } catch (const std::system_error&) {
+      cfg_.jit_async = false;  // no thread: translated here
+    }
+  }
+  // Once there is a helper, only it uses the translator.
+  if (c.worker) {
+    c.worker->request(&b, first_pc, name());
+    return;
+  }
   const auto fn = c.jit->translate(&b, first_pc, name());
   if (!fn) c.jit_full = true;  // the next block built starts the cache over
   const_cast<Block&>(b).host_code = fn;
   if (fn) const_cast<Block&>(b).chain_entry = reinterpret_cast<const uint8_t*>(fn) + c.jit->chain_offset();
+}
+
+// The arena fills in order: the helper faults in the huge page after the
+// one being filled, before the simulation gets there.
+void Hart::prefault_next_arena_page() {
+  BlockCache& c = *block_cache_;
+  if (!c.worker) return;
+  const size_t next = (c.arena_used / kHugePageBytes + 1) * kHugePageBytes;
+  if (next < c.arena_bytes) c.worker->prefault(&c.arena[next], std::min(kHugePageBytes, c.arena_bytes - next));
+}
+
+void Hart::install_translations() {
+  BlockCache& c = *block_cache_;
+  static thread_local std::vector<JitWorker::Done> done;
+  c.worker->take_results(done);
+  for (const JitWorker::Done& d : done) {
+    auto& b = *const_cast<Block*>(static_cast<const Block*>(d.block));
+    if (!d.fn) {
+      c.jit_full = true;  // the next block built starts the cache over
+      continue;
+    }
+    b.host_code = d.fn;
+    b.chain_entry = d.chain_entry;
+  }
 }
 
 // A translated block's instruction threw something other than a Trap (a
@@ -145,7 +190,9 @@ const Hart::Block* Hart::build_block(uintptr_t host) {
   std::memcpy(at + sizeof(Block), p, bytes);
   uint8_t* const first = at + sizeof(Block) + code_room(bytes);
   for (unsigned i = 0; i < n; ++i) new (first + i * sizeof(DecodedInsn)) DecodedInsn(insns[i]);
+  const size_t before = c.arena_used;
   c.arena_used += size;
+  if (before / kHugePageBytes != c.arena_used / kHugePageBytes) prefault_next_arena_page();
   c.table[block_slot(host)] = BlockSlot{host, b};
   return b;
 }

@@ -136,6 +136,7 @@ int sc_main(int argc, char** argv) {
   params.timing = timing;
   params.max_insns = opt.max_insns;
   params.jit_threshold = opt.jit_threshold;
+  params.jit_async = opt.jit_async;
   params.read_stdin = false;  // the consoles are connected below (--serial)
   params.serial_drop_early = opt.serial_drop_early;
   std::vector<Soc::VmBoot> vm_boots;

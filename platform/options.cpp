@@ -100,6 +100,8 @@ po::options_description visible_options() {
       ("jit-threshold", po::value<std::string>()->value_name("N"),
        "translate a block of code to host code after it ran N times in the interpreter; "
        "0 = interpret only (default 64; results and timing are the same either way)")
+      ("jit-sync", po::bool_switch(),
+       "translate on the simulation's thread, not on a helper thread (results and timing are the same either way)")
       ("stats", po::value<std::string>()->value_name("FILE"),
        "write run statistics as JSON to FILE at exit")
       ("config", po::value<std::string>()->value_name("FILE"),
@@ -411,6 +413,7 @@ Options parse_options(int argc, char** argv) {
     if (n > 1'000'000'000) throw UsageError("--jit-threshold " + s + ": out of range; use 0..1000000000");
     o.jit_threshold = static_cast<unsigned>(n);
   }
+  o.jit_async = !vm["jit-sync"].as<bool>();
   if (vm.count("max-time")) o.max_time_ns = parse_max_time(get(vm, "max-time"));
   if (vm.count("quantum")) {
     const uint64_t ns = number_option("--quantum", get(vm, "quantum"));

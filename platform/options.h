@@ -39,6 +39,7 @@ struct Options {
 
   uint64_t max_insns = 0;        // --max-insns N per hart; 0 = unlimited
   unsigned jit_threshold = 64;   // --jit-threshold N: block runs before translation; 0 = never
+  bool jit_async = true;         // false: --jit-sync (translate on the simulation's thread)
   uint64_t max_time_ns = 0;      // --max-time TIME: simulated time limit in ns; 0 = none
   std::string stats;             // --stats FILE: JSON statistics at exit
   // Reports (docs/reports.md).

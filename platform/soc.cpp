@@ -87,6 +87,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocParams& params)
     hc.quantum_insns = params_.timing.quantum_insns;
     hc.max_insns = params_.max_insns;
     hc.jit_threshold = params_.jit_threshold;
+    hc.jit_async = params_.jit_async;
     auto hart = std::make_unique<Hart>(("hart" + std::to_string(h)).c_str(), hc);
     hart->bus.bind(bus_.targ_socket);
     clint_.msip_irq[h].bind(msip_[h]);

@@ -36,6 +36,7 @@ struct SocParams {
   TimingConfig timing;    // clock, CPI, quantum, latencies, hypervisor costs
   uint64_t max_insns = 0;  // per hart, 0 = unlimited
   unsigned jit_threshold = 64;  // HartConfig::jit_threshold (cpu/block_jit.h); 0 = interpreter only
+  bool jit_async = true;        // HartConfig::jit_async: translate on a helper thread (cpu/jit_worker.h)
   // The commit log of every hart on stderr (Spike's --log-commits format;
   // rvh-vp's --trace, which has more settings: platform/commit_log.h).
   bool trace = false;

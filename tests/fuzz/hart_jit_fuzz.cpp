@@ -10,7 +10,9 @@
 //
 // Input:
 //   u8   loop count - 1 (0..31: the body runs 1..32 times)
-//   u8   flags: bit 0 the FPU on (mstatus.FS = Initial)
+//   u8   flags: bit 0 the FPU on (mstatus.FS = Initial); bit 1 translated
+//        on the helper thread (HartConfig::jit_async), so that translations
+//        land between any two runs of a block
 //   u64  x1..x31 (gp is then set to a data pointer, s1 to the loop count)
 //   then up to 256 u32: the loop's body (any encodings, compressed too)
 // WFI and the sleep marker would leave the bench's hart asleep between
@@ -49,7 +51,8 @@ bool sleeps(uint32_t w) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::ByteReader in(data, size);
   const unsigned iterations = 1 + in.u8() % 32;
-  const bool fpu = in.u8() & 1;
+  const uint8_t flags = in.u8();
+  const bool fpu = flags & 1, async = flags & 2;
   std::vector<std::pair<unsigned, uint64_t>> regs;
   for (unsigned r = 1; r < 32; ++r) regs.push_back({r, in.u64()});
   regs.push_back({gp, kData + 0xc00});  // set last: these win
@@ -81,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const uint64_t mstatus = fpu ? uint64_t{1} << csr::kMstatusFsShift : 0;
   const JitRun interp = run_translated_or_not(p, regs, mstatus, 0, kMaxUs);
-  const JitRun jit = run_translated_or_not(p, regs, mstatus, 1, kMaxUs);
+  const JitRun jit = run_translated_or_not(p, regs, mstatus, 1, kMaxUs, async);
   FUZZ_CHECK(interp.code_bytes == 0, "the interpreter's run translated code");
   // The quanta the two runs share. A run starts where the bench's hart last
   // synchronised, so a program that does not finish may have one quantum

@@ -4,6 +4,7 @@
 // with no translation; registers, memory, the trap CSRs, and the
 // instructions, cycles and pc at the end of every quantum (so the
 // quantum's stops inside blocks) must be the same.
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -303,6 +304,48 @@ TEST(HartJit, RewrittenCodeReachedFromTranslatedCodeRunsAsRewritten) {
     EXPECT_EQ(jit.x[t0], 2 * (50u + 50u * 51 / 2));  // c.addi's 1 each time, and 1 + 2 + ... + 50, twice
     expect_same(jit, interp);
   }
+}
+
+// Translated on a helper thread (the platform's default): a translation
+// lands whenever the run loop finds it ready, so which runs of a block are
+// translated depends on the host; registers, memory and the quanta must
+// not.
+TEST(HartJit, TranslationsFromTheHelperThreadRunAsInTheInterpreter) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Prog p = looped(random_loop(seed, 300));
+    const auto regs = random_regs(seed, 60);
+    const JitRun interp = run_with(p, regs, 0);
+    const JitRun jit = run_translated_or_not(p, regs, 0, 1, 400, true);
+    expect_same(jit, interp);
+  }
+  Prog p;
+  for (int k = 0; k < 15; ++k) p << addi(t0, t0, 1);
+  p << addi(s1, s1, -1) << bne(s1, zero, -4 * 16);
+  p.halt();
+  const std::vector<std::pair<unsigned, uint64_t>> regs = {{s1, 2000}};
+  expect_same(run_translated_or_not(p, regs, 0, 1, 400, true), run_with(p, regs, 0));
+}
+
+// Nothing but the run loop installs the helper's translation: a loop that
+// keeps running ends up in translated code by itself.
+TEST(HartJit, TheRunLoopInstallsTheHelpersTranslation) {
+  Prog p;
+  p << addi(t0, t0, 1) << addi(t1, t1, 2) << addi(s1, s1, -1) << bne(s1, zero, -12);
+  p.halt();
+  HartBench& b = bench();
+  b.reset();
+  HartTestAccess::set_jit_threshold(b.hart, 1);
+  HartTestAccess::set_jit_async(b.hart, true);
+  b.hart.x[s1] = uint64_t{1} << 40;
+  p.load(b);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!HartTestAccess::translated_block_at(b.hart, b.host(kCode)) && std::chrono::steady_clock::now() < deadline)
+    sc_core::sc_start(1, sc_core::SC_US);
+  EXPECT_TRUE(HartTestAccess::translated_block_at(b.hart, b.host(kCode)));
+  EXPECT_EQ(b.hart.x[t1], 2 * b.hart.x[t0]);
+  HartTestAccess::set_jit_async(b.hart, false);
+  HartTestAccess::set_jit_threshold(b.hart, HartConfig{}.jit_threshold);
 }
 
 }  // namespace

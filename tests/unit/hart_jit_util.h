@@ -28,12 +28,16 @@ struct JitRun {
 // Runs `p` from kCode in M-mode with the given registers and mstatus bits
 // set, translating blocks after `threshold` runs (0: never), until it
 // parks or max_us of simulated time pass. The block cache starts empty,
-// and the default threshold is restored afterwards.
+// and the default threshold is restored afterwards. With `async`, a
+// helper thread translates (HartConfig::jit_async): its translations land
+// whenever the run loop finds them ready, and every 4 us at the latest.
 inline JitRun run_translated_or_not(const Prog& p, const std::vector<std::pair<unsigned, uint64_t>>& regs,
-                                    uint64_t mstatus_set, unsigned threshold, unsigned max_us) {
+                                    uint64_t mstatus_set, unsigned threshold, unsigned max_us,
+                                    bool async = false) {
   HartBench& b = bench();
   b.reset();
   HartTestAccess::set_jit_threshold(b.hart, threshold);
+  if (async) HartTestAccess::set_jit_async(b.hart, true);
   for (const auto& [r, v] : regs) b.hart.x[r] = v;
   b.hart.csr.mstatus |= mstatus_set;
   p.load(b);
@@ -41,6 +45,7 @@ inline JitRun run_translated_or_not(const Prog& p, const std::vector<std::pair<u
   const uint64_t insns0 = b.hart.instret, cycles0 = b.hart.cycles;
   for (unsigned k = 0; k < max_us && !b.parked(); ++k) {
     sc_core::sc_start(1, sc_core::SC_US);
+    if (async && k % 4 == 3) HartTestAccess::finish_translations(b.hart);
     // The hart runs a quantum ahead, then waits: at most one quantum ends
     // in each microsecond, and none in some (when its overruns add up, or
     // at the start, while it waits out the quantum it ran before).
@@ -58,6 +63,7 @@ inline JitRun run_translated_or_not(const Prog& p, const std::vector<std::pair<u
   o.data.assign(b.host(kData), b.host(kData) + 0x2000);
   o.code_bytes = HartTestAccess::jit_code_bytes(b.hart);
   o.finished = b.parked();
+  if (async) HartTestAccess::set_jit_async(b.hart, false);
   HartTestAccess::set_jit_threshold(b.hart, HartConfig{}.jit_threshold);
   return o;
 }

@@ -31,6 +31,7 @@
 
 #include "cpu/block_jit.h"
 #include "cpu/hart.h"
+#include "cpu/jit_worker.h"
 #include "platform/bus.h"
 #include "platform/memory.h"
 
@@ -89,7 +90,24 @@ struct HartTestAccess {
   static void set_quantum_insns(Hart& h, uint64_t n) { h.cfg_.quantum_insns = n; }
   static uint64_t quantum_insns(const Hart& h) { return h.cfg_.quantum_insns; }
   // Bytes of host code the translator has made since it last started over.
-  static size_t jit_code_bytes(const Hart& h) { return h.block_cache_->jit ? h.block_cache_->jit->bytes_used() : 0; }
+  static size_t jit_code_bytes(const Hart& h) {
+    const Hart::BlockCache& c = *h.block_cache_;
+    return c.worker ? c.worker->bytes_used() : c.jit ? c.jit->bytes_used() : 0;
+  }
+  // Translating on a helper thread (HartConfig::jit_async) or not. Every
+  // block and translation so far is dropped, as by set_jit_threshold.
+  static void set_jit_async(Hart& h, bool on) {
+    h.cfg_.jit_async = on;
+    h.restart_block_cache();
+    if (!on) h.block_cache_->worker.reset();
+  }
+  // Waits for the helper thread's translations and puts them in their
+  // blocks, as the run loop does at the next block it interprets.
+  static void finish_translations(Hart& h) {
+    if (!h.block_cache_->worker) return;
+    h.block_cache_->worker->wait_idle();
+    h.install_translations();
+  }
   // After the current exit the hart sleeps (WFI) or parks.
   static bool wfi_pending(const Hart& h) { return h.run_stop_.wfi_pending; }
   static bool parked(const Hart& h) { return h.parked_; }

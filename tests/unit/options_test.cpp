@@ -125,6 +125,11 @@ TEST(Options, HexNumbers) {
   EXPECT_EQ(parse({"--max-insns", "0x100", "p.elf"}).max_insns, 256u);
 }
 
+TEST(Options, JitSync) {
+  EXPECT_TRUE(parse({"p.elf"}).jit_async);
+  EXPECT_FALSE(parse({"--jit-sync", "p.elf"}).jit_async);
+}
+
 TEST(Options, JitThreshold) {
   EXPECT_EQ(parse({"p.elf"}).jit_threshold, 64u);
   EXPECT_EQ(parse({"--jit-threshold", "0", "p.elf"}).jit_threshold, 0u);
