@@ -1,9 +1,17 @@
 // platform/provenance.cpp: see provenance.h.
+//
+// libcrypto (SHA-256 of the input files) is loaded with dlopen when a
+// report first needs it, not linked: loading and relocating it took about
+// 4 ms of every start of rvh-vp (docs/benchmarks.md), and most runs write
+// no report.
 #include "platform/provenance.h"
+
+#include <dlfcn.h>
 
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <type_traits>
 
 #include <boost/version.hpp>
 #include <openssl/evp.h>
@@ -15,14 +23,61 @@
 namespace rvh {
 namespace {
 
+// The few libcrypto functions used, from RVH_LIBCRYPTO_SONAME (the library
+// the build found: platform/CMakeLists.txt). Null if it cannot be loaded;
+// `why` then says why.
+struct Crypto {
+  decltype(&EVP_MD_CTX_new) ctx_new = nullptr;
+  decltype(&EVP_MD_CTX_free) ctx_free = nullptr;
+  decltype(&EVP_sha256) sha256 = nullptr;
+  decltype(&EVP_DigestInit_ex) init = nullptr;
+  decltype(&EVP_DigestUpdate) update = nullptr;
+  decltype(&EVP_DigestFinal_ex) final = nullptr;
+  std::string why;
+};
+
+const Crypto& crypto() {
+  static const Crypto c = [] {
+    Crypto c;
+    void* lib = dlopen(RVH_LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+      c.why = std::string("cannot load ") + RVH_LIBCRYPTO_SONAME + ": " + dlerror();
+      return c;
+    }
+    bool ok = true;
+    auto bind = [&](auto& fn, const char* name) {
+      void* sym = dlsym(lib, name);
+      if (!sym) ok = false;
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(sym);
+    };
+    bind(c.ctx_new, "EVP_MD_CTX_new");
+    bind(c.ctx_free, "EVP_MD_CTX_free");
+    bind(c.sha256, "EVP_sha256");
+    bind(c.init, "EVP_DigestInit_ex");
+    bind(c.update, "EVP_DigestUpdate");
+    bind(c.final, "EVP_DigestFinal_ex");
+    if (!ok) {
+      c = Crypto{};
+      c.why = std::string(RVH_LIBCRYPTO_SONAME) + " has no EVP digest functions";
+    }
+    return c;
+  }();
+  return c;
+}
+
 std::string sha256_of_file(const std::string& path, uint64_t& bytes, std::string& error) {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     error = "cannot read";
     return {};
   }
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+  const Crypto& lc = crypto();
+  if (!lc.ctx_new) {
+    error = "no SHA-256: " + lc.why;
+    return {};
+  }
+  std::unique_ptr<EVP_MD_CTX, decltype(lc.ctx_free)> ctx(lc.ctx_new(), lc.ctx_free);
+  if (!ctx || lc.init(ctx.get(), lc.sha256(), nullptr) != 1) {
     error = "no SHA-256 in libcrypto";
     return {};
   }
@@ -32,12 +87,12 @@ std::string sha256_of_file(const std::string& path, uint64_t& bytes, std::string
     f.read(buf, sizeof buf);
     const std::streamsize n = f.gcount();
     if (n <= 0) break;
-    EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(n));
+    lc.update(ctx.get(), buf, static_cast<size_t>(n));
     bytes += static_cast<uint64_t>(n);
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  lc.final(ctx.get(), md, &len);
   std::string hex;
   char two[3];
   for (unsigned i = 0; i < len; ++i) {
