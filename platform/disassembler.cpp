@@ -16,16 +16,15 @@
 // start-up time (docs/benchmarks.md).
 #include "platform/disassembler.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
-#include <type_traits>
 
 #include <dis-asm.h>
+
+#include "platform/dl_library.h"
 
 namespace rvh {
 
@@ -46,16 +45,14 @@ struct Opcodes {
 // Loaded once for the process; kept loaded (libbfd keeps global state).
 // RVH_OPCODES_SONAME: the library the build found (platform/CMakeLists.txt).
 Opcodes load_opcodes() {
-  void* lib = dlopen(RVH_OPCODES_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!lib)
+  const DlLibrary lib(RVH_OPCODES_SONAME);
+  if (!lib.loaded())
     throw std::runtime_error(std::string("--trace-disasm needs libopcodes (") + RVH_OPCODES_SONAME +
-                             ", Debian: binutils-multiarch): " + dlerror());
+                             ", Debian: binutils-multiarch): " + lib.error());
   Opcodes o;
-  auto bind = [lib](auto& fn, const char* name) {
-    void* sym = dlsym(lib, name);  // libbfd's symbols too: it is a dependency of libopcodes
-    if (!sym)
+  auto bind = [&lib](auto& fn, const char* name) {  // libbfd's symbols too: it is a dependency of libopcodes
+    if (!lib.bind(fn, name))
       throw std::runtime_error(std::string("--trace-disasm: ") + RVH_OPCODES_SONAME + " has no " + name);
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(sym);
   };
   bind(o.init_disassemble_info, "init_disassemble_info");
   bind(o.buffer_read_memory, "buffer_read_memory");

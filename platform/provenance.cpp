@@ -6,18 +6,16 @@
 // no report.
 #include "platform/provenance.h"
 
-#include <dlfcn.h>
-
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <type_traits>
 
 #include <boost/version.hpp>
 #include <openssl/evp.h>
 #include <systemc>
 #include <tlm>
 
+#include "platform/dl_library.h"
 #include "rvh_build_info.h"
 
 namespace rvh {
@@ -39,24 +37,15 @@ struct Crypto {
 const Crypto& crypto() {
   static const Crypto c = [] {
     Crypto c;
-    void* lib = dlopen(RVH_LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-      c.why = std::string("cannot load ") + RVH_LIBCRYPTO_SONAME + ": " + dlerror();
+    const DlLibrary lib(RVH_LIBCRYPTO_SONAME);
+    if (!lib.loaded()) {
+      c.why = std::string("cannot load ") + RVH_LIBCRYPTO_SONAME + ": " + lib.error();
       return c;
     }
-    bool ok = true;
-    auto bind = [&](auto& fn, const char* name) {
-      void* sym = dlsym(lib, name);
-      if (!sym) ok = false;
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(sym);
-    };
-    bind(c.ctx_new, "EVP_MD_CTX_new");
-    bind(c.ctx_free, "EVP_MD_CTX_free");
-    bind(c.sha256, "EVP_sha256");
-    bind(c.init, "EVP_DigestInit_ex");
-    bind(c.update, "EVP_DigestUpdate");
-    bind(c.final, "EVP_DigestFinal_ex");
-    if (!ok) {
+    const bool all = lib.bind(c.ctx_new, "EVP_MD_CTX_new") && lib.bind(c.ctx_free, "EVP_MD_CTX_free") &&
+                     lib.bind(c.sha256, "EVP_sha256") && lib.bind(c.init, "EVP_DigestInit_ex") &&
+                     lib.bind(c.update, "EVP_DigestUpdate") && lib.bind(c.final, "EVP_DigestFinal_ex");
+    if (!all) {
       c = Crypto{};
       c.why = std::string(RVH_LIBCRYPTO_SONAME) + " has no EVP digest functions";
     }

@@ -115,17 +115,21 @@ std::vector<std::pair<unsigned, uint64_t>> random_regs(uint64_t seed, unsigned i
   return regs;
 }
 
-TEST(HartJit, RandomIntegerProgramsRunAsInTheInterpreter) {
+// Six random integer programs, translated (on the helper thread with
+// `async`) and interpreted.
+void expect_random_integer_programs_as_interpreted(bool async) {
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const Prog p = looped(random_loop(seed, 300));
     const auto regs = random_regs(seed, 60);
     const JitRun interp = run_with(p, regs, 0);
-    const JitRun jit = run_with(p, regs, 1);
+    const JitRun jit = run_translated_or_not(p, regs, 0, 1, 400, async);
     ASSERT_EQ(interp.pc, p.addr(p.words.size() - 1)) << "the program did not end";
     expect_same(jit, interp);
   }
 }
+
+TEST(HartJit, RandomIntegerProgramsRunAsInTheInterpreter) { expect_random_integer_programs_as_interpreted(false); }
 
 // Binary64 values the FP programs start from: exact and inexact operands,
 // and those the host's FPU is not used for (zeros, subnormals, infinity,
@@ -311,14 +315,7 @@ TEST(HartJit, RewrittenCodeReachedFromTranslatedCodeRunsAsRewritten) {
 // translated depends on the host; registers, memory and the quanta must
 // not.
 TEST(HartJit, TranslationsFromTheHelperThreadRunAsInTheInterpreter) {
-  for (uint64_t seed = 1; seed <= 6; ++seed) {
-    SCOPED_TRACE("seed " + std::to_string(seed));
-    const Prog p = looped(random_loop(seed, 300));
-    const auto regs = random_regs(seed, 60);
-    const JitRun interp = run_with(p, regs, 0);
-    const JitRun jit = run_translated_or_not(p, regs, 0, 1, 400, true);
-    expect_same(jit, interp);
-  }
+  expect_random_integer_programs_as_interpreted(true);
   Prog p;
   for (int k = 0; k < 15; ++k) p << addi(t0, t0, 1);
   p << addi(s1, s1, -1) << bne(s1, zero, -4 * 16);
