@@ -49,7 +49,7 @@ class JitWorker {
   explicit JitWorker(BlockJit& jit);
   // Whether this process may run on two host CPUs or more (its affinity
   // mask): on one, a helper thread only takes turns with the simulation,
-  // and costs it the switches (6% of a Linux boot under `taskset -c 1`).
+  // and costs it the switches (about 7% of a Linux boot under `taskset -c 1`).
   static bool worthwhile();
   ~JitWorker();  // waits for the translation under way; drops the rest
   JitWorker(const JitWorker&) = delete;
